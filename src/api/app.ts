@@ -1,0 +1,32 @@
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { openDb } from "../db/client";
+import type { Clock } from "../lib/clock";
+import type { AppEnv } from "./context";
+import { mailboxRoutes } from "./mailbox";
+import { csrf } from "./middleware/csrf";
+import { securityHeaders } from "./middleware/security-headers";
+import { problemResponse } from "./problem";
+import { sessionRoutes } from "./session";
+
+export function createApp(clock: Clock) {
+	return new Hono<AppEnv>()
+		.basePath("/api")
+		.use(securityHeaders())
+		.use(async function context(c, next) {
+			c.set("db", openDb(c.env.DB));
+			c.set("clock", clock);
+			await next();
+		})
+		.use(csrf())
+		.route("/session", sessionRoutes)
+		.route("/mailbox", mailboxRoutes)
+		.notFound(() => problemResponse(404, "Not found", "No such API route."))
+		.onError((err, c) => {
+			if (err instanceof HTTPException) return err.getResponse();
+			console.error("unhandled API error", c.req.method, c.req.path, err);
+			return problemResponse(500, "Internal error", "Something failed on our side; it has been logged. Try again.");
+		});
+}
+
+export type AppType = ReturnType<typeof createApp>;

@@ -1,0 +1,54 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { findLiveSession, touchSession } from "../../db/sessions";
+import { sha256Hex } from "../../lib/bytes";
+import type { AppEnv } from "../context";
+import { problem } from "../problem";
+
+export const SESSION_ABSOLUTE_MS = 12 * 3600_000;
+export const SESSION_IDLE_MS = 2 * 3600_000;
+/** lastSeenAt is refreshed at most this often, so reads do not turn into a write each. */
+const TOUCH_EVERY_MS = 5 * 60_000;
+
+// Secure cookies need https; plain-http localhost (npm start) gets a non-Secure cookie,
+// everything else the __Host- prefix (Secure, Path=/, no Domain: no subdomain can set it).
+function isSecure(c: Context): boolean {
+	const url = new URL(c.req.url);
+	return url.protocol === "https:" || !["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+}
+
+const BASE_NAME = "ei_session";
+
+export function readSessionToken(c: Context): string | undefined {
+	return isSecure(c) ? getCookie(c, BASE_NAME, "host") : getCookie(c, BASE_NAME);
+}
+
+export function writeSessionCookie(c: Context, token: string) {
+	setCookie(c, BASE_NAME, token, {
+		path: "/",
+		httpOnly: true,
+		sameSite: "Lax",
+		secure: isSecure(c),
+		maxAge: SESSION_ABSOLUTE_MS / 1000,
+		...(isSecure(c) ? { prefix: "host" as const } : {}),
+	});
+}
+
+export function clearSessionCookie(c: Context) {
+	deleteCookie(c, BASE_NAME, { path: "/", secure: isSecure(c), ...(isSecure(c) ? { prefix: "host" as const } : {}) });
+}
+
+/** Resolves the session cookie into c.var.principal, or answers 401. */
+export function requireSession(): MiddlewareHandler<AppEnv> {
+	return async function requireSession(c, next) {
+		const token = readSessionToken(c);
+		if (!token) throw problem(401, "Authentication required", "Sign in first.");
+		const now = c.var.clock.now();
+		const id = await sha256Hex(token);
+		const principal = await findLiveSession(c.var.db, id, now, now - SESSION_IDLE_MS);
+		if (!principal) throw problem(401, "Authentication required", "Your session has ended. Sign in again.");
+		if (now - principal.lastSeenAt > TOUCH_EVERY_MS) await touchSession(c.var.db, id, now);
+		c.set("principal", principal);
+		await next();
+	};
+}

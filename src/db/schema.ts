@@ -1,0 +1,245 @@
+// The D1 schema. drizzle-kit turns this file into migrations/ (never edit an applied one).
+// Times are Unix milliseconds; ids are ULIDs (time-ordered, so `ORDER BY id` is arrival order).
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const createdAt = () =>
+	integer("created_at")
+		.notNull()
+		.default(sql`(unixepoch('subsec') * 1000)`);
+
+export const partners = sqliteTable("partners", {
+	id: text("id").primaryKey(),
+	name: text("name").notNull(),
+	createdAt: createdAt(),
+});
+
+export const customers = sqliteTable(
+	"customers",
+	{
+		id: text("id").primaryKey(),
+		partnerId: text("partner_id").references(() => partners.id),
+		name: text("name").notNull(),
+		createdAt: createdAt(),
+	},
+	(t) => [index("customers_partner_idx").on(t.partnerId, t.name)],
+);
+
+export type TlsMode = "required" | "opportunistic" | "off";
+export type UnknownRecipientPolicy = "reject" | "accept";
+
+export const domains = sqliteTable(
+	"domains",
+	{
+		id: text("id").primaryKey(),
+		customerId: text("customer_id")
+			.notNull()
+			.references(() => customers.id),
+		/** ASCII (punycode) form, lower case: what SMTP envelopes carry. */
+		name: text("name").notNull(),
+		/** Unicode form for people. */
+		displayName: text("display_name").notNull(),
+		verifiedAt: integer("verified_at"),
+		deliveryHost: text("delivery_host"),
+		deliveryPort: integer("delivery_port"),
+		deliveryTls: text("delivery_tls").$type<TlsMode>().notNull().default("opportunistic"),
+		deliveryAuthUser: text("delivery_auth_user"),
+		/** AES-GCM ciphertext, never the clear secret. */
+		deliveryAuthSecret: text("delivery_auth_secret"),
+		unknownRecipients: text("unknown_recipients")
+			.$type<UnknownRecipientPolicy>()
+			.notNull()
+			.default("reject"),
+		maxMessageBytes: integer("max_message_bytes")
+			.notNull()
+			.default(25 * 1024 * 1024),
+		/** JSON array of seconds between attempts; the last repeats. */
+		retrySchedule: text("retry_schedule").notNull().default("[300,900,1800,3600]"),
+		/** JSON array of seconds after arrival at which a delayed DSN goes out. */
+		delayWarnings: text("delay_warnings").notNull().default("[14400,86400,259200]"),
+		lifetimeSeconds: integer("lifetime_seconds")
+			.notNull()
+			.default(30 * 86400),
+		/** How long a normally delivered message keeps its body (0: dropped at once). */
+		retainDeliveredSeconds: integer("retain_delivered_seconds").notNull().default(0),
+		/** How long mail held during an outage stays readable after it is delivered. */
+		retainHeldSeconds: integer("retain_held_seconds")
+			.notNull()
+			.default(30 * 86400),
+		/** Maintenance hold: spool everything, deliver nothing. */
+		held: integer("held", { mode: "boolean" }).notNull().default(false),
+		createdAt: createdAt(),
+	},
+	(t) => [uniqueIndex("domains_name_uq").on(t.name), index("domains_customer_idx").on(t.customerId, t.name)],
+);
+
+export type Role = "operator" | "partner_admin" | "customer_admin" | "user";
+
+export const users = sqliteTable(
+	"users",
+	{
+		id: text("id").primaryKey(),
+		/** Set for customer admins and users; partner admins and operators may have none. */
+		customerId: text("customer_id").references(() => customers.id),
+		partnerId: text("partner_id").references(() => partners.id),
+		/** Canonical address: lower case, ASCII domain. Also the login name. */
+		email: text("email").notNull(),
+		displayName: text("display_name").notNull().default(""),
+		role: text("role").$type<Role>().notNull().default("user"),
+		passwordHash: text("password_hash"),
+		/** Where invitations, resets and outage notices go: the company's own server may be down. */
+		alternateEmail: text("alternate_email"),
+		disabledAt: integer("disabled_at"),
+		createdAt: createdAt(),
+	},
+	(t) => [uniqueIndex("users_email_uq").on(t.email), index("users_customer_idx").on(t.customerId, t.email)],
+);
+
+export const aliases = sqliteTable(
+	"aliases",
+	{
+		id: text("id").primaryKey(),
+		customerId: text("customer_id")
+			.notNull()
+			.references(() => customers.id),
+		userId: text("user_id")
+			.notNull()
+			.references(() => users.id, { onDelete: "cascade" }),
+		/** Canonical address, as users.email. */
+		address: text("address").notNull(),
+		createdAt: createdAt(),
+	},
+	(t) => [uniqueIndex("aliases_address_uq").on(t.address), index("aliases_user_idx").on(t.userId)],
+);
+
+export const sessions = sqliteTable(
+	"sessions",
+	{
+		/** SHA-256 of the cookie token: a stolen database holds no usable session. */
+		id: text("id").primaryKey(),
+		userId: text("user_id")
+			.notNull()
+			.references(() => users.id, { onDelete: "cascade" }),
+		createdAt: createdAt(),
+		lastSeenAt: integer("last_seen_at").notNull(),
+		expiresAt: integer("expires_at").notNull(),
+		revokedAt: integer("revoked_at"),
+		ip: text("ip"),
+		userAgent: text("user_agent"),
+	},
+	(t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+/** Fixed-window counters for login throttling, keyed by "ip:…" or "email:…". */
+export const rateLimits = sqliteTable("rate_limits", {
+	key: text("key").primaryKey(),
+	windowStart: integer("window_start").notNull(),
+	count: integer("count").notNull(),
+});
+
+export type Folder = "inbox" | "sent" | "trash";
+/**
+ * received: stored, not yet claimed by the domain's Durable Object.
+ * queued: claimed; delivery pending. spooled: held while the server is down or on hold.
+ * deferred: a delivery attempt failed transiently. delivered | bounced: final.
+ */
+export type MessageStatus = "received" | "queued" | "spooled" | "deferred" | "delivered" | "bounced";
+
+export const messages = sqliteTable(
+	"messages",
+	{
+		id: text("id").primaryKey(),
+		customerId: text("customer_id")
+			.notNull()
+			.references(() => customers.id),
+		domainId: text("domain_id")
+			.notNull()
+			.references(() => domains.id),
+		/** The mailbox that shows it; null when the domain accepts unknown recipients. */
+		userId: text("user_id").references(() => users.id),
+		folder: text("folder").$type<Folder>().notNull().default("inbox"),
+		envelopeFrom: text("envelope_from").notNull(),
+		envelopeTo: text("envelope_to").notNull(),
+		fromHeader: text("from_header").notNull().default(""),
+		toHeader: text("to_header").notNull().default(""),
+		ccHeader: text("cc_header").notNull().default(""),
+		subject: text("subject").notNull().default(""),
+		messageIdHeader: text("message_id_header"),
+		/** The Date: header, when it parses. */
+		sentAt: integer("sent_at"),
+		receivedAt: integer("received_at").notNull(),
+		size: integer("size").notNull(),
+		/** SHA-256 of the raw bytes as received: with envelopeTo, the redelivery key. */
+		sha256: text("sha256").notNull(),
+		/** R2 key of the raw bytes; null once retention has dropped the body. */
+		r2Key: text("r2_key"),
+		hasAttachments: integer("has_attachments", { mode: "boolean" }).notNull().default(false),
+		/** Why postal-mime could not read it; the bytes are stored regardless. */
+		parseError: text("parse_error"),
+		seen: integer("seen", { mode: "boolean" }).notNull().default(false),
+		status: text("status").$type<MessageStatus>().notNull().default("received"),
+		updatedAt: integer("updated_at").notNull(),
+	},
+	(t) => [
+		uniqueIndex("messages_redelivery_uq").on(t.domainId, t.envelopeTo, t.sha256),
+		index("messages_mailbox_idx").on(t.userId, t.folder, t.id),
+		index("messages_status_idx").on(t.status, t.receivedAt),
+	],
+);
+
+export type DeliveryState = "pending" | "delivering" | "deferred" | "delivered" | "failed";
+
+/** One row per recipient of a message: where its delivery stands. */
+export const deliveries = sqliteTable(
+	"deliveries",
+	{
+		id: text("id").primaryKey(),
+		messageId: text("message_id")
+			.notNull()
+			.references(() => messages.id, { onDelete: "cascade" }),
+		customerId: text("customer_id")
+			.notNull()
+			.references(() => customers.id),
+		domainId: text("domain_id")
+			.notNull()
+			.references(() => domains.id),
+		recipient: text("recipient").notNull(),
+		state: text("state").$type<DeliveryState>().notNull().default("pending"),
+		attempts: integer("attempts").notNull().default(0),
+		nextAttemptAt: integer("next_attempt_at"),
+		lastAttemptAt: integer("last_attempt_at"),
+		lastCode: integer("last_code"),
+		lastEnhancedCode: text("last_enhanced_code"),
+		lastText: text("last_text"),
+		/** JSON array of delay-warning marks (seconds) already sent: one DSN per mark. */
+		warningsSent: text("warnings_sent").notNull().default("[]"),
+		deliveredAt: integer("delivered_at"),
+		createdAt: createdAt(),
+	},
+	(t) => [
+		uniqueIndex("deliveries_message_rcpt_uq").on(t.messageId, t.recipient),
+		index("deliveries_due_idx").on(t.domainId, t.state, t.nextAttemptAt),
+	],
+);
+
+/** Append-only: the delivery log and the audit trail. */
+export const events = sqliteTable(
+	"events",
+	{
+		id: text("id").primaryKey(),
+		customerId: text("customer_id"),
+		partnerId: text("partner_id"),
+		domainId: text("domain_id"),
+		messageId: text("message_id"),
+		actorUserId: text("actor_user_id"),
+		kind: text("kind").notNull(),
+		detail: text("detail").notNull().default("{}"),
+		ip: text("ip"),
+		createdAt: createdAt(),
+	},
+	(t) => [
+		index("events_customer_idx").on(t.customerId, t.id),
+		index("events_message_idx").on(t.messageId, t.id),
+		index("events_kind_idx").on(t.kind, t.id),
+	],
+);

@@ -1,0 +1,7 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "./client";
+import { users } from "./schema";
+
+export async function findUserByEmail(db: Db, email: string) {
+	return db.query.users.findFirst({ where: eq(users.email, email) });
+}

@@ -1,0 +1,23 @@
+// Wiring only: each entry point hands off to the module that owns the flow.
+import { createApp } from "./api/app";
+import { sweepUnclaimed } from "./ingest/sweep";
+import { receiveEmail } from "./ingest/receive";
+import { systemClock } from "./lib/clock";
+import { consumeQueue } from "./queue/consume";
+
+export { DomainRelay } from "./domain/domain-relay";
+
+const app = createApp(systemClock);
+
+export default {
+	fetch: app.fetch,
+	async email(message, env) {
+		await receiveEmail(message, env, systemClock);
+	},
+	async queue(batch, env) {
+		await consumeQueue(batch, env, systemClock);
+	},
+	async scheduled(_controller, env) {
+		await sweepUnclaimed(env, systemClock);
+	},
+} satisfies ExportedHandler<Env>;

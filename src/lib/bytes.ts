@@ -1,0 +1,30 @@
+const hex = (buf: ArrayBuffer): string =>
+	Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, "0")).join("");
+
+export async function sha256Hex(data: BufferSource | string): Promise<string> {
+	const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+	return hex(await crypto.subtle.digest("SHA-256", bytes));
+}
+
+export function base64url(bytes: Uint8Array): string {
+	let s = "";
+	for (const b of bytes) s += String.fromCharCode(b);
+	return btoa(s).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+export function fromBase64url(text: string): Uint8Array {
+	const s = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
+	return Uint8Array.from(s, (c) => c.charCodeAt(0));
+}
+
+export function randomToken(byteLength = 32): string {
+	return base64url(crypto.getRandomValues(new Uint8Array(byteLength)));
+}
+
+/** Compares without an early exit, so timing says nothing about where two secrets differ. */
+export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
+	if (a.length !== b.length) return false;
+	let diff = 0;
+	for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
+	return diff === 0;
+}

@@ -1,0 +1,112 @@
+import { env, SELF } from "cloudflare:test";
+import worker from "../../src/index";
+import { openDb } from "../../src/db/client";
+import { customers, domains, users } from "../../src/db/schema";
+import { newId } from "../../src/lib/ids";
+import { hashPassword, paramsFor } from "../../src/lib/password";
+
+export const PASSWORD = "correct horse battery staple";
+let passwordHash: Promise<string> | undefined;
+
+export interface Tenant {
+	customerId: string;
+	domainId: string;
+	domain: string;
+	alice: { id: string; email: string };
+	bob: { id: string; email: string };
+}
+
+/** A fresh customer with its own domain and two users, so tests never share a mailbox. */
+export async function createTenant(options: { domain?: string; unknownRecipients?: "reject" | "accept"; maxMessageBytes?: number } = {}): Promise<Tenant> {
+	passwordHash ??= hashPassword(PASSWORD, paramsFor(env));
+	const db = openDb(env.DB);
+	const tag = crypto.randomUUID().slice(0, 8);
+	const domain = options.domain ?? `t${tag}.test`;
+	const customerId = newId();
+	const domainId = newId();
+	const alice = { id: newId(), email: `alice@${domain}` };
+	const bob = { id: newId(), email: `bob@${domain}` };
+	const hash = await passwordHash;
+	await db.batch([
+		db.insert(customers).values({ id: customerId, name: `Customer ${tag}` }),
+		db.insert(domains).values({
+			id: domainId,
+			customerId,
+			name: domain,
+			displayName: domain,
+			unknownRecipients: options.unknownRecipients ?? "reject",
+			...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}),
+		}),
+		db.insert(users).values([
+			{ id: alice.id, customerId, email: alice.email, displayName: "Alice", passwordHash: hash },
+			{ id: bob.id, customerId, email: bob.email, displayName: "Bob", passwordHash: hash },
+		]),
+	]);
+	return { customerId, domainId, domain, alice, bob };
+}
+
+export interface Delivery {
+	rejected: string | null;
+}
+
+/** Builds the message object Email Routing hands to email(), from raw bytes. */
+export function inbound(from: string, to: string, raw: Uint8Array | string) {
+	const bytes = typeof raw === "string" ? new TextEncoder().encode(raw) : raw;
+	const state = { rejected: null as string | null };
+	const message = {
+		from,
+		to,
+		raw: new Blob([bytes]).stream(),
+		rawSize: bytes.byteLength,
+		headers: new Headers(),
+		setReject(reason: string) {
+			state.rejected = reason;
+		},
+		forward: async () => {
+			throw new Error("forward is not used");
+		},
+		reply: async () => {
+			throw new Error("reply is not used");
+		},
+		canBeForwarded: false,
+	};
+	return { message: message as unknown as ForwardableEmailMessage, state };
+}
+
+/** Runs the real email handler, as Email Routing would, and reports its verdict. */
+export async function deliver(from: string, to: string, raw: Uint8Array | string, withEnv: Env = env): Promise<Delivery> {
+	const { message, state } = inbound(from, to, raw);
+	await worker.email(message, withEnv);
+	return state;
+}
+
+export function simpleMessage(subject: string, body = "Hello.\r\n", extraHeaders: string[] = []): string {
+	const headers = [
+		"From: Sender <sender@example.org>",
+		"To: someone@example.com",
+		`Subject: ${subject}`,
+		"Date: Fri, 27 Nov 2026 10:00:00 +0000",
+		`Message-ID: <${crypto.randomUUID()}@example.org>`,
+		"MIME-Version: 1.0",
+		"Content-Type: text/plain; charset=utf-8",
+		...extraHeaders,
+	];
+	return `${headers.join("\r\n")}\r\n\r\n${body}`;
+}
+
+export async function signIn(email: string, password = PASSWORD, origin = "http://localhost"): Promise<string> {
+	const res = await SELF.fetch(`${origin}/api/session`, {
+		method: "POST",
+		headers: { "Content-Type": "application/json", Origin: origin },
+		body: JSON.stringify({ email, password }),
+	});
+	if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
+	const cookie = res.headers.get("Set-Cookie") ?? "";
+	return cookie.split(";")[0] as string;
+}
+
+export async function api(path: string, cookie: string, init: RequestInit = {}): Promise<Response> {
+	const headers = new Headers(init.headers);
+	headers.set("Cookie", cookie);
+	return SELF.fetch(`http://localhost/api${path}`, { ...init, headers });
+}
