@@ -1,7 +1,7 @@
 // Wiring only: each entry point hands off to the module that owns the flow.
 import { createApp } from "./api/app";
-import { sweepUnclaimed } from "./ingest/sweep";
 import { receiveEmail } from "./ingest/receive";
+import { sweepUnclaimed } from "./ingest/sweep";
 import { systemClock } from "./lib/clock";
 import { consumeQueue } from "./queue/consume";
 

@@ -28,7 +28,12 @@ function messageId(value: string): string {
 
 async function rawBody(bucket: R2Bucket, row: MessageRow): Promise<R2ObjectBody> {
 	const obj = row.r2Key ? await bucket.get(row.r2Key) : null;
-	if (!obj) throw problem(410, "Message body expired", "This message was delivered to your server and its copy here has been removed under the retention policy.");
+	if (!obj)
+		throw problem(
+			410,
+			"Message body expired",
+			"This message was delivered to your server and its copy here has been removed under the retention policy.",
+		);
 	return obj;
 }
 

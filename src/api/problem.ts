@@ -1,7 +1,8 @@
 // Every API error is RFC 9457 problem+json: a machine-readable `type`, a human `title`,
 // and a `detail` that says what to do about it. docs/error-codes.md lists them.
-import type { ContentfulStatusCode } from "hono/utils/http-status";
+
 import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 export interface ProblemBody {
 	type: string;

@@ -29,7 +29,7 @@ export const sessionRoutes = new Hono<AppEnv>()
 		const email = typeof body?.email === "string" ? body.email : "";
 		const password = typeof body?.password === "string" ? body.password : "";
 		if (!email || !password || password.length > MAX_PASSWORD) {
-			throw problem(400, "Invalid request", "Send {\"email\": \"…\", \"password\": \"…\"}.");
+			throw problem(400, "Invalid request", 'Send {"email": "…", "password": "…"}.');
 		}
 		const db = c.var.db;
 		const now = c.var.clock.now();
@@ -46,7 +46,8 @@ export const sessionRoutes = new Hono<AppEnv>()
 		}
 
 		const user = await findUserByEmail(db, address);
-		const ok = user?.passwordHash && !user.disabledAt ? await verifyPassword(password, user.passwordHash) : (await burnPasswordCheck(password, paramsFor(c.env)), false);
+		const hash = user && !user.disabledAt ? user.passwordHash : null;
+		const ok = hash ? await verifyPassword(password, hash) : await burnPasswordCheck(password, paramsFor(c.env));
 		if (!user || !ok) {
 			await bump(db, keys, now, now - WINDOW_MS);
 			await appendEvent(db, {

@@ -18,10 +18,7 @@ export interface Recipient {
 export async function resolveRecipient(db: Db, domainName: string, candidates: string[]): Promise<Recipient | null> {
 	const [domainRows, userRows, aliasRows] = await db.batch([
 		db.select().from(domains).where(eq(domains.name, domainName)).limit(1),
-		db
-			.select({ id: users.id, customerId: users.customerId, email: users.email })
-			.from(users)
-			.where(inArray(users.email, candidates)),
+		db.select({ id: users.id, customerId: users.customerId, email: users.email }).from(users).where(inArray(users.email, candidates)),
 		db
 			.select({ userId: aliases.userId, customerId: aliases.customerId, address: aliases.address })
 			.from(aliases)

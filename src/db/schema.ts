@@ -3,10 +3,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
-const createdAt = () =>
-	integer("created_at")
-		.notNull()
-		.default(sql`(unixepoch('subsec') * 1000)`);
+const createdAt = () => integer("created_at").notNull().default(sql`(unixepoch('subsec') * 1000)`);
 
 export const partners = sqliteTable("partners", {
 	id: text("id").primaryKey(),
@@ -46,10 +43,7 @@ export const domains = sqliteTable(
 		deliveryAuthUser: text("delivery_auth_user"),
 		/** AES-GCM ciphertext, never the clear secret. */
 		deliveryAuthSecret: text("delivery_auth_secret"),
-		unknownRecipients: text("unknown_recipients")
-			.$type<UnknownRecipientPolicy>()
-			.notNull()
-			.default("reject"),
+		unknownRecipients: text("unknown_recipients").$type<UnknownRecipientPolicy>().notNull().default("reject"),
 		maxMessageBytes: integer("max_message_bytes")
 			.notNull()
 			.default(25 * 1024 * 1024),

@@ -63,7 +63,8 @@ export async function receiveEmail(message: InboundEmail, env: Env, clock: Clock
 				customerId: domain.customerId,
 				domainId: domain.id,
 				userId,
-				envelopeFrom: message.from,
+				// The null reverse-path (bounces, RFC 5321 §4.5.5) is stored as "".
+				envelopeFrom: message.from === "<>" ? "" : message.from,
 				envelopeTo: message.to,
 				fromHeader: summary.from,
 				toHeader: summary.to,

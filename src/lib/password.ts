@@ -47,8 +47,9 @@ export async function verifyPassword(password: string, encoded: string): Promise
 // Verifying against this when the account does not exist costs the same time as a real
 // check, so response time does not reveal which addresses have accounts.
 const decoys = new Map<number, Promise<string>>();
-export async function burnPasswordCheck(password: string, params: ScryptParams): Promise<void> {
-	let decoy = decoys.get(params.N);
-	if (!decoy) decoys.set(params.N, (decoy = hashPassword(crypto.randomUUID(), params)));
-	await verifyPassword(password, await decoy);
+/** Always false: the account does not exist or cannot sign in, but it took as long to say so. */
+export async function burnPasswordCheck(password: string, params: ScryptParams): Promise<false> {
+	if (!decoys.has(params.N)) decoys.set(params.N, hashPassword(crypto.randomUUID(), params));
+	await verifyPassword(password, await (decoys.get(params.N) as Promise<string>));
+	return false;
 }

@@ -3,8 +3,36 @@
 // handler attributes go, and only http(s), mailto, cid and inline-image URLs survive.
 // The webmail renders the result inside a sandboxed iframe as a second wall.
 
-const DROP_WITH_CONTENT = ["script", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "base", "meta", "link", "noscript", "template", "svg", "math"];
-const URL_ATTRIBUTES = new Set(["href", "src", "action", "formaction", "background", "poster", "xlink:href", "srcset", "ping", "lowsrc", "dynsrc"]);
+const DROP_WITH_CONTENT = [
+	"script",
+	"iframe",
+	"frame",
+	"frameset",
+	"object",
+	"embed",
+	"applet",
+	"form",
+	"base",
+	"meta",
+	"link",
+	"noscript",
+	"template",
+	"svg",
+	"math",
+];
+const URL_ATTRIBUTES = new Set([
+	"href",
+	"src",
+	"action",
+	"formaction",
+	"background",
+	"poster",
+	"xlink:href",
+	"srcset",
+	"ping",
+	"lowsrc",
+	"dynsrc",
+]);
 const SAFE_URL = /^(?:https?:|mailto:|cid:|data:image\/(?:png|gif|jpe?g|webp);|#|[^:]*$)/i;
 
 function safeUrl(value: string): boolean {

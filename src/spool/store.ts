@@ -4,13 +4,7 @@ import { messageKey } from "./keys";
  * Writes the raw message to R2. R2 verifies the SHA-256 we send, so a corrupted upload
  * fails here instead of being acknowledged. Errors propagate: the caller must not accept.
  */
-export async function putRaw(
-	bucket: R2Bucket,
-	customerId: string,
-	messageId: string,
-	raw: Uint8Array,
-	sha256: string,
-): Promise<string> {
+export async function putRaw(bucket: R2Bucket, customerId: string, messageId: string, raw: Uint8Array, sha256: string): Promise<string> {
 	const key = messageKey(customerId, messageId);
 	await bucket.put(key, raw, {
 		sha256,
@@ -19,4 +13,3 @@ export async function putRaw(
 	});
 	return key;
 }
-

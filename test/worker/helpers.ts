@@ -1,7 +1,7 @@
 import { env, SELF } from "cloudflare:test";
-import worker from "../../src/index";
 import { openDb } from "../../src/db/client";
 import { customers, domains, users } from "../../src/db/schema";
+import worker from "../../src/index";
 import { newId } from "../../src/lib/ids";
 import { hashPassword, paramsFor } from "../../src/lib/password";
 
@@ -17,7 +17,9 @@ export interface Tenant {
 }
 
 /** A fresh customer with its own domain and two users, so tests never share a mailbox. */
-export async function createTenant(options: { domain?: string; unknownRecipients?: "reject" | "accept"; maxMessageBytes?: number } = {}): Promise<Tenant> {
+export async function createTenant(
+	options: { domain?: string; unknownRecipients?: "reject" | "accept"; maxMessageBytes?: number } = {},
+): Promise<Tenant> {
 	passwordHash ??= hashPassword(PASSWORD, paramsFor(env));
 	const db = openDb(env.DB);
 	const tag = crypto.randomUUID().slice(0, 8);

@@ -129,7 +129,9 @@ describe("reading a message", () => {
 		expect(msg.envelope).toEqual({ from: "zoe@example.org", to: t.alice.email });
 		expect(msg.html).toContain("<b>Alice</b>");
 		expect(msg.html).not.toMatch(/script|onclick|javascript:/i);
-		expect(msg.attachments).toEqual([{ index: 0, filename: "chart.svg", contentType: "image/svg+xml", disposition: "attachment", contentId: null, size: 71 }]);
+		expect(msg.attachments).toEqual([
+			{ index: 0, filename: "chart.svg", contentType: "image/svg+xml", disposition: "attachment", contentId: null, size: 71 },
+		]);
 	});
 
 	it("downloads an attachment as opaque bytes, never rendered inline", async () => {

@@ -1,0 +1,50 @@
+// The demo tenant `npm start` seeds. Fixed ids make seeding idempotent: a second run
+// updates passwords and settings, never duplicates rows.
+import { hashPassword } from "../../src/lib/password";
+
+export const DEMO_PASSWORD = process.env.DEMO_PASSWORD || "demo-password";
+/** Nothing listens here: acme.test is in outage from the first minute (a deadheaded server). */
+export const ACME_DEAD_PORT = 9;
+/** Where the local downstream server for globex.test listens (the delivery engine's demo). */
+export const GLOBEX_PORT = Number(process.env.GLOBEX_SMTP_PORT || 2526);
+
+export const DEMO_LOGINS = [
+	{ email: "partner@demo.test", role: "partner_admin", what: "Demo Partner's channel admin (customers: Acme, Globex)" },
+	{ email: "admin@acme.test", role: "customer_admin", what: "Acme's admin" },
+	{ email: "alice@acme.test", role: "user", what: "Acme user; acme.test is down, so her mail is held" },
+	{ email: "bob@acme.test", role: "user", what: "Acme user" },
+	{ email: "carol@globex.test", role: "user", what: "Globex user; globex.test is healthy" },
+] as const;
+
+const q = (v: string | number | null) => (v === null ? "NULL" : typeof v === "number" ? String(v) : `'${v.replaceAll("'", "''")}'`);
+
+export async function demoSeedSql(now = Date.now()): Promise<string> {
+	const rows: string[] = [
+		`INSERT INTO partners (id, name, created_at) VALUES ('demo-partner', 'Demo Partner', ${now}) ON CONFLICT (id) DO NOTHING;`,
+		`INSERT INTO customers (id, partner_id, name, created_at) VALUES
+			('demo-partner-co', 'demo-partner', 'Demo Partner', ${now}),
+			('acme', 'demo-partner', 'Acme', ${now}),
+			('globex', 'demo-partner', 'Globex', ${now})
+			ON CONFLICT (id) DO NOTHING;`,
+		`INSERT INTO domains (id, customer_id, name, display_name, verified_at, delivery_host, delivery_port, delivery_tls, created_at) VALUES
+			('acme-test', 'acme', 'acme.test', 'acme.test', ${now}, '127.0.0.1', ${ACME_DEAD_PORT}, 'off', ${now}),
+			('globex-test', 'globex', 'globex.test', 'globex.test', ${now}, '127.0.0.1', ${GLOBEX_PORT}, 'off', ${now})
+			ON CONFLICT (id) DO UPDATE SET delivery_host = excluded.delivery_host, delivery_port = excluded.delivery_port;`,
+	];
+	const users: [string, string, string | null, string | null, string, string][] = [
+		["demo-partner-admin", "partner@demo.test", "demo-partner-co", "demo-partner", "partner_admin", "Pat Partner"],
+		["acme-admin", "admin@acme.test", "acme", null, "customer_admin", "Acme Admin"],
+		["acme-alice", "alice@acme.test", "acme", null, "user", "Alice Example"],
+		["acme-bob", "bob@acme.test", "acme", null, "user", "Bob Example"],
+		["globex-carol", "carol@globex.test", "globex", null, "user", "Carol Example"],
+	];
+	for (const [id, email, customerId, partnerId, role, name] of users) {
+		const hash = await hashPassword(DEMO_PASSWORD);
+		rows.push(
+			`INSERT INTO users (id, customer_id, partner_id, email, display_name, role, password_hash, alternate_email, created_at)
+			VALUES (${[id, customerId, partnerId, email, name, role, hash, email.replace("@", ".personal@example.net"), now].map(q).join(", ")})
+			ON CONFLICT (email) DO UPDATE SET password_hash = excluded.password_hash;`,
+		);
+	}
+	return `${rows.join("\n")}\n`;
+}
