@@ -37,7 +37,6 @@ const SAFE_URL = /^(?:https?:|mailto:|cid:|data:image\/(?:png|gif|jpe?g|webp);|#
 
 function safeUrl(value: string): boolean {
 	// Browsers ignore control characters and whitespace inside a scheme ("java\tscript:").
-	// biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
 	const compact = value.replace(/[\u0000-\u0020\u007f-\u00a0]/g, "");
 	return SAFE_URL.test(compact);
 }

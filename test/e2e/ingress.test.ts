@@ -1,22 +1,14 @@
 // End to end, as a newcomer would run it: migrations, demo seed, `wrangler dev` and the SMTP
 // ingress, then a real SMTP client (nodemailer) sends mail and the API reads it back.
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../scripts/lib/demo-tenant";
 import { type LocalService, startLocal } from "../../scripts/lib/local-service";
+import { freePort } from "../../scripts/lib/ports";
 
-async function freePort(): Promise<number> {
-	return new Promise((resolve) => {
-		const srv = createServer().listen(0, "127.0.0.1", () => {
-			const { port } = srv.address() as { port: number };
-			srv.close(() => resolve(port));
-		});
-	});
-}
 
 const stateDir = mkdtempSync(join(tmpdir(), "ei-e2e-"));
 let service: LocalService;

@@ -1,0 +1,101 @@
+// The SPA in real headless Chromium against the local service: sign in, see held mail,
+// open it, and confirm hostile HTML neither runs nor reaches the network.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import nodemailer from "nodemailer";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_PASSWORD } from "../../scripts/lib/demo-tenant";
+import { type LocalService, startLocal } from "../../scripts/lib/local-service";
+import { freePort } from "../../scripts/lib/ports";
+
+let service: LocalService;
+let browser: Browser;
+const subject = `Quarterly numbers ${Date.now()}`;
+
+const HOSTILE = [
+	"From: Mallory <mallory@example.org>",
+	"To: alice@acme.test",
+	`Subject: ${subject}`,
+	"Date: Fri, 27 Nov 2026 11:00:00 +0000",
+	`Message-ID: <${crypto.randomUUID()}@example.org>`,
+	"MIME-Version: 1.0",
+	"Content-Type: text/html; charset=utf-8",
+	"",
+	'<p>Numbers inside.</p><script>alert("xss")</script><img src="http://198.51.100.1/pixel.gif" onerror="alert(1)">',
+	'<a href="javascript:alert(2)">click</a><svg onload="alert(3)"></svg>',
+	"",
+].join("\r\n");
+
+beforeAll(async () => {
+	service = await startLocal({ port: await freePort(), smtpPort: await freePort(), stateDir: mkdtempSync(join(tmpdir(), "ei-web-")) });
+	const smtp = nodemailer.createTransport({ host: "127.0.0.1", port: service.smtpPort, ignoreTLS: true });
+	await smtp.sendMail({ envelope: { from: "mallory@example.org", to: ["alice@acme.test"] }, raw: HOSTILE });
+	browser = await chromium.launch({
+		executablePath: "/usr/bin/chromium",
+		args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+	});
+});
+
+afterAll(async () => {
+	await browser?.close();
+	await service?.stop();
+});
+
+async function watchedPage(): Promise<{ page: Page; dialogs: string[]; foreign: string[] }> {
+	const page = await browser.newPage({ viewport: { width: 375, height: 740 } });
+	const dialogs: string[] = [];
+	const foreign: string[] = [];
+	page.on("dialog", (d) => {
+		dialogs.push(d.message());
+		void d.dismiss();
+	});
+	page.on("request", (r) => {
+		if (!r.url().startsWith(service.url) && !r.url().startsWith("about:") && !r.url().startsWith("data:")) foreign.push(r.url());
+	});
+	return { page, dialogs, foreign };
+}
+
+async function signIn(page: Page, password = DEMO_PASSWORD) {
+	await page.goto(`${service.url}/`);
+	await page.waitForURL(/\/login/);
+	await page.getByLabel("Email address").fill("alice@acme.test");
+	await page.getByLabel("Password").fill(password);
+	await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+describe("the Emergency Inbox in Chromium", () => {
+	it("serves the app with a strict Content-Security-Policy", async () => {
+		const res = await fetch(`${service.url}/`);
+		expect(res.status).toBe(200);
+		expect(res.headers.get("Content-Security-Policy")).toMatch(/script-src 'self'/);
+		expect(res.headers.get("Content-Security-Policy")).toMatch(/frame-ancestors 'none'/);
+	});
+
+	it("shows a wrong password as a readable error", async () => {
+		const { page } = await watchedPage();
+		await signIn(page, "not-the-password");
+		await expect(page.getByRole("alert").textContent()).resolves.toContain("The email address or password is wrong.");
+		await page.close();
+	});
+
+	it("signs alice in, lists her held mail and opens it with the hostile parts inert", async () => {
+		const { page, dialogs, foreign } = await watchedPage();
+		await signIn(page);
+		const row = page.getByText(subject);
+		await row.waitFor();
+		await row.click();
+		await page.getByRole("heading", { name: subject }).waitFor();
+		const frame = page.locator('iframe[title="Message body"]');
+		expect(await frame.getAttribute("sandbox")).toBe("");
+		await expect(page.frameLocator('iframe[title="Message body"]').getByText("Numbers inside.").textContent()).resolves.toBe("Numbers inside.");
+		// Everything the frame would load or run has had its chance once it has loaded.
+		await (await frame.elementHandle())?.contentFrame().then((f) => f?.waitForLoadState("load"));
+		expect(dialogs).toEqual([]);
+		expect(foreign).toEqual([]);
+		await page.getByRole("button", { name: "Sign out" }).click();
+		await page.waitForURL(/\/login/);
+		await page.close();
+	});
+});

@@ -1,0 +1,39 @@
+// Who is signed in, shared by every route. The cookie itself is HttpOnly; this is only the
+// worker's answer to GET /api/session, cached so each route does not ask again.
+import { useLocation, useNavigate } from "@solidjs/router";
+import { createSignal } from "solid-js";
+import { ApiError, api, type User } from "./api";
+
+export const [user, setUser] = createSignal<User | null>(null);
+
+/** The signed-in user; rejects with the ApiError (401 when nobody is signed in). */
+export async function loadUser(): Promise<User> {
+	const known = user();
+	if (known) return known;
+	const { user: fresh } = await api.currentUser();
+	setUser(fresh);
+	return fresh;
+}
+
+/** Only same-site paths: `next` comes from the URL, so it must not become an open redirect. */
+export function safeNext(next: unknown): string {
+	return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
+}
+
+export const loginPath = (next: string) => (next === "/" ? "/login" : `/login?next=${encodeURIComponent(next)}`);
+
+/**
+ * Returns a handler that sends the user to /login when an API call says the session is gone
+ * (expired, revoked, or never there), so they come back to the same page after signing in.
+ * It answers whether it handled the error, so callers show their own error otherwise.
+ */
+export function useSessionGuard(): (err: unknown) => boolean {
+	const navigate = useNavigate();
+	const location = useLocation();
+	return (err) => {
+		if (!(err instanceof ApiError && err.status === 401)) return false;
+		setUser(null);
+		navigate(loginPath(location.pathname + location.search), { replace: true });
+		return true;
+	};
+}
