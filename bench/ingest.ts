@@ -8,9 +8,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nodemailer from "nodemailer";
-import { freePort } from "../scripts/lib/ports";
 import PostalMime from "postal-mime";
 import { ROOT, startLocal } from "../scripts/lib/local-service";
+import { freePort } from "../scripts/lib/ports";
 import { printTable, type Run, summarize } from "./lib/stats";
 
 const N = Number(process.env.BENCH_N || 300);
@@ -21,7 +21,6 @@ function listFiles(dir: string): string[] {
 		return statSync(path).isDirectory() ? listFiles(path) : [path];
 	});
 }
-
 
 // Email Routing refuses mail without a Message-ID, and so does the local endpoint: bench
 // the messages that would reach a worker in production.

@@ -9,7 +9,6 @@ import { DEMO_PASSWORD } from "../../scripts/lib/demo-tenant";
 import { type LocalService, startLocal } from "../../scripts/lib/local-service";
 import { freePort } from "../../scripts/lib/ports";
 
-
 const stateDir = mkdtempSync(join(tmpdir(), "ei-e2e-"));
 let service: LocalService;
 

@@ -89,7 +89,9 @@ describe("the Emergency Inbox in Chromium", () => {
 		await page.getByRole("heading", { name: subject }).waitFor();
 		const frame = page.locator('iframe[title="Message body"]');
 		expect(await frame.getAttribute("sandbox")).toBe("");
-		await expect(page.frameLocator('iframe[title="Message body"]').getByText("Numbers inside.").textContent()).resolves.toBe("Numbers inside.");
+		await expect(page.frameLocator('iframe[title="Message body"]').getByText("Numbers inside.").textContent()).resolves.toBe(
+			"Numbers inside.",
+		);
 		// Everything the frame would load or run has had its chance once it has loaded.
 		await (await frame.elementHandle())?.contentFrame().then((f) => f?.waitForLoadState("load"));
 		expect(dialogs).toEqual([]);
