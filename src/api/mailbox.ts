@@ -7,12 +7,13 @@ import { sanitizeHtml } from "../mail/sanitize";
 import type { AppEnv } from "./context";
 import { requireSession } from "./middleware/session";
 import { problem } from "./problem";
+import type { MessageDetail, MessagePage } from "./types";
 
 const DEFAULT_PAGE = 50;
 const MAX_PAGE = 200;
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
-const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+const iso = (t: number) => new Date(t).toISOString();
 
 function pageLimit(value: string | undefined): number {
 	if (value === undefined) return DEFAULT_PAGE;
@@ -51,13 +52,13 @@ export const mailboxRoutes = new Hono<AppEnv>()
 		if (cursor !== undefined && !ULID.test(cursor)) throw problem(400, "Invalid cursor", "Use the nextCursor value of the previous page.");
 		const rows = await listMailbox(c.var.db, c.var.principal.userId, "inbox", limit + 1, cursor);
 		const page = rows.slice(0, limit);
-		return c.json({
+		return c.json<MessagePage>({
 			messages: page.map((m) => ({
 				id: m.id,
 				from: m.from,
 				to: m.to,
 				subject: m.subject,
-				date: iso(m.sentAt),
+				date: m.sentAt === null ? null : iso(m.sentAt),
 				receivedAt: iso(m.receivedAt),
 				size: m.size,
 				hasAttachments: m.hasAttachments,
@@ -79,10 +80,10 @@ export const mailboxRoutes = new Hono<AppEnv>()
 			envelope: { from: row.envelopeFrom, to: row.envelopeTo },
 		};
 		if (row.parseError) {
-			return c.json({ ...base, parseError: row.parseError, headers: null, text: null, html: null, attachments: [] });
+			return c.json<MessageDetail>({ ...base, parseError: row.parseError, headers: null, text: null, html: null, attachments: [] });
 		}
 		const email = await parseEmail(await (await rawBody(c.env.MAIL, row)).arrayBuffer());
-		return c.json({
+		return c.json<MessageDetail>({
 			...base,
 			parseError: null,
 			headers: {

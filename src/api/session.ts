@@ -12,6 +12,7 @@ import { parseAddress } from "../mail/address";
 import type { AppEnv } from "./context";
 import { clearSessionCookie, readSessionToken, requireSession, SESSION_ABSOLUTE_MS, writeSessionCookie } from "./middleware/session";
 import { problem } from "./problem";
+import type { User } from "./types";
 
 // Throttling: failures per account slow a guesser down on one address; failures per IP
 // stop one client spraying many addresses. Both keys exist for unknown addresses too, so
@@ -74,11 +75,11 @@ export const sessionRoutes = new Hono<AppEnv>()
 		await clear(db, accountKey);
 		await appendEvent(db, { id: newId(now), customerId: user.customerId, actorUserId: user.id, kind: "auth.login", ip, createdAt: now });
 		writeSessionCookie(c, token);
-		return c.json({ user: { id: user.id, email: user.email, displayName: user.displayName, role: user.role } });
+		return c.json<{ user: User }>({ user: { id: user.id, email: user.email, displayName: user.displayName, role: user.role } });
 	})
 	.get("/", requireSession(), (c) => {
 		const p = c.var.principal;
-		return c.json({ user: { id: p.userId, email: p.email, displayName: p.displayName, role: p.role } });
+		return c.json<{ user: User }>({ user: { id: p.userId, email: p.email, displayName: p.displayName, role: p.role } });
 	})
 	.delete("/", async (c) => {
 		const token = readSessionToken(c);

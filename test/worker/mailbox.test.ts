@@ -1,23 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { MessageDetail, MessagePage as Page } from "../../src/api/types";
 import { api, createTenant, deliver, signIn, simpleMessage } from "./helpers";
-
-interface ListItem {
-	id: string;
-	from: string;
-	to: string;
-	subject: string;
-	date: string | null;
-	receivedAt: string;
-	size: number;
-	hasAttachments: boolean;
-	seen: boolean;
-	status: string;
-}
-interface Page {
-	messages: ListItem[];
-	nextCursor: string | null;
-}
 
 const WITH_ATTACHMENT = [
 	"From: =?utf-8?q?Zo=C3=AB?= <zoe@example.org>",
@@ -119,12 +103,7 @@ describe("reading a message", () => {
 		const [item] = ((await (await api("/mailbox/messages", cookie)).json()) as Page).messages;
 		const res = await api(`/mailbox/messages/${item?.id}`, cookie);
 		expect(res.status).toBe(200);
-		const msg = (await res.json()) as {
-			headers: { from: string; subject: string; messageId: string };
-			html: string;
-			attachments: { index: number; filename: string; contentType: string; size: number }[];
-			envelope: { from: string; to: string };
-		};
+		const msg = (await res.json()) as MessageDetail;
 		expect(msg.headers).toMatchObject({ from: "Zoë <zoe@example.org>", subject: "Report attached", messageId: "<att-1@example.org>" });
 		expect(msg.envelope).toEqual({ from: "zoe@example.org", to: t.alice.email });
 		expect(msg.html).toContain("<b>Alice</b>");
@@ -194,10 +173,10 @@ describe("mail postal-mime cannot read", () => {
 		for (let i = depth - 1; i >= 0; i--) raw += `--b${i}--\r\n`;
 		expect((await deliver("a@example.org", t.alice.email, raw)).rejected).toBeNull();
 		const cookie = await signIn(t.alice.email);
-		const page = (await (await api("/mailbox/messages", cookie)).json()) as { messages: (ListItem & { parseError: boolean })[] };
+		const page = (await (await api("/mailbox/messages", cookie)).json()) as Page;
 		expect(page.messages).toHaveLength(1);
 		expect(page.messages[0]?.parseError).toBe(true);
-		const view = (await (await api(`/mailbox/messages/${page.messages[0]?.id}`, cookie)).json()) as { parseError: string };
+		const view = (await (await api(`/mailbox/messages/${page.messages[0]?.id}`, cookie)).json()) as MessageDetail;
 		expect(view.parseError).toMatch(/nesting|depth/i);
 		expect(await (await api(`/mailbox/messages/${page.messages[0]?.id}/raw`, cookie)).text()).toBe(raw);
 	});

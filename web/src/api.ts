@@ -1,72 +1,9 @@
 // Typed client for the worker's /api. Same origin: the session cookie is HttpOnly, so the
 // browser attaches it and this code never sees it.
 
-export type Role = "operator" | "partner_admin" | "customer_admin" | "user";
+import type { MessageDetail, MessagePage, User } from "../../src/api/types";
 
-export interface User {
-	id: string;
-	email: string;
-	displayName: string;
-	role: Role;
-}
-
-export type MessageStatus = "received" | "queued" | "spooled" | "deferred" | "delivered" | "bounced";
-
-export interface MessageSummary {
-	id: string;
-	from: string;
-	to: string;
-	subject: string;
-	/** The Date: header as ISO, when it parsed. */
-	date: string | null;
-	receivedAt: string;
-	size: number;
-	hasAttachments: boolean;
-	seen: boolean;
-	status: MessageStatus;
-	parseError: boolean;
-}
-
-export interface MessagePage {
-	messages: MessageSummary[];
-	nextCursor: string | null;
-}
-
-export interface MessageHeaders {
-	from: string;
-	to: string;
-	cc: string;
-	replyTo: string;
-	subject: string;
-	/** ISO when it parses, otherwise the raw header value. */
-	date: string | null;
-	messageId: string | null;
-	inReplyTo: string | null;
-	references: string | null;
-}
-
-export interface Attachment {
-	index: number;
-	filename: string | null;
-	contentType: string;
-	disposition: string | null;
-	contentId: string | null;
-	size: number;
-}
-
-export interface MessageDetail {
-	id: string;
-	status: MessageStatus;
-	receivedAt: string;
-	size: number;
-	envelope: { from: string; to: string };
-	parseError: string | null;
-	headers: MessageHeaders | null;
-	text: string | null;
-	/** Sanitised by the worker; still only ever shown in a sandboxed frame. */
-	html: string | null;
-	attachments: Attachment[];
-}
+export type { Attachment, MessageDetail, MessagePage, MessageStatus, MessageSummary, User } from "../../src/api/types";
 
 /** An RFC 9457 problem from the API, or a stand-in when the network or body failed. */
 export class ApiError extends Error {
