@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig, type Plugin } from "vitest/config";
 
@@ -17,6 +18,17 @@ function fixtureBytes(): Plugin {
 	};
 }
 
+/** A free loopback port, chosen once, for the test outbox (DSNs and outbound mail). */
+async function freePort(): Promise<number> {
+	return new Promise((resolve) => {
+		const srv = createServer().listen(0, "127.0.0.1", () => {
+			const { port } = srv.address() as { port: number };
+			srv.close(() => resolve(port));
+		});
+	});
+}
+process.env.EI_TEST_OUTBOX_PORT ??= String(await freePort());
+
 export default defineConfig({
 	test: {
 		reporters: ["default", ["json", { outputFile: "test-results/vitest.json" }]],
@@ -31,6 +43,8 @@ export default defineConfig({
 								ENVIRONMENT: "test",
 								// Cheap password hashing in tests only; production keeps the default (2^15).
 								SCRYPT_N: "1024",
+								OUTBOUND_SMTP: `127.0.0.1:${process.env.EI_TEST_OUTBOX_PORT}`,
+								CREDENTIALS_KEY: btoa("test-only credentials key, 32 by"),
 								TEST_MIGRATIONS: await readD1Migrations("./migrations"),
 							},
 						},
@@ -40,6 +54,7 @@ export default defineConfig({
 					name: "worker",
 					include: ["test/worker/**/*.test.ts"],
 					setupFiles: ["./test/worker/setup.ts"],
+					globalSetup: ["./test/support/global-setup.ts"],
 					testTimeout: 30_000,
 				},
 			},

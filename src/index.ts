@@ -4,6 +4,7 @@ import { receiveEmail } from "./ingest/receive";
 import { sweepUnclaimed } from "./ingest/sweep";
 import { systemClock } from "./lib/clock";
 import { consumeQueue } from "./queue/consume";
+import { purgeExpiredBodies } from "./spool/retention";
 
 export { DomainRelay } from "./domain/domain-relay";
 
@@ -19,5 +20,6 @@ export default {
 	},
 	async scheduled(_controller, env) {
 		await sweepUnclaimed(env, systemClock);
+		await purgeExpiredBodies(env, systemClock);
 	},
 } satisfies ExportedHandler<Env>;

@@ -5,8 +5,10 @@ import { hashPassword } from "../../src/lib/password";
 export const DEMO_PASSWORD = process.env.DEMO_PASSWORD || "demo-password";
 /** Nothing listens here: acme.test is in outage from the first minute (a deadheaded server). */
 export const ACME_DEAD_PORT = 9;
-/** Where the local downstream server for globex.test listens (the delivery engine's demo). */
+/** Where the local mail server for globex.test listens: Globex is healthy. */
 export const GLOBEX_PORT = Number(process.env.GLOBEX_SMTP_PORT || 2526);
+/** Where DSNs and outbound mail land locally (a sink that keeps .eml files). */
+export const OUTBOX_PORT = Number(process.env.OUTBOX_SMTP_PORT || 2527);
 
 export const DEMO_LOGINS = [
 	{ email: "partner@demo.test", role: "partner_admin", what: "Demo Partner's channel admin (customers: Acme, Globex)" },
@@ -14,11 +16,12 @@ export const DEMO_LOGINS = [
 	{ email: "alice@acme.test", role: "user", what: "Acme user; acme.test is down, so her mail is held" },
 	{ email: "bob@acme.test", role: "user", what: "Acme user" },
 	{ email: "carol@globex.test", role: "user", what: "Globex user; globex.test is healthy" },
+	{ email: "admin@globex.test", role: "customer_admin", what: "Globex's admin" },
 ] as const;
 
 const q = (v: string | number | null) => (v === null ? "NULL" : typeof v === "number" ? String(v) : `'${v.replaceAll("'", "''")}'`);
 
-export async function demoSeedSql(now = Date.now()): Promise<string> {
+export async function demoSeedSql(globexPort: number, now = Date.now()): Promise<string> {
 	const rows: string[] = [
 		`INSERT INTO partners (id, name, created_at) VALUES ('demo-partner', 'Demo Partner', ${now}) ON CONFLICT (id) DO NOTHING;`,
 		`INSERT INTO customers (id, partner_id, name, created_at) VALUES
@@ -28,7 +31,7 @@ export async function demoSeedSql(now = Date.now()): Promise<string> {
 			ON CONFLICT (id) DO NOTHING;`,
 		`INSERT INTO domains (id, customer_id, name, display_name, verified_at, delivery_host, delivery_port, delivery_tls, created_at) VALUES
 			('acme-test', 'acme', 'acme.test', 'acme.test', ${now}, '127.0.0.1', ${ACME_DEAD_PORT}, 'off', ${now}),
-			('globex-test', 'globex', 'globex.test', 'globex.test', ${now}, '127.0.0.1', ${GLOBEX_PORT}, 'off', ${now})
+			('globex-test', 'globex', 'globex.test', 'globex.test', ${now}, '127.0.0.1', ${globexPort}, 'off', ${now})
 			ON CONFLICT (id) DO UPDATE SET delivery_host = excluded.delivery_host, delivery_port = excluded.delivery_port;`,
 	];
 	const users: [string, string, string | null, string | null, string, string][] = [
@@ -37,6 +40,7 @@ export async function demoSeedSql(now = Date.now()): Promise<string> {
 		["acme-alice", "alice@acme.test", "acme", null, "user", "Alice Example"],
 		["acme-bob", "bob@acme.test", "acme", null, "user", "Bob Example"],
 		["globex-carol", "carol@globex.test", "globex", null, "user", "Carol Example"],
+		["globex-admin", "admin@globex.test", "globex", null, "customer_admin", "Globex Admin"],
 	];
 	for (const [id, email, customerId, partnerId, role, name] of users) {
 		const hash = await hashPassword(DEMO_PASSWORD);

@@ -2,11 +2,14 @@
 // (workerd with D1, R2, Durable Objects and Queues on disk) and the SMTP ingress.
 // Used by `npm start`, the end-to-end tests and the benchmarks.
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { SMTPServer } from "smtp-server";
 import { demoSeedSql } from "./demo-tenant";
+import { type Downstream, startDownstream } from "./downstream";
+import { freePort } from "./ports";
 import { startSmtpIngress } from "./smtp-ingress";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
@@ -15,6 +18,10 @@ const bin = (name: string) => join(ROOT, "node_modules", ".bin", name);
 export interface LocalOptions {
 	port: number;
 	smtpPort: number;
+	/** globex.test's mail server (the healthy demo customer); default: any free port. */
+	globexPort?: number;
+	/** Where DSNs and outbound mail go locally (OUTBOUND_SMTP); default: any free port. */
+	outboxPort?: number;
 	/** Where D1, R2 and Durable Object state live; keep it to keep the spool across restarts. */
 	stateDir: string;
 	log?: (line: string) => void;
@@ -25,6 +32,8 @@ export interface LocalOptions {
 export interface LocalService {
 	url: string;
 	smtpPort: number;
+	globex: Downstream;
+	outbox: Downstream;
 	stop(): Promise<void>;
 }
 
@@ -37,6 +46,16 @@ function run(cmd: string, args: string[], quiet: boolean): Promise<void> {
 		child.on("error", fail);
 		child.on("exit", (code) => (code === 0 ? ok() : fail(new Error(`${cmd} ${args.join(" ")} exited ${code}\n${output}`))));
 	});
+}
+
+/** The local CREDENTIALS_KEY, made once per state folder so sealed secrets stay readable. */
+function credentialsKey(stateDir: string): string {
+	const file = join(stateDir, "credentials-key");
+	if (!existsSync(file)) {
+		mkdirSync(stateDir, { recursive: true });
+		writeFileSync(file, randomBytes(32).toString("base64"), { mode: 0o600 });
+	}
+	return readFileSync(file, "utf8").trim();
 }
 
 async function waitForWorker(url: string, child: ChildProcess, deadline: number): Promise<void> {
@@ -56,18 +75,37 @@ export async function startLocal(options: LocalOptions): Promise<LocalService> {
 		log("building the web app (dist/client)…");
 		await run(bin("vite"), ["build", "--logLevel", "warn"], quiet);
 	}
-	const persist = ["--local", "--persist-to", options.stateDir];
-	log("applying D1 migrations…");
-	await run(bin("wrangler"), ["d1", "migrations", "apply", "DB", ...persist], quiet);
-	log("seeding the demo tenant…");
-	const seedFile = join(mkdtempSync(join(tmpdir(), "ei-seed-")), "seed.sql");
-	writeFileSync(seedFile, await demoSeedSql());
-	await run(bin("wrangler"), ["d1", "execute", "DB", ...persist, "--file", seedFile], quiet);
+	const globex = await startDownstream({
+		port: options.globexPort ?? (await freePort()),
+		dir: join(options.stateDir, "downstream", "globex.test"),
+		name: "mx.globex.test",
+		log,
+	});
+	const outbox = await startDownstream({
+		port: options.outboxPort ?? (await freePort()),
+		dir: join(options.stateDir, "outbox"),
+		name: "outbox.local",
+		log,
+	});
+	const closeSinks = () => Promise.all([globex.close(), outbox.close()]);
 
+	const persist = ["--local", "--persist-to", options.stateDir];
 	const url = `http://127.0.0.1:${options.port}`;
-	const worker = spawn(
-		bin("wrangler"),
-		[
+	const vars = { ENVIRONMENT: "local", OUTBOUND_SMTP: `127.0.0.1:${outbox.port}`, CREDENTIALS_KEY: credentialsKey(options.stateDir) };
+	let worker: ChildProcess | undefined;
+	const stopWorker = () => {
+		if (worker && worker.exitCode === null && worker.pid) process.kill(-worker.pid, "SIGTERM");
+	};
+	let ingress: SMTPServer | undefined;
+	try {
+		log("applying D1 migrations…");
+		await run(bin("wrangler"), ["d1", "migrations", "apply", "DB", ...persist], quiet);
+		log("seeding the demo tenant…");
+		const seedFile = join(mkdtempSync(join(tmpdir(), "ei-seed-")), "seed.sql");
+		writeFileSync(seedFile, await demoSeedSql(globex.port));
+		await run(bin("wrangler"), ["d1", "execute", "DB", ...persist, "--file", seedFile], quiet);
+
+		const args = [
 			"dev",
 			"--ip",
 			"127.0.0.1",
@@ -75,35 +113,38 @@ export async function startLocal(options: LocalOptions): Promise<LocalService> {
 			String(options.port),
 			"--persist-to",
 			options.stateDir,
-			"--var",
-			"ENVIRONMENT:local",
 			"--show-interactive-dev-session=false",
-		],
-		{ cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CI: "1" }, detached: true },
-	);
-	const forward = (d: Buffer) => {
-		if (!quiet) for (const line of d.toString().split("\n")) if (line.trim()) log(`[worker] ${line}`);
-	};
-	worker.stdout?.on("data", forward);
-	worker.stderr?.on("data", forward);
-	const stopWorker = () => {
-		if (worker.exitCode === null && worker.pid) process.kill(-worker.pid, "SIGTERM");
-	};
-	let ingress: SMTPServer | undefined;
-	try {
+		];
+		for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+		worker = spawn(bin("wrangler"), args, {
+			cwd: ROOT,
+			stdio: ["ignore", "pipe", "pipe"],
+			env: { ...process.env, CI: "1" },
+			detached: true,
+		});
+		const forward = (d: Buffer) => {
+			if (!quiet) for (const line of d.toString().split("\n")) if (line.trim()) log(`[worker] ${line}`);
+		};
+		worker.stdout?.on("data", forward);
+		worker.stderr?.on("data", forward);
 		await waitForWorker(url, worker, Date.now() + 90_000);
 		ingress = await startSmtpIngress({ workerUrl: url, port: options.smtpPort, log });
 	} catch (err) {
 		stopWorker();
+		await closeSinks();
 		throw err;
 	}
+	const running = worker;
 	return {
 		url,
 		smtpPort: options.smtpPort,
+		globex,
+		outbox,
 		async stop() {
 			await new Promise<void>((r) => (ingress ? ingress.close(() => r()) : r()));
+			await closeSinks();
 			stopWorker();
-			await new Promise<void>((r) => (worker.exitCode !== null ? r() : worker.once("exit", () => r())));
+			await new Promise<void>((r) => (running.exitCode !== null ? r() : running.once("exit", () => r())));
 		},
 	};
 }

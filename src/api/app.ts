@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { openDb } from "../db/client";
 import type { Clock } from "../lib/clock";
+import { adminRoutes } from "./admin";
 import type { AppEnv } from "./context";
 import { mailboxRoutes } from "./mailbox";
 import { csrf } from "./middleware/csrf";
@@ -21,6 +22,7 @@ export function createApp(clock: Clock) {
 		.use(csrf())
 		.route("/session", sessionRoutes)
 		.route("/mailbox", mailboxRoutes)
+		.route("/admin", adminRoutes)
 		.notFound(() => problemResponse(404, "Not found", "No such API route."))
 		.onError((err, c) => {
 			if (err instanceof HTTPException) return err.getResponse();

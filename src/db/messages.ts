@@ -1,4 +1,4 @@
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, isNotNull, lt } from "drizzle-orm";
 import type { Db } from "./client";
 import { deliveries, domains, events, type MessageStatus, messages } from "./schema";
 
@@ -51,7 +51,7 @@ export async function transitionStatus(db: Db, id: string, from: MessageStatus, 
 /** Stored messages nobody has claimed since `before`: what the cron sweep hands over again. */
 export async function listUnclaimed(db: Db, before: number, limit: number) {
 	return db
-		.select({ id: messages.id, domainName: domains.name, receivedAt: messages.receivedAt })
+		.select({ id: messages.id, domainName: domains.name, receivedAt: messages.receivedAt, envelopeTo: messages.envelopeTo })
 		.from(messages)
 		.innerJoin(domains, eq(domains.id, messages.domainId))
 		.where(and(eq(messages.status, "received"), lt(messages.receivedAt, before)))
@@ -75,10 +75,12 @@ export const listColumns = {
 
 /**
  * One page of a mailbox folder, newest first. Keyset pagination on the ULID primary key
- * (arrival order) through messages_mailbox_idx: page 1,000 costs what page 1 costs.
+ * (arrival order) through messages_held_mailbox_idx: page 1,000 costs what page 1 costs.
+ * Only mail that was held (the server down or on hold) is an Emergency Inbox's business;
+ * mail delivered normally went to the user's own server.
  */
 export async function listMailbox(db: Db, userId: string, folder: "inbox", limit: number, before?: string) {
-	const scope = and(eq(messages.userId, userId), eq(messages.folder, folder));
+	const scope = and(eq(messages.userId, userId), eq(messages.folder, folder), isNotNull(messages.heldAt));
 	return db
 		.select(listColumns)
 		.from(messages)
@@ -87,7 +89,7 @@ export async function listMailbox(db: Db, userId: string, folder: "inbox", limit
 		.limit(limit);
 }
 
-/** A message only if `userId` owns it: every read path goes through the owner check. */
+/** A held message only if `userId` owns it: every read path goes through the owner check. */
 export async function getOwnedMessage(db: Db, userId: string, id: string) {
-	return db.query.messages.findFirst({ where: and(eq(messages.id, id), eq(messages.userId, userId)) });
+	return db.query.messages.findFirst({ where: and(eq(messages.id, id), eq(messages.userId, userId), isNotNull(messages.heldAt)) });
 }

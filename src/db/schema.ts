@@ -60,8 +60,15 @@ export const domains = sqliteTable(
 		retainHeldSeconds: integer("retain_held_seconds")
 			.notNull()
 			.default(30 * 86400),
-		/** Maintenance hold: spool everything, deliver nothing. */
+		/** Maintenance hold: spool everything, deliver nothing (also pauses a drain). */
 		held: integer("held", { mode: "boolean" }).notNull().default(false),
+		/** Consecutive transient session failures that mark the server down (one refused connection does at once). */
+		failuresToDown: integer("failures_to_down").notNull().default(3),
+		/** Consecutive successful probes that mark it up again. */
+		probesToUp: integer("probes_to_up").notNull().default(2),
+		/** Drain bounds: parallel connections, and messages per connection. */
+		drainConnections: integer("drain_connections").notNull().default(2),
+		messagesPerConnection: integer("messages_per_connection").notNull().default(20),
 		createdAt: createdAt(),
 	},
 	(t) => [uniqueIndex("domains_name_uq").on(t.name), index("domains_customer_idx").on(t.customerId, t.name)],
@@ -172,16 +179,46 @@ export const messages = sqliteTable(
 		parseError: text("parse_error"),
 		seen: integer("seen", { mode: "boolean" }).notNull().default(false),
 		status: text("status").$type<MessageStatus>().notNull().default("received"),
+		/** Set when the message was held (server down or on hold): it shows in the Emergency Inbox. */
+		heldAt: integer("held_at"),
+		deliveredAt: integer("delivered_at"),
 		updatedAt: integer("updated_at").notNull(),
 	},
 	(t) => [
 		uniqueIndex("messages_redelivery_uq").on(t.domainId, t.envelopeTo, t.sha256),
-		index("messages_mailbox_idx").on(t.userId, t.folder, t.id),
+		index("messages_held_mailbox_idx").on(t.userId, t.folder, t.id).where(sql`${t.heldAt} IS NOT NULL`),
+		index("messages_retention_idx").on(t.deliveredAt).where(sql`${t.r2Key} IS NOT NULL`),
+		index("messages_domain_status_idx").on(t.domainId, t.status),
 		index("messages_status_idx").on(t.status, t.receivedAt),
 	],
 );
 
 export type DeliveryState = "pending" | "delivering" | "deferred" | "delivered" | "failed";
+
+/**
+ * DSNs we owe or sent: one row per (message, recipient, kind, mark), inserted before sending
+ * and marked sent after, so a retried job never sends the same notice twice.
+ */
+export const notices = sqliteTable(
+	"notices",
+	{
+		id: text("id").primaryKey(),
+		messageId: text("message_id")
+			.notNull()
+			.references(() => messages.id, { onDelete: "cascade" }),
+		customerId: text("customer_id").notNull(),
+		recipient: text("recipient").notNull(),
+		/** "delayed" | "failed" */
+		kind: text("kind").notNull(),
+		/** The delay mark in seconds for delayed notices; 0 for failed. */
+		mark: integer("mark").notNull().default(0),
+		sentAt: integer("sent_at"),
+		/** Why no notice went out (null sender, auto-submitted, a DSN itself), when skipped. */
+		skipped: text("skipped"),
+		createdAt: createdAt(),
+	},
+	(t) => [uniqueIndex("notices_once_uq").on(t.messageId, t.recipient, t.kind, t.mark)],
+);
 
 /** One row per recipient of a message: where its delivery stands. */
 export const deliveries = sqliteTable(

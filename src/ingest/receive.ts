@@ -47,7 +47,7 @@ export async function receiveEmail(message: InboundEmail, env: Env, clock: Clock
 	if (existing) {
 		// Stored on an earlier attempt whose acknowledgement was lost: accept again without a
 		// second copy, and make sure the domain's Durable Object has it.
-		await handOver(env, domain.name, existing.id, existing.receivedAt);
+		await handOver(env, domain.name, { id: existing.id, receivedAt: existing.receivedAt, recipient: message.to });
 		return { outcome: "duplicate", messageId: existing.id };
 	}
 
@@ -91,12 +91,12 @@ export async function receiveEmail(message: InboundEmail, env: Env, clock: Clock
 		if (!stored) throw err;
 		if (stored.id !== id) {
 			// A concurrent delivery of the same message won the insert: that copy stands.
-			await handOver(env, domain.name, stored.id, stored.receivedAt);
+			await handOver(env, domain.name, { id: stored.id, receivedAt: stored.receivedAt, recipient: message.to });
 			return { outcome: "duplicate", messageId: stored.id };
 		}
 	}
 
-	await handOver(env, domain.name, id, now);
+	await handOver(env, domain.name, { id, receivedAt: now, recipient: message.to });
 	return { outcome: "stored", messageId: id };
 }
 

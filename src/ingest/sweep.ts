@@ -14,6 +14,6 @@ const BATCH = 500;
  */
 export async function sweepUnclaimed(env: Env, clock: Clock): Promise<number> {
 	const rows = await listUnclaimed(openDb(env.DB), clock.now() - GRACE_MS, BATCH);
-	for (const row of rows) await handOver(env, row.domainName, row.id, row.receivedAt);
+	for (const row of rows) await handOver(env, row.domainName, { id: row.id, receivedAt: row.receivedAt, recipient: row.envelopeTo });
 	return rows.length;
 }

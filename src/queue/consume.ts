@@ -2,27 +2,45 @@ import { openDb } from "../db/client";
 import { appendEvent } from "../db/events";
 import type { Clock } from "../lib/clock";
 import { newId } from "../lib/ids";
-
-const DEAD_LETTER_QUEUES = new Set(["ei-delivery-dlq", "ei-outbound-dlq"]);
+import { deliverJob } from "./delivery";
+import { sendDsnJob } from "./dsn";
+import type { DeliveryJob, OutboundJob } from "./messages";
 
 /**
- * Queue entry point. Dead letters are recorded in the event log (what admins see) and
- * acknowledged. A queue without a consumer here throws, so its messages are retried and
- * end in their dead-letter queue, recorded, rather than acknowledged unprocessed.
+ * Queue entry point. Each message is handled on its own: a failure retries that message
+ * (with backoff) and leaves the rest of the batch acknowledged. After max_retries the queue
+ * moves it to the dead-letter queue, whose consumer records it for admins.
  */
 export async function consumeQueue(batch: MessageBatch, env: Env, clock: Clock): Promise<void> {
-	if (!DEAD_LETTER_QUEUES.has(batch.queue)) throw new Error(`no consumer for queue ${batch.queue}`);
-	const db = openDb(env.DB);
 	for (const msg of batch.messages) {
-		const now = clock.now();
-		const body = msg.body as { messageId?: unknown } | null;
-		await appendEvent(db, {
-			id: newId(now),
-			messageId: typeof body?.messageId === "string" ? body.messageId : null,
-			kind: "queue.dead_letter",
-			detail: JSON.stringify({ queue: batch.queue, attempts: msg.attempts, body: msg.body }),
-			createdAt: now,
-		});
-		msg.ack();
+		try {
+			await handle(batch.queue, msg, env, clock);
+			msg.ack();
+		} catch (err) {
+			console.error(`queue ${batch.queue}: message ${msg.id} failed (attempt ${msg.attempts})`, err);
+			msg.retry({ delaySeconds: Math.min(60 * 2 ** (msg.attempts - 1), 3600) });
+		}
 	}
+}
+
+async function handle(queue: string, msg: Message, env: Env, clock: Clock): Promise<void> {
+	if (queue.endsWith("-dlq")) return recordDeadLetter(queue, msg, env, clock);
+	if (queue === "ei-delivery") return deliverJob(msg.body as DeliveryJob, env, clock);
+	if (queue === "ei-outbound") {
+		const job = msg.body as OutboundJob;
+		if (job.kind === "dsn") return sendDsnJob(job, env, clock);
+	}
+	throw new Error(`no consumer for ${queue} message ${JSON.stringify(msg.body).slice(0, 200)}`);
+}
+
+async function recordDeadLetter(queue: string, msg: Message, env: Env, clock: Clock) {
+	const now = clock.now();
+	const body = msg.body as { messageId?: unknown; messageIds?: unknown } | null;
+	await appendEvent(openDb(env.DB), {
+		id: newId(now),
+		messageId: typeof body?.messageId === "string" ? body.messageId : null,
+		kind: "queue.dead_letter",
+		detail: JSON.stringify({ queue, attempts: msg.attempts, body: msg.body }),
+		createdAt: now,
+	});
 }

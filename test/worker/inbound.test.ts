@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api, createTenant, deliver, signIn, simpleMessage } from "./helpers";
 
@@ -119,14 +119,21 @@ describe("durability", () => {
 		expect((await inboxOf(cookie)).messages.map((m) => m.subject)).toEqual(["retry me"]);
 	});
 
-	it("hands each stored message to its domain's Durable Object, which holds it in the spool", async () => {
+	it("hands each stored message to its domain's Durable Object, which holds it while there is no destination", async () => {
 		const t = await createTenant();
 		await deliver("x@example.org", t.alice.email, simpleMessage("one"));
 		await deliver("x@example.org", t.bob.email, simpleMessage("two"));
 		const stub = env.DOMAIN.get(env.DOMAIN.idFromName(t.domain));
-		const ids = await stub.spooled();
-		const rows = await env.DB.prepare("SELECT id, status FROM messages WHERE domain_id = ? ORDER BY id").bind(t.domainId).all();
+		const ids = await runInDurableObject(stub, (_o, state) =>
+			state.storage.sql
+				.exec<{ message_id: string }>("SELECT message_id FROM spool ORDER BY received_at")
+				.toArray()
+				.map((r) => r.message_id),
+		);
+		const rows = await env.DB.prepare("SELECT id, status, held_at FROM messages WHERE domain_id = ? ORDER BY id").bind(t.domainId).all();
 		expect(ids).toEqual(rows.results.map((r) => r.id));
 		expect(rows.results.map((r) => r.status)).toEqual(["spooled", "spooled"]);
+		expect(rows.results.every((r) => typeof r.held_at === "number")).toBe(true);
+		expect((await stub.status()).spooled).toBe(2);
 	});
 });

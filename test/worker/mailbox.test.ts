@@ -85,12 +85,12 @@ describe("GET /api/mailbox/messages", () => {
 
 	it("keeps the list query on the mailbox index (no table scan, no OFFSET)", async () => {
 		const plan = await env.DB.prepare(
-			"EXPLAIN QUERY PLAN SELECT id FROM messages WHERE user_id = ? AND folder = 'inbox' AND id < ? ORDER BY id DESC LIMIT 51",
+			"EXPLAIN QUERY PLAN SELECT id FROM messages WHERE user_id = ? AND folder = 'inbox' AND held_at IS NOT NULL AND id < ? ORDER BY id DESC LIMIT 51",
 		)
 			.bind("u", "z")
 			.all();
 		const detail = plan.results.map((r) => String(r.detail)).join(" | ");
-		expect(detail).toMatch(/USING (COVERING )?INDEX messages_mailbox_idx/);
+		expect(detail).toMatch(/USING (COVERING )?INDEX messages_held_mailbox_idx/);
 		expect(detail).not.toMatch(/TEMP B-TREE/);
 	});
 });

@@ -1,0 +1,239 @@
+// Customer admin API for delivery: domains (destination, policy, health), maintenance hold,
+// retry and bounce. Every query takes the admin's customer id first; another customer's
+// domain or message answers 404, exactly like one that does not exist.
+import { eq } from "drizzle-orm";
+import { Hono } from "hono";
+import { findCustomerDomain, findCustomerMessage, listCustomerDomains, statusCounts } from "../db/admin-domains";
+import { type DomainRow, destinationOf } from "../db/domains";
+import { appendEvent } from "../db/events";
+import { domains, type TlsMode, type UnknownRecipientPolicy } from "../db/schema";
+import { validatePolicy } from "../domain/schedule";
+import { newId } from "../lib/ids";
+import { seal } from "../lib/secret-box";
+import { checkDestination } from "../relay/destination";
+import { probe } from "../relay/smtp-client";
+import type { AppEnv } from "./context";
+import { requireRole } from "./middleware/role";
+import { requireSession } from "./middleware/session";
+import { problem } from "./problem";
+
+const TLS_MODES: TlsMode[] = ["required", "opportunistic", "off"];
+const MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
+
+function domainView(d: DomainRow) {
+	return {
+		delivery: { host: d.deliveryHost, port: d.deliveryPort, tls: d.deliveryTls, authUser: d.deliveryAuthUser },
+		policy: {
+			unknownRecipients: d.unknownRecipients,
+			maxMessageBytes: d.maxMessageBytes,
+			retrySchedule: JSON.parse(d.retrySchedule) as number[],
+			delayWarnings: JSON.parse(d.delayWarnings) as number[],
+			lifetimeSeconds: d.lifetimeSeconds,
+			retainDeliveredSeconds: d.retainDeliveredSeconds,
+			retainHeldSeconds: d.retainHeldSeconds,
+			failuresToDown: d.failuresToDown,
+			probesToUp: d.probesToUp,
+			drainConnections: d.drainConnections,
+			messagesPerConnection: d.messagesPerConnection,
+			held: d.held,
+		},
+	};
+}
+
+const stubFor = (env: Env, name: string) => env.DOMAIN.get(env.DOMAIN.idFromName(name));
+
+const intIn = (v: unknown, min: number, max: number): v is number => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+
+/** Turns a PATCH body into column updates, or a 422 naming the first bad field. */
+async function parsePatch(body: Record<string, unknown>, domain: DomainRow, env: Env): Promise<Partial<typeof domains.$inferInsert>> {
+	const bad = (detail: string) => problem(422, "Invalid domain settings", detail);
+	const set: Partial<typeof domains.$inferInsert> = {};
+	const delivery = body.delivery as Record<string, unknown> | undefined;
+	if (delivery !== undefined) {
+		if (typeof delivery !== "object" || delivery === null) throw bad("delivery must be an object {host, port, tls, auth?}");
+		const host = typeof delivery.host === "string" ? delivery.host.trim().toLowerCase() : "";
+		if (!host || host.length > 253) throw bad("delivery.host must be a host name or address");
+		if (!intIn(delivery.port, 1, 65535)) throw bad("delivery.port must be a port number from 1 to 65535");
+		const tls = (delivery.tls ?? "opportunistic") as TlsMode;
+		if (!TLS_MODES.includes(tls)) throw bad(`delivery.tls must be one of ${TLS_MODES.join(", ")}`);
+		const refused = checkDestination({ host, port: delivery.port }, env.ENVIRONMENT);
+		if (refused) throw bad(refused);
+		Object.assign(set, { deliveryHost: host, deliveryPort: delivery.port, deliveryTls: tls });
+		if (delivery.auth === null) Object.assign(set, { deliveryAuthUser: null, deliveryAuthSecret: null });
+		else if (delivery.auth !== undefined) {
+			const auth = delivery.auth as Record<string, unknown>;
+			if (typeof auth?.user !== "string" || typeof auth.pass !== "string" || !auth.user || !auth.pass)
+				throw bad("delivery.auth must be {user, pass} or null");
+			if (!env.CREDENTIALS_KEY)
+				throw problem(503, "Credentials cannot be stored", "The CREDENTIALS_KEY secret is not configured on this deployment.");
+			Object.assign(set, { deliveryAuthUser: auth.user, deliveryAuthSecret: await seal(env.CREDENTIALS_KEY, auth.pass, domain.id) });
+		}
+	}
+	const policy = (body.policy ?? {}) as Record<string, unknown>;
+	if (typeof policy !== "object" || policy === null) throw bad("policy must be an object");
+	const schedule = validatePolicy({
+		...(policy.retrySchedule !== undefined ? { retrySchedule: policy.retrySchedule as number[] } : {}),
+		...(policy.delayWarnings !== undefined ? { delayWarnings: policy.delayWarnings as number[] } : {}),
+		...(policy.lifetimeSeconds !== undefined ? { lifetimeSeconds: policy.lifetimeSeconds as number } : {}),
+	});
+	if (schedule) throw bad(schedule);
+	if (policy.retrySchedule !== undefined) set.retrySchedule = JSON.stringify(policy.retrySchedule);
+	if (policy.delayWarnings !== undefined) set.delayWarnings = JSON.stringify(policy.delayWarnings);
+	if (policy.lifetimeSeconds !== undefined) set.lifetimeSeconds = policy.lifetimeSeconds as number;
+	if (policy.unknownRecipients !== undefined) {
+		if (policy.unknownRecipients !== "reject" && policy.unknownRecipients !== "accept")
+			throw bad("policy.unknownRecipients must be reject or accept");
+		set.unknownRecipients = policy.unknownRecipients as UnknownRecipientPolicy;
+	}
+	const ints: [keyof typeof domains.$inferInsert, number, number][] = [
+		["maxMessageBytes", 1024, MAX_MESSAGE_BYTES],
+		["retainDeliveredSeconds", 0, 30 * 86_400],
+		["retainHeldSeconds", 0, 90 * 86_400],
+		["failuresToDown", 1, 20],
+		["probesToUp", 1, 20],
+		["drainConnections", 1, 10],
+		["messagesPerConnection", 1, 100],
+	];
+	for (const [key, min, max] of ints) {
+		const v = policy[key];
+		if (v === undefined) continue;
+		if (!intIn(v, min, max)) throw bad(`policy.${key} must be a whole number from ${min} to ${max}`);
+		Object.assign(set, { [key]: v });
+	}
+	return set;
+}
+
+export const adminRoutes = new Hono<AppEnv>()
+	.use(requireSession(), requireRole("customer_admin"))
+	.get("/domains", async (c) => {
+		const customerId = c.var.principal.customerId as string;
+		const [rows, counts] = await Promise.all([listCustomerDomains(c.var.db, customerId), statusCounts(c.var.db, customerId)]);
+		const result = await Promise.all(
+			rows.map(async (d) => {
+				const status = await stubFor(c.env, d.name).status();
+				const n = (...statuses: string[]) =>
+					counts.filter((r) => r.domainId === d.id && statuses.includes(r.status)).reduce((s, r) => s + r.n, 0);
+				return {
+					id: d.id,
+					name: d.name,
+					displayName: d.displayName,
+					health: {
+						state: d.held ? "held" : status.health.state,
+						since: new Date(status.health.since).toISOString(),
+						lastError: status.health.lastError,
+						lastProbeAt: status.health.lastProbeAt ? new Date(status.health.lastProbeAt).toISOString() : null,
+					},
+					counts: {
+						spooled: n("received", "spooled", "queued"),
+						deferred: n("deferred"),
+						delivered: n("delivered"),
+						bounced: n("bounced"),
+					},
+					...domainView(d),
+				};
+			}),
+		);
+		return c.json({ domains: result });
+	})
+	.patch("/domains/:id", async (c) => {
+		const p = c.var.principal;
+		const domain = await findCustomerDomain(c.var.db, p.customerId as string, c.req.param("id"));
+		if (!domain) throw problem(404, "Domain not found");
+		const body = await c.req.json().catch(() => null);
+		if (!body || typeof body !== "object") throw problem(400, "Invalid request", "Send a JSON object with delivery and/or policy.");
+		const set = await parsePatch(body as Record<string, unknown>, domain, c.env);
+		const now = c.var.clock.now();
+		if (Object.keys(set).length > 0) await c.var.db.update(domains).set(set).where(eq(domains.id, domain.id));
+		await appendEvent(c.var.db, {
+			id: newId(now),
+			customerId: domain.customerId,
+			domainId: domain.id,
+			actorUserId: p.userId,
+			kind: "domain.updated",
+			// Which settings changed, never the secret itself.
+			detail: JSON.stringify({ changed: Object.keys(set).map((k) => (k === "deliveryAuthSecret" ? "deliveryAuth" : k)) }),
+			createdAt: now,
+		});
+		await stubFor(c.env, domain.name).configChanged();
+		const updated = (await findCustomerDomain(c.var.db, p.customerId as string, domain.id)) as DomainRow;
+		return c.json({ id: updated.id, name: updated.name, ...domainView(updated) });
+	})
+	.post("/domains/:id/test", async (c) => {
+		const domain = await findCustomerDomain(c.var.db, c.var.principal.customerId as string, c.req.param("id"));
+		if (!domain) throw problem(404, "Domain not found");
+		const dest = await destinationOf(domain, c.env.CREDENTIALS_KEY);
+		if (!dest) throw problem(409, "No delivery destination", "Set the domain's delivery host and port first.");
+		const refused = checkDestination(dest, c.env.ENVIRONMENT);
+		if (refused) throw problem(422, "Destination not allowed", refused);
+		const result = await probe(dest, { heloName: c.env.RELAY_HOSTNAME });
+		return c.json({
+			ok: result.kind === "delivered",
+			outcome: { kind: result.kind, code: result.code, enhanced: result.enhanced, text: result.text },
+			transcript: result.transcript,
+		});
+	})
+	.post("/domains/:id/:action{hold|release|retry}", async (c) => {
+		const p = c.var.principal;
+		const domain = await findCustomerDomain(c.var.db, p.customerId as string, c.req.param("id"));
+		if (!domain) throw problem(404, "Domain not found");
+		const action = c.req.param("action");
+		const now = c.var.clock.now();
+		const stub = stubFor(c.env, domain.name);
+		let detail: object = {};
+		if (action === "retry") {
+			const result = await stub.retryNow();
+			detail = { outcome: result.kind, text: result.text };
+		} else {
+			await c.var.db
+				.update(domains)
+				.set({ held: action === "hold" })
+				.where(eq(domains.id, domain.id));
+			await stub.configChanged();
+		}
+		await appendEvent(c.var.db, {
+			id: newId(now),
+			customerId: domain.customerId,
+			domainId: domain.id,
+			actorUserId: p.userId,
+			kind: `domain.${action}`,
+			detail: JSON.stringify(detail),
+			createdAt: now,
+		});
+		const status = await stub.status();
+		return c.json({
+			id: domain.id,
+			held: action === "hold" ? true : action === "release" ? false : domain.held,
+			health: status.health.state,
+			...detail,
+		});
+	})
+	.post("/messages/:id/:action{retry|bounce}", async (c) => {
+		const p = c.var.principal;
+		const message = await findCustomerMessage(c.var.db, p.customerId as string, c.req.param("id"));
+		if (!message) throw problem(404, "Message not found");
+		const domain = await findCustomerDomain(c.var.db, p.customerId as string, message.domainId);
+		if (!domain) throw problem(404, "Message not found");
+		const stub = stubFor(c.env, domain.name);
+		const action = c.req.param("action");
+		const done =
+			action === "retry"
+				? await stub.retryMessage(message.id)
+				: await stub.bounceMessage(message.id, "bounced by the domain's administrator");
+		if (!done)
+			throw problem(
+				409,
+				"Message is not held",
+				`Only a held message can be ${action === "retry" ? "retried" : "bounced"}; this one is ${message.status}.`,
+			);
+		const now = c.var.clock.now();
+		await appendEvent(c.var.db, {
+			id: newId(now),
+			customerId: domain.customerId,
+			domainId: domain.id,
+			messageId: message.id,
+			actorUserId: p.userId,
+			kind: `message.${action}`,
+			createdAt: now,
+		});
+		return c.json({ id: message.id, action });
+	});

@@ -1,0 +1,119 @@
+// ei-delivery consumer: one SMTP session per job, to the domain's own server.
+// At-least-once: re-check D1 before sending (final messages are skipped), record every
+// outcome in D1, tell the domain's Durable Object, and only then acknowledge.
+
+import { eq } from "drizzle-orm";
+import { openDb } from "../db/client";
+import { loadPending, type PendingMessage, recordAttempts } from "../db/deliveries";
+import { destinationOf, findDomainByName } from "../db/domains";
+import { messages } from "../db/schema";
+import type { BatchReport } from "../domain/domain-relay";
+import type { Clock } from "../lib/clock";
+import { newId } from "../lib/ids";
+import { checkDestination } from "../relay/destination";
+import { deliverSession } from "../relay/smtp-client";
+import { traceHeader, withTrace } from "../relay/trace-header";
+import type { Outcome, OutgoingMessage } from "../relay/types";
+import type { DeliveryJob } from "./messages";
+
+const tempfail = (text: string): Outcome => ({ kind: "tempfail", code: 0, enhanced: "4.4.0", text });
+
+export async function deliverJob(job: DeliveryJob, env: Env, clock: Clock): Promise<void> {
+	const db = openDb(env.DB);
+	const stub = env.DOMAIN.get(env.DOMAIN.idFromName(job.domain));
+	const domain = await findDomainByName(db, job.domain);
+	const pending = await loadPending(db, job.messageIds);
+	const byId = new Map(pending.map((m) => [m.id, m]));
+	// Messages already final in D1 (a redelivered job) are reported as such, never re-sent.
+	const settled = job.messageIds
+		.filter((id) => !byId.has(id))
+		.map((id) => ({ messageId: id, outcome: { kind: "delivered", code: 250, enhanced: null, text: "already recorded" } as Outcome }));
+	const ordered = job.messageIds.map((id) => byId.get(id)).filter((m): m is PendingMessage => m !== undefined);
+
+	const report = (results: BatchReport["results"], sessionError: Outcome | null, remoteMta: string): BatchReport => ({
+		batchId: job.batchId,
+		results: [...settled, ...results],
+		sessionError,
+		refused: sessionError !== null && sessionError.code === 0 && /refused/i.test(sessionError.text),
+		remoteMta,
+	});
+
+	if (!domain || ordered.length === 0) {
+		await stub.report(report([], null, ""));
+		return;
+	}
+
+	let sessionError: Outcome | null = null;
+	let dest: Awaited<ReturnType<typeof destinationOf>> = null;
+	try {
+		dest = await destinationOf(domain, env.CREDENTIALS_KEY);
+		if (!dest) sessionError = tempfail("no delivery destination configured");
+		else {
+			const refused = checkDestination(dest, env.ENVIRONMENT);
+			if (refused) sessionError = tempfail(refused);
+		}
+	} catch (err) {
+		sessionError = tempfail(err instanceof Error ? err.message : String(err));
+	}
+
+	const now = clock.now();
+	if (sessionError || !dest) {
+		const failed = sessionError ?? tempfail("no delivery destination configured");
+		await recordAttempts(
+			db,
+			ordered.map((message) => ({ message, outcome: failed })),
+			now,
+			() => newId(now),
+		);
+		await stub.report(report([], failed, ""));
+		return;
+	}
+
+	const outgoing: OutgoingMessage[] = [];
+	const missing: { message: PendingMessage; outcome: Outcome }[] = [];
+	for (const m of ordered) {
+		const body = m.r2Key ? await env.MAIL.get(m.r2Key) : null;
+		if (!body) {
+			missing.push({ message: m, outcome: { kind: "permfail", code: 0, enhanced: "5.3.0", text: "the stored message body is missing" } });
+			continue;
+		}
+		const raw = new Uint8Array(await body.arrayBuffer());
+		outgoing.push({
+			id: m.id,
+			from: m.envelopeFrom,
+			to: [m.envelopeTo],
+			raw: withTrace(traceHeader(env.RELAY_HOSTNAME, m.id, m.envelopeTo, m.receivedAt), raw),
+		});
+	}
+
+	const session = outgoing.length > 0 ? await deliverSession(dest, outgoing, { heloName: env.RELAY_HOSTNAME }) : null;
+	const attempts = [...missing];
+	for (const [i, out] of outgoing.entries()) {
+		const message = byId.get(out.id) as PendingMessage;
+		const outcome = session?.results[i]?.recipients[message.envelopeTo] ?? session?.sessionError ?? tempfail("not attempted");
+		attempts.push({ message, outcome });
+	}
+	await recordAttempts(db, attempts, clock.now(), () => newId(clock.now()));
+	await dropDeliveredBodies(env, attempts, domain.retainDeliveredSeconds);
+	await stub.report(
+		report(
+			attempts.map((a) => ({ messageId: a.message.id, outcome: a.outcome })),
+			session?.sessionError ?? null,
+			session?.remoteMta ?? dest.host,
+		),
+	);
+}
+
+/**
+ * Mail delivered without ever being held keeps no body here unless the domain asks for a
+ * retention window (the cron purge handles windows). Held mail stays readable (retain_held).
+ */
+async function dropDeliveredBodies(env: Env, attempts: { message: PendingMessage; outcome: Outcome }[], retainDeliveredSeconds: number) {
+	if (retainDeliveredSeconds > 0) return;
+	const db = openDb(env.DB);
+	for (const { message, outcome } of attempts) {
+		if (outcome.kind !== "delivered" || message.heldAt !== null || !message.r2Key) continue;
+		await db.update(messages).set({ r2Key: null }).where(eq(messages.id, message.id));
+		await env.MAIL.delete(message.r2Key);
+	}
+}

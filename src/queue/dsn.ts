@@ -1,0 +1,94 @@
+// ei-outbound consumer, DSN jobs: build the notice from what D1 and R2 hold and send it to
+// the original envelope sender, once (notices table), never to <> or in reply to a DSN or
+// auto-submitted mail (src/bounce/loop-guard.ts).
+import { eq } from "drizzle-orm";
+import { buildDsn } from "../bounce/dsn";
+import { headerBlock, mayNotify } from "../bounce/loop-guard";
+import { openDb } from "../db/client";
+import { appendEvent } from "../db/events";
+import { claimNotice, settleNotice } from "../db/notices";
+import { domains, messages } from "../db/schema";
+import type { Clock } from "../lib/clock";
+import { newId } from "../lib/ids";
+import { sendOutbound } from "../relay/outbound";
+import type { DsnJob } from "./messages";
+
+export async function sendDsnJob(job: DsnJob, env: Env, clock: Clock): Promise<void> {
+	const db = openDb(env.DB);
+	const [row] = await db
+		.select({
+			customerId: messages.customerId,
+			domainId: messages.domainId,
+			domain: domains.name,
+			envelopeFrom: messages.envelopeFrom,
+			receivedAt: messages.receivedAt,
+			subject: messages.subject,
+			fromHeader: messages.fromHeader,
+			messageIdHeader: messages.messageIdHeader,
+			r2Key: messages.r2Key,
+		})
+		.from(messages)
+		.innerJoin(domains, eq(domains.id, messages.domainId))
+		.where(eq(messages.id, job.messageId))
+		.limit(1);
+	if (!row) return;
+	const now = clock.now();
+	const key = { messageId: job.messageId, customerId: row.customerId, recipient: job.recipient, kind: job.action, mark: job.mark };
+	if (!(await claimNotice(db, key, newId(now), now))) return;
+
+	const body = row.r2Key ? await env.MAIL.get(row.r2Key) : null;
+	// The body may be gone under retention; the headers we kept in D1 still identify the message.
+	const headers = body
+		? headerBlock(new Uint8Array(await body.arrayBuffer()))
+		: [`From: ${row.fromHeader}`, `Subject: ${row.subject}`, row.messageIdHeader ? `Message-ID: ${row.messageIdHeader}` : ""]
+				.filter(Boolean)
+				.join("\r\n");
+	const verdict = mayNotify(row.envelopeFrom, headers);
+	const log = (kind: string, detail: object) =>
+		appendEvent(db, {
+			id: newId(now),
+			customerId: row.customerId,
+			domainId: row.domainId,
+			messageId: job.messageId,
+			kind,
+			detail: JSON.stringify(detail),
+			createdAt: now,
+		});
+	if (!verdict.ok) {
+		await settleNotice(db, key, { skipped: verdict.reason });
+		await log("dsn.skipped", { action: job.action, reason: verdict.reason });
+		return;
+	}
+
+	const from = `MAILER-DAEMON@${row.domain}`;
+	const raw = buildDsn({
+		reportingMta: env.RELAY_HOSTNAME,
+		from: `Mail Delivery System <${from}>`,
+		to: row.envelopeFrom,
+		messageId: `<${newId(now)}.dsn@${env.RELAY_HOSTNAME}>`,
+		date: new Date(now),
+		arrivalDate: new Date(row.receivedAt),
+		originalHeaders: headers,
+		originalSubject: row.subject,
+		recipients: [
+			{
+				finalRecipient: job.recipient,
+				action: job.action,
+				status: job.status,
+				...(job.remoteMta ? { remoteMta: job.remoteMta } : {}),
+				...(job.diagnostic ? { diagnosticCode: job.diagnostic } : {}),
+				...(job.lastAttemptAt ? { lastAttemptDate: new Date(job.lastAttemptAt) } : {}),
+				...(job.willRetryUntil ? { willRetryUntil: new Date(job.willRetryUntil) } : {}),
+			},
+		],
+	});
+	const outcome = await sendOutbound(env, "", from, row.envelopeFrom, raw);
+	if (outcome.kind === "tempfail") throw new Error(`DSN for ${job.messageId} not sent yet: ${outcome.text}`);
+	if (outcome.kind === "permfail") {
+		await settleNotice(db, key, { skipped: `refused: ${outcome.code} ${outcome.text}` });
+		await log("dsn.refused", { action: job.action, code: outcome.code, text: outcome.text });
+		return;
+	}
+	await settleNotice(db, key, { sentAt: now });
+	await log("dsn.sent", { action: job.action, status: job.status, to: row.envelopeFrom });
+}

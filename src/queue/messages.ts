@@ -1,0 +1,28 @@
+// What travels on the queues: ids, never bodies (a queue message is at most 128 KB, and the
+// body is in R2 anyway). Both queues are at-least-once: every consumer re-checks state.
+
+/** ei-delivery: one SMTP session's worth of a domain's messages, in the order to send them. */
+export interface DeliveryJob {
+	kind: "deliver";
+	domain: string;
+	batchId: string;
+	messageIds: string[];
+}
+
+/** ei-outbound: a delivery status notification to a message's envelope sender. */
+export interface DsnJob {
+	kind: "dsn";
+	messageId: string;
+	recipient: string;
+	action: "delayed" | "failed";
+	/** RFC 3463 status, e.g. "4.4.7" (expired), "5.1.1" (refused). */
+	status: string;
+	/** The delay mark in seconds (delayed) or 0 (failed): with the rest, the once-only key. */
+	mark: number;
+	diagnostic: string | null;
+	remoteMta: string | null;
+	lastAttemptAt: number | null;
+	willRetryUntil: number | null;
+}
+
+export type OutboundJob = DsnJob;

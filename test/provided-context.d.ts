@@ -1,0 +1,11 @@
+export {};
+
+// What test/support/global-setup.ts provides to the tests.
+declare module "vitest" {
+	export interface ProvidedContext {
+		/** Base URL of the scripted SMTP control server, e.g. "http://127.0.0.1:41234". */
+		smtpControl: string;
+		/** Base URL listing what arrived at the outbox (OUTBOUND_SMTP): GET /messages?to= */
+		outboxControl: string;
+	}
+}
