@@ -35,7 +35,7 @@ export interface BatchReport {
 	results: { messageId: string; outcome: Outcome }[];
 	/** The session failed before any message was tried (connect, greeting, TLS, AUTH). */
 	sessionError: Outcome | null;
-	/** Connection refused: nothing listens, the server is down for sure. */
+	/** No connection could be made (refused, unreachable): the server is down for sure. */
 	refused: boolean;
 	remoteMta: string;
 }

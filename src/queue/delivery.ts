@@ -11,7 +11,7 @@ import type { BatchReport } from "../domain/domain-relay";
 import type { Clock } from "../lib/clock";
 import { newId } from "../lib/ids";
 import { checkDestination } from "../relay/destination";
-import { deliverSession } from "../relay/smtp-client";
+import { deliverSession, unreachable } from "../relay/smtp-client";
 import { traceHeader, withTrace } from "../relay/trace-header";
 import type { Outcome, OutgoingMessage } from "../relay/types";
 import type { DeliveryJob } from "./messages";
@@ -34,7 +34,7 @@ export async function deliverJob(job: DeliveryJob, env: Env, clock: Clock): Prom
 		batchId: job.batchId,
 		results: [...settled, ...results],
 		sessionError,
-		refused: sessionError !== null && sessionError.code === 0 && /refused/i.test(sessionError.text),
+		refused: sessionError !== null && unreachable(sessionError),
 		remoteMta,
 	});
 

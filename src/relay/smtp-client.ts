@@ -142,3 +142,11 @@ export async function probe(dest: Destination, options: SessionOptions): Promise
 		await session.wire?.close();
 	}
 }
+
+/**
+ * True when no connection could be made at all (refused, unreachable): unlike a timeout or a
+ * 4xx, that is no blip, and the domain's health goes down at once.
+ */
+export function unreachable(o: Outcome): boolean {
+	return o.code === 0 && o.text.startsWith("cannot connect to ");
+}

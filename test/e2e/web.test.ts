@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nodemailer from "nodemailer";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEMO_PASSWORD } from "../../scripts/lib/demo-tenant";
 import { type LocalService, startLocal } from "../../scripts/lib/local-service";
 import { freePort } from "../../scripts/lib/ports";
@@ -32,6 +32,7 @@ beforeAll(async () => {
 	service = await startLocal({ port: await freePort(), smtpPort: await freePort(), stateDir: mkdtempSync(join(tmpdir(), "ei-web-")) });
 	const smtp = nodemailer.createTransport({ host: "127.0.0.1", port: service.smtpPort, ignoreTLS: true });
 	await smtp.sendMail({ envelope: { from: "mallory@example.org", to: ["alice@acme.test"] }, raw: HOSTILE });
+	await heldForAlice();
 	browser = await chromium.launch({
 		executablePath: "/usr/bin/chromium",
 		args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
@@ -42,6 +43,23 @@ afterAll(async () => {
 	await browser?.close();
 	await service?.stop();
 });
+
+/** acme.test is down: the message shows once the delivery engine has held it. */
+async function heldForAlice() {
+	const login = await fetch(`${service.url}/api/session`, {
+		method: "POST",
+		headers: { "Content-Type": "application/json" },
+		body: JSON.stringify({ email: "alice@acme.test", password: DEMO_PASSWORD }),
+	});
+	const cookie = (login.headers.get("Set-Cookie") ?? "").split(";")[0] as string;
+	await vi.waitFor(
+		async () => {
+			const res = await fetch(`${service.url}/api/mailbox/messages`, { headers: { Cookie: cookie } });
+			expect(JSON.stringify(await res.json())).toContain(subject);
+		},
+		{ timeout: 30_000, interval: 100 },
+	);
+}
 
 async function watchedPage(): Promise<{ page: Page; dialogs: string[]; foreign: string[] }> {
 	const page = await browser.newPage({ viewport: { width: 375, height: 740 } });
