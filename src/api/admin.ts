@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { findCustomerDomain, findCustomerMessage, listCustomerDomains, statusCounts } from "../db/admin-domains";
 import { type DomainRow, destinationOf } from "../db/domains";
-import { appendEvent } from "../db/events";
+import { appendEvent, listCustomerEvents } from "../db/events";
 import { domains, type TlsMode, type UnknownRecipientPolicy } from "../db/schema";
 import { validatePolicy } from "../domain/schedule";
 import { newId } from "../lib/ids";
@@ -205,6 +205,33 @@ export const adminRoutes = new Hono<AppEnv>()
 			held: action === "hold" ? true : action === "release" ? false : domain.held,
 			health: status.health.state,
 			...detail,
+		});
+	})
+	.get("/events", async (c) => {
+		// The delivery log and audit trail: ?kind=delivery. (prefix), ?kind=queue.dead_letter, …
+		const limit = Number(c.req.query("limit") ?? 50);
+		if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+			throw problem(400, "Invalid limit", "limit must be an integer from 1 to 200.");
+		const cursor = c.req.query("cursor");
+		if (cursor !== undefined && !/^[0-9A-HJKMNP-TV-Z]{26}$/.test(cursor))
+			throw problem(400, "Invalid cursor", "Use the nextCursor value of the previous page.");
+		const rows = await listCustomerEvents(c.var.db, c.var.principal.customerId as string, {
+			limit: limit + 1,
+			...(c.req.query("kind") ? { kindPrefix: c.req.query("kind") } : {}),
+			...(cursor ? { before: cursor } : {}),
+		});
+		const page = rows.slice(0, limit);
+		return c.json({
+			events: page.map((e) => ({
+				id: e.id,
+				kind: e.kind,
+				at: new Date(e.createdAt).toISOString(),
+				domainId: e.domainId,
+				messageId: e.messageId,
+				actorUserId: e.actorUserId,
+				detail: JSON.parse(e.detail) as unknown,
+			})),
+			nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
 		});
 	})
 	.post("/messages/:id/:action{retry|bounce}", async (c) => {

@@ -1,5 +1,7 @@
+import { eq } from "drizzle-orm";
 import { openDb } from "../db/client";
 import { appendEvent } from "../db/events";
+import { messages } from "../db/schema";
 import type { Clock } from "../lib/clock";
 import { newId } from "../lib/ids";
 import { deliverJob } from "./delivery";
@@ -33,12 +35,21 @@ async function handle(queue: string, msg: Message, env: Env, clock: Clock): Prom
 	throw new Error(`no consumer for ${queue} message ${JSON.stringify(msg.body).slice(0, 200)}`);
 }
 
+/** A job that failed every retry: recorded in the customer's log, where admins see it. */
 async function recordDeadLetter(queue: string, msg: Message, env: Env, clock: Clock) {
 	const now = clock.now();
+	const db = openDb(env.DB);
 	const body = msg.body as { messageId?: unknown; messageIds?: unknown } | null;
-	await appendEvent(openDb(env.DB), {
+	const first = Array.isArray(body?.messageIds) ? body.messageIds[0] : body?.messageId;
+	const messageId = typeof first === "string" ? first : null;
+	const owner = messageId
+		? await db.query.messages.findFirst({ columns: { customerId: true, domainId: true }, where: eq(messages.id, messageId) })
+		: undefined;
+	await appendEvent(db, {
 		id: newId(now),
-		messageId: typeof body?.messageId === "string" ? body.messageId : null,
+		customerId: owner?.customerId ?? null,
+		domainId: owner?.domainId ?? null,
+		messageId,
 		kind: "queue.dead_letter",
 		detail: JSON.stringify({ queue, attempts: msg.attempts, body: msg.body }),
 		createdAt: now,

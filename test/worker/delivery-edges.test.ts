@@ -1,0 +1,113 @@
+// The delivery engine's edges: per-message retries while the server is up, the cron's two
+// jobs (re-handing unclaimed mail, dropping expired bodies), and dead letters shown to admins.
+import { createExecutionContext, createMessageBatch, env, getQueueResult, runDurableObjectAlarm } from "cloudflare:test";
+import { describe, expect, it, vi } from "vitest";
+import worker from "../../src/index";
+import { sweepUnclaimed } from "../../src/ingest/sweep";
+import { newId } from "../../src/lib/ids";
+import { hashPassword, paramsFor } from "../../src/lib/password";
+import { purgeExpiredBodies } from "../../src/spool/retention";
+import { configure, idOf, relayOf, scriptedServer, setClock, statusOf } from "./downstream";
+import { api, createTenant, deliver, signIn, simpleMessage } from "./helpers";
+
+const wait = { timeout: 15_000, interval: 50 };
+const DAY = 86_400_000;
+
+describe("a per-message temporary failure while the server is up", () => {
+	it("is retried on the schedule (5 minutes first) without taking the domain down", async () => {
+		const t = await createTenant();
+		const server = await scriptedServer({ rcpt: { [t.alice.email]: "452 4.2.2 Mailbox full" } });
+		await configure(t, { delivery_host: "127.0.0.1", delivery_port: server.port, delivery_tls: "off" });
+		const t0 = Date.now();
+		await deliver("x@example.org", t.alice.email, simpleMessage("full"));
+		const id = await idOf(t.alice.email, "full");
+		await vi.waitFor(async () => expect((await statusOf(id))?.status).toBe("deferred"), wait);
+		expect((await relayOf(t).status()).health.state).toBe("up");
+		const row = await env.DB.prepare("SELECT attempts, last_code, last_enhanced_code FROM deliveries WHERE message_id = ?")
+			.bind(id)
+			.first();
+		expect(row).toEqual({ attempts: 1, last_code: 452, last_enhanced_code: "4.2.2" });
+
+		await server.setScript({});
+		await setClock(t, t0 + 4 * 60_000);
+		await runDurableObjectAlarm(relayOf(t));
+		expect(await server.messages()).toHaveLength(0);
+		await setClock(t, t0 + 6 * 60_000);
+		await runDurableObjectAlarm(relayOf(t));
+		await vi.waitFor(async () => expect((await statusOf(id))?.status).toBe("delivered"), wait);
+		expect(await server.messages()).toHaveLength(1);
+	});
+});
+
+describe("the cron trigger", () => {
+	it("hands a message stored without reaching its Durable Object (a crash between the steps) to it", async () => {
+		const t = await createTenant();
+		const id = newId();
+		const old = Date.now() - 5 * 60_000;
+		await env.DB.prepare(
+			`INSERT INTO messages (id, customer_id, domain_id, user_id, envelope_from, envelope_to, subject, received_at, size, sha256, r2_key, updated_at)
+			 VALUES (?, ?, ?, ?, 'x@example.org', ?, 'orphan', ?, 10, ?, ?, ?)`,
+		)
+			.bind(id, t.customerId, t.domainId, t.alice.id, t.alice.email, old, crypto.randomUUID(), `c/${t.customerId}/m/${id}.eml`, old)
+			.run();
+		await env.MAIL.put(`c/${t.customerId}/m/${id}.eml`, "Subject: orphan\r\n\r\nx\r\n");
+		expect(await sweepUnclaimed(env, { now: () => Date.now() })).toBeGreaterThanOrEqual(1);
+		expect(await statusOf(id)).toEqual({ status: "spooled", held_at: expect.any(Number) });
+		expect((await relayOf(t).status()).spooled).toBe(1);
+	});
+
+	it("drops a held message's body once its retention after delivery has passed, keeping the log row", async () => {
+		const t = await createTenant();
+		const server = await scriptedServer();
+		await configure(t, { delivery_host: "127.0.0.1", delivery_port: server.port, delivery_tls: "off", held: 1 });
+		await deliver("x@example.org", t.alice.email, simpleMessage("kept a while"));
+		const id = await idOf(t.alice.email, "kept a while");
+		await configure(t, { held: 0 });
+		await vi.waitFor(async () => expect((await statusOf(id))?.status).toBe("delivered"), wait);
+		const cookie = await signIn(t.alice.email);
+		expect((await api(`/mailbox/messages/${id}`, cookie)).status).toBe(200);
+
+		await purgeExpiredBodies(env, { now: () => Date.now() + 29 * DAY });
+		expect((await api(`/mailbox/messages/${id}/raw`, cookie)).status).toBe(200);
+		await purgeExpiredBodies(env, { now: () => Date.now() + 31 * DAY });
+		const gone = await api(`/mailbox/messages/${id}/raw`, cookie);
+		expect(gone.status).toBe(410);
+		expect(((await gone.json()) as { title: string }).title).toBe("Message body expired");
+		expect((await env.MAIL.list({ prefix: `c/${t.customerId}/` })).objects).toHaveLength(0);
+		expect(
+			await env.DB.prepare("SELECT count(*) AS n FROM events WHERE message_id = ? AND kind = 'delivery.delivered'").bind(id).first("n"),
+		).toBe(1);
+	});
+});
+
+describe("the dead-letter queue", () => {
+	it("records a job that failed every retry where the customer's admin sees it", async () => {
+		const t = await createTenant();
+		await deliver("x@example.org", t.alice.email, simpleMessage("dead"));
+		const id = await idOf(t.alice.email, "dead");
+		const batch = createMessageBatch("ei-delivery-dlq", [
+			{ id: "d1", timestamp: new Date(), attempts: 11, body: { kind: "deliver", domain: t.domain, batchId: "b", messageIds: [id] } },
+		]);
+		const ctx = createExecutionContext();
+		await worker.queue(batch, env);
+		expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(["d1"]);
+
+		const email = `admin@${t.domain}`;
+		await env.DB.prepare("INSERT INTO users (id, customer_id, email, role, password_hash) VALUES (?, ?, ?, 'customer_admin', ?)")
+			.bind(newId(), t.customerId, email, await hashPassword("pw-admin-1", paramsFor(env)))
+			.run();
+		const res = await api("/admin/events?kind=queue.", await signIn(email, "pw-admin-1"));
+		const { events } = (await res.json()) as { events: { kind: string; messageId: string; detail: { queue: string } }[] };
+		expect(events).toEqual([
+			expect.objectContaining({ kind: "queue.dead_letter", messageId: id, detail: expect.objectContaining({ queue: "ei-delivery-dlq" }) }),
+		]);
+		// Another customer's admin does not see it.
+		const other = await createTenant();
+		const otherEmail = `admin@${other.domain}`;
+		await env.DB.prepare("INSERT INTO users (id, customer_id, email, role, password_hash) VALUES (?, ?, ?, 'customer_admin', ?)")
+			.bind(newId(), other.customerId, otherEmail, await hashPassword("pw-admin-2", paramsFor(env)))
+			.run();
+		const theirs = (await (await api("/admin/events?kind=queue.", await signIn(otherEmail, "pw-admin-2"))).json()) as { events: unknown[] };
+		expect(theirs.events).toEqual([]);
+	});
+});
