@@ -1,23 +1,34 @@
-// A customer's mail server for the demo: a real SMTP server (npm smtp-server) that keeps
-// every message it accepts as an .eml file (bytes as received) with its envelope beside it.
+// A customer's mail server for the demo and the tests: a real SMTP server (npm smtp-server)
+// that accepts everything. With `dir` it keeps each message as an .eml file (bytes as
+// received) with its envelope beside it; `onMessage` sees each one as it arrives.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SMTPServer } from "smtp-server";
 
+export interface Arrived {
+	from: string;
+	to: string[];
+	raw: Buffer;
+}
+
 export interface Downstream {
 	port: number;
-	dir: string;
+	dir: string | null;
 	received(): number;
 	close(): Promise<void>;
 }
 
-export async function startDownstream(options: {
+export interface DownstreamOptions {
 	port: number;
-	dir: string;
 	name: string;
+	dir?: string;
+	onMessage?: (message: Arrived) => void;
 	log?: (line: string) => void;
-}): Promise<Downstream> {
-	mkdirSync(options.dir, { recursive: true });
+}
+
+export async function startDownstream(options: DownstreamOptions): Promise<Downstream> {
+	const dir = options.dir ?? null;
+	if (dir) mkdirSync(dir, { recursive: true });
 	let count = 0;
 	const server = new SMTPServer({
 		name: options.name,
@@ -29,12 +40,18 @@ export async function startDownstream(options: {
 			stream.on("data", (c: Buffer) => chunks.push(c));
 			stream.on("end", () => {
 				const n = ++count;
-				const base = `${new Date().toISOString().replace(/[:.]/g, "-")}-${String(n).padStart(5, "0")}`;
-				const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : "";
-				const to = session.envelope.rcptTo.map((r) => r.address);
-				writeFileSync(join(options.dir, `${base}.eml`), Buffer.concat(chunks));
-				writeFileSync(join(options.dir, `${base}.json`), JSON.stringify({ from, to }));
-				options.log?.(`${options.name}: received <${from}> -> ${to.join(", ")} (${base}.eml)`);
+				const message = {
+					from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+					to: session.envelope.rcptTo.map((r) => r.address),
+					raw: Buffer.concat(chunks),
+				};
+				if (dir) {
+					const base = `${new Date().toISOString().replace(/[:.]/g, "-")}-${String(n).padStart(5, "0")}`;
+					writeFileSync(join(dir, `${base}.eml`), message.raw);
+					writeFileSync(join(dir, `${base}.json`), JSON.stringify({ from: message.from, to: message.to }));
+				}
+				options.onMessage?.(message);
+				options.log?.(`${options.name}: received <${message.from}> -> ${message.to.join(", ")}`);
 				callback(null, "2.0.0 Stored");
 			});
 		},
@@ -45,7 +62,7 @@ export async function startDownstream(options: {
 	});
 	return {
 		port: options.port,
-		dir: options.dir,
+		dir,
 		received: () => count,
 		close: () => new Promise<void>((r) => server.close(() => r())),
 	};

@@ -1,6 +1,6 @@
 import { and, desc, eq, isNotNull, lt } from "drizzle-orm";
 import type { Db } from "./client";
-import { deliveries, domains, events, type MessageStatus, messages } from "./schema";
+import { deliveries, domains, events, messages } from "./schema";
 
 export type MessageRow = typeof messages.$inferSelect;
 export type NewMessage = typeof messages.$inferInsert;
@@ -38,14 +38,6 @@ export async function insertReceived(db: Db, row: NewMessage & { id: string; rec
 			createdAt: row.receivedAt,
 		}),
 	]);
-}
-
-/** Moves a message from one status to another only if it is still in the first: safe to repeat. */
-export async function transitionStatus(db: Db, id: string, from: MessageStatus, to: MessageStatus, now: number) {
-	await db
-		.update(messages)
-		.set({ status: to, updatedAt: now })
-		.where(and(eq(messages.id, id), eq(messages.status, from)));
 }
 
 /** Stored messages nobody has claimed since `before`: what the cron sweep hands over again. */

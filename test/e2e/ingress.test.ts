@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { DEMO_PASSWORD } from "../../scripts/lib/demo-tenant";
 import { type LocalService, startLocal } from "../../scripts/lib/local-service";
 import { freePort } from "../../scripts/lib/ports";
+import { inbox as inboxOf, signIn as signInAs } from "./client";
 
 const stateDir = mkdtempSync(join(tmpdir(), "ei-e2e-"));
 let service: LocalService;
@@ -20,21 +20,8 @@ function smtp() {
 	return nodemailer.createTransport({ host: "127.0.0.1", port: service.smtpPort, secure: false, ignoreTLS: true });
 }
 
-async function signIn(email: string): Promise<string> {
-	const res = await fetch(`${service.url}/api/session`, {
-		method: "POST",
-		headers: { "Content-Type": "application/json" },
-		body: JSON.stringify({ email, password: DEMO_PASSWORD }),
-	});
-	expect(res.status).toBe(200);
-	return (res.headers.get("Set-Cookie") ?? "").split(";")[0] as string;
-}
-
-async function inbox(cookie: string) {
-	const res = await fetch(`${service.url}/api/mailbox/messages?limit=200`, { headers: { Cookie: cookie } });
-	expect(res.status).toBe(200);
-	return ((await res.json()) as { messages: { id: string; subject: string; status: string }[] }).messages;
-}
+const signIn = (email: string) => signInAs(service.url, email);
+const inbox = (cookie: string) => inboxOf(service.url, cookie);
 
 function rawMessage(subject: string): string {
 	return [

@@ -6,10 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { DEMO_PASSWORD } from "../../scripts/lib/demo-tenant";
 import { type Downstream, startDownstream } from "../../scripts/lib/downstream";
 import { type LocalService, startLocal } from "../../scripts/lib/local-service";
 import { freePort } from "../../scripts/lib/ports";
+import { inbox, signIn as signInAs } from "./client";
 
 let service: LocalService;
 let acmeServer: Downstream;
@@ -26,15 +26,7 @@ afterAll(async () => {
 	await service?.stop();
 });
 
-async function signIn(email: string): Promise<string> {
-	const res = await fetch(`${service.url}/api/session`, {
-		method: "POST",
-		headers: { "Content-Type": "application/json" },
-		body: JSON.stringify({ email, password: DEMO_PASSWORD }),
-	});
-	expect(res.status).toBe(200);
-	return (res.headers.get("Set-Cookie") ?? "").split(";")[0] as string;
-}
+const signIn = (email: string) => signInAs(service.url, email);
 
 async function admin(cookie: string, path: string, init: RequestInit = {}) {
 	const res = await fetch(`${service.url}/api/admin${path}`, { ...init, headers: { Cookie: cookie, "Content-Type": "application/json" } });
@@ -77,8 +69,7 @@ describe("recovery from an outage, from npm start", () => {
 			);
 		await vi.waitFor(async () => expect((await acme())?.health.state).toBe("down"), wait);
 		await vi.waitFor(async () => expect((await acme())?.counts.delivered).toBe(0), wait);
-		const inbox = await fetch(`${service.url}/api/mailbox/messages`, { headers: { Cookie: await signIn("alice@acme.test") } });
-		expect(((await inbox.json()) as { messages: unknown[] }).messages).toHaveLength(3);
+		expect(await inbox(service.url, await signIn("alice@acme.test"))).toHaveLength(3);
 
 		await admin(cookie, "/domains/acme-test", {
 			method: "PATCH",
@@ -87,7 +78,7 @@ describe("recovery from an outage, from npm start", () => {
 		expect(await admin(cookie, "/domains/acme-test/retry", { method: "POST" })).toMatchObject({ health: "up" });
 
 		await vi.waitFor(() => expect(acmeServer.received()).toBe(3), wait);
-		const got = received(acmeServer.dir);
+		const got = received(acmeServer.dir as string);
 		expect(got.map((m) => /Subject: (held \d)/.exec(m.raw)?.[1])).toEqual(["held 1", "held 2", "held 3"]);
 		for (const [i, m] of got.entries()) {
 			expect(m.envelope).toEqual({ from: "zed@example.org", to: ["alice@acme.test"] });
@@ -105,8 +96,7 @@ describe("recovery from an outage, from npm start", () => {
 		const message = raw(9, "carol@globex.test");
 		await smtp.sendMail({ envelope: { from: "zed@example.org", to: ["carol@globex.test"] }, raw: message });
 		await vi.waitFor(() => expect(service.globex.received()).toBe(1), wait);
-		expect(received(service.globex.dir)[0]?.raw.endsWith(message)).toBe(true);
-		const inbox = await fetch(`${service.url}/api/mailbox/messages`, { headers: { Cookie: await signIn("carol@globex.test") } });
-		expect(((await inbox.json()) as { messages: unknown[] }).messages).toEqual([]);
+		expect(received(service.globex.dir as string)[0]?.raw.endsWith(message)).toBe(true);
+		expect(await inbox(service.url, await signIn("carol@globex.test"))).toEqual([]);
 	});
 });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEMO_PASSWORD } from "../../scripts/lib/demo-tenant";
 import { type LocalService, startLocal } from "../../scripts/lib/local-service";
 import { freePort } from "../../scripts/lib/ports";
+import { inbox, signIn as signInAs } from "./client";
 
 let service: LocalService;
 let browser: Browser;
@@ -46,19 +47,11 @@ afterAll(async () => {
 
 /** acme.test is down: the message shows once the delivery engine has held it. */
 async function heldForAlice() {
-	const login = await fetch(`${service.url}/api/session`, {
-		method: "POST",
-		headers: { "Content-Type": "application/json" },
-		body: JSON.stringify({ email: "alice@acme.test", password: DEMO_PASSWORD }),
+	const cookie = await signInAs(service.url, "alice@acme.test");
+	await vi.waitFor(async () => expect((await inbox(service.url, cookie)).map((m) => m.subject)).toContain(subject), {
+		timeout: 30_000,
+		interval: 100,
 	});
-	const cookie = (login.headers.get("Set-Cookie") ?? "").split(";")[0] as string;
-	await vi.waitFor(
-		async () => {
-			const res = await fetch(`${service.url}/api/mailbox/messages`, { headers: { Cookie: cookie } });
-			expect(JSON.stringify(await res.json())).toContain(subject);
-		},
-		{ timeout: 30_000, interval: 100 },
-	);
 }
 
 async function watchedPage(): Promise<{ page: Page; dialogs: string[]; foreign: string[] }> {

@@ -13,7 +13,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 	project.provide("outboxControl", outbox.controlUrl);
 	return async () => {
 		await control.close();
-		await new Promise<void>((r) => outbox.smtp.close(() => r()));
+		await outbox.smtp.close();
 		await new Promise<void>((r) => outbox.http.close(() => r()));
 	};
 }

@@ -1,46 +1,26 @@
-// The outbound path's far end in tests: a real SMTP server (npm smtp-server) that keeps what
-// it receives in memory, readable over HTTP from tests running inside workerd.
+// The outbound path's far end in tests: a demo mail server (scripts/lib/downstream.ts) that
+// keeps what it receives in memory, readable over HTTP from tests running inside workerd.
 import { createServer, type Server } from "node:http";
-import { SMTPServer } from "smtp-server";
-
-export interface Captured {
-	from: string;
-	to: string[];
-	raw: string;
-}
+import { type Arrived, type Downstream, startDownstream } from "../../scripts/lib/downstream";
 
 export interface Outbox {
-	smtp: SMTPServer;
+	smtp: Downstream;
 	http: Server;
 	controlUrl: string;
 }
 
 /** Listens for SMTP on `smtpPort` and answers `GET /messages?to=ADDRESS` with what arrived for it. */
 export async function startOutbox(smtpPort: number): Promise<Outbox> {
-	const captured: Captured[] = [];
-	const smtp = new SMTPServer({
-		authOptional: true,
-		disabledCommands: ["STARTTLS", "AUTH"],
-		logger: false,
-		onData(stream, session, callback) {
-			const chunks: Buffer[] = [];
-			stream.on("data", (c: Buffer) => chunks.push(c));
-			stream.on("end", () => {
-				captured.push({
-					from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
-					to: session.envelope.rcptTo.map((r) => r.address),
-					raw: Buffer.concat(chunks).toString("utf8"),
-				});
-				callback();
-			});
-		},
-	});
-	await new Promise<void>((resolve) => smtp.listen(smtpPort, "127.0.0.1", () => resolve()));
+	const captured: Arrived[] = [];
+	const smtp = await startDownstream({ port: smtpPort, name: "outbox.test", onMessage: (m) => captured.push(m) });
 	const http = createServer((req, res) => {
-		const url = new URL(req.url ?? "/", "http://localhost");
-		const to = url.searchParams.get("to");
+		const to = new URL(req.url ?? "/", "http://localhost").searchParams.get("to");
 		res.setHeader("Content-Type", "application/json");
-		res.end(JSON.stringify(captured.filter((m) => !to || m.to.includes(to))));
+		res.end(
+			JSON.stringify(
+				captured.filter((m) => !to || m.to.includes(to)).map((m) => ({ from: m.from, to: m.to, raw: m.raw.toString("utf8") })),
+			),
+		);
 	});
 	await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", () => resolve()));
 	const { port } = http.address() as { port: number };

@@ -2,18 +2,8 @@
 // anonymous callers get nothing, and a secret never comes back out.
 import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { newId } from "../../src/lib/ids";
-import { hashPassword, paramsFor } from "../../src/lib/password";
 import { configure, idOf, relayOf, scriptedServer } from "./downstream";
-import { api, createTenant, deliver, signIn, simpleMessage, type Tenant } from "./helpers";
-
-async function adminOf(t: Tenant): Promise<string> {
-	const email = `admin@${t.domain}`;
-	await env.DB.prepare("INSERT INTO users (id, customer_id, email, role, password_hash) VALUES (?, ?, ?, 'customer_admin', ?)")
-		.bind(newId(), t.customerId, email, await hashPassword("admin-password", paramsFor(env)))
-		.run();
-	return signIn(email, "admin-password");
-}
+import { api, createTenant, deliver, signIn, signInAdmin, simpleMessage } from "./helpers";
 
 const json = (body: unknown): RequestInit => ({
 	method: "PATCH",
@@ -34,7 +24,7 @@ interface DomainView {
 describe("GET /api/admin/domains", () => {
 	it("shows the admin's domains with health, counts, destination and policy", async () => {
 		const t = await createTenant();
-		const admin = await adminOf(t);
+		const admin = await signInAdmin(t);
 		await deliver("x@example.org", t.alice.email, simpleMessage("held"));
 		const res = await api("/admin/domains", admin);
 		expect(res.status).toBe(200);
@@ -60,7 +50,7 @@ describe("GET /api/admin/domains", () => {
 		const other = await createTenant();
 		expect((await api("/admin/domains", await signIn(t.alice.email))).status).toBe(403);
 		expect((await api("/admin/domains", "")).status).toBe(401);
-		const { domains } = (await (await api("/admin/domains", await adminOf(other))).json()) as { domains: DomainView[] };
+		const { domains } = (await (await api("/admin/domains", await signInAdmin(other))).json()) as { domains: DomainView[] };
 		expect(domains.map((d) => d.id)).toEqual([other.domainId]);
 	});
 });
@@ -68,7 +58,7 @@ describe("GET /api/admin/domains", () => {
 describe("PATCH /api/admin/domains/:id", () => {
 	it("sets the destination, seals the AUTH password, and never returns it", async () => {
 		const t = await createTenant();
-		const admin = await adminOf(t);
+		const admin = await signInAdmin(t);
 		const res = await api(
 			`/admin/domains/${t.domainId}`,
 			admin,
@@ -90,7 +80,7 @@ describe("PATCH /api/admin/domains/:id", () => {
 
 	it("validates policy values and names what is wrong", async () => {
 		const t = await createTenant();
-		const admin = await adminOf(t);
+		const admin = await signInAdmin(t);
 		const cases: [unknown, RegExp][] = [
 			[{ policy: { retrySchedule: [1] } }, /retrySchedule/],
 			[{ policy: { lifetimeSeconds: 40 * 86400 } }, /30 days/],
@@ -121,14 +111,14 @@ describe("PATCH /api/admin/domains/:id", () => {
 	it("answers 404 for another customer's domain and changes nothing", async () => {
 		const t = await createTenant();
 		const other = await createTenant();
-		const res = await api(`/admin/domains/${other.domainId}`, await adminOf(t), json({ policy: { unknownRecipients: "accept" } }));
+		const res = await api(`/admin/domains/${other.domainId}`, await signInAdmin(t), json({ policy: { unknownRecipients: "accept" } }));
 		expect(res.status).toBe(404);
 		expect(await env.DB.prepare("SELECT unknown_recipients AS u FROM domains WHERE id = ?").bind(other.domainId).first("u")).toBe("reject");
 	});
 
 	it("refuses a cross-site PATCH", async () => {
 		const t = await createTenant();
-		const res = await api(`/admin/domains/${t.domainId}`, await adminOf(t), {
+		const res = await api(`/admin/domains/${t.domainId}`, await signInAdmin(t), {
 			...json({ policy: {} }),
 			headers: { "Content-Type": "application/json", "Sec-Fetch-Site": "cross-site" },
 		});
@@ -139,7 +129,7 @@ describe("PATCH /api/admin/domains/:id", () => {
 describe("domain actions", () => {
 	it("tests the destination and returns the SMTP transcript", async () => {
 		const t = await createTenant();
-		const admin = await adminOf(t);
+		const admin = await signInAdmin(t);
 		const server = await scriptedServer();
 		await configure(t, { delivery_host: "127.0.0.1", delivery_port: server.port, delivery_tls: "off" });
 		const res = await api(`/admin/domains/${t.domainId}/test`, admin, post());
@@ -155,7 +145,7 @@ describe("domain actions", () => {
 
 	it("holds and releases delivery, and retry drains when the server answers", async () => {
 		const t = await createTenant();
-		const admin = await adminOf(t);
+		const admin = await signInAdmin(t);
 		const server = await scriptedServer();
 		await configure(t, { delivery_host: "127.0.0.1", delivery_port: server.port, delivery_tls: "off" });
 		expect(((await (await api(`/admin/domains/${t.domainId}/hold`, admin, post())).json()) as { held: boolean }).held).toBe(true);
@@ -178,7 +168,7 @@ describe("domain actions", () => {
 describe("message actions", () => {
 	it("bounces a held message with a failed DSN, and refuses to bounce it twice", async () => {
 		const t = await createTenant();
-		const admin = await adminOf(t);
+		const admin = await signInAdmin(t);
 		await deliver("someone@example.org", t.alice.email, simpleMessage("give up"));
 		const id = await idOf(t.alice.email, "give up");
 		const res = await api(`/admin/messages/${id}/bounce`, admin, post());
@@ -193,7 +183,7 @@ describe("message actions", () => {
 		const other = await createTenant();
 		await deliver("someone@example.org", other.alice.email, simpleMessage("not yours"));
 		const id = await idOf(other.alice.email, "not yours");
-		expect((await api(`/admin/messages/${id}/retry`, await adminOf(t), post())).status).toBe(404);
+		expect((await api(`/admin/messages/${id}/retry`, await signInAdmin(t), post())).status).toBe(404);
 		expect((await api(`/admin/messages/${id}/bounce`, await signIn(other.alice.email), post())).status).toBe(403);
 		expect(await env.DB.prepare("SELECT status FROM messages WHERE id = ?").bind(id).first("status")).toBe("spooled");
 	});

@@ -5,10 +5,9 @@ import { describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
 import { sweepUnclaimed } from "../../src/ingest/sweep";
 import { newId } from "../../src/lib/ids";
-import { hashPassword, paramsFor } from "../../src/lib/password";
 import { purgeExpiredBodies } from "../../src/spool/retention";
 import { configure, idOf, relayOf, scriptedServer, setClock, statusOf } from "./downstream";
-import { api, createTenant, deliver, signIn, simpleMessage } from "./helpers";
+import { api, createTenant, deliver, signIn, signInAdmin, simpleMessage } from "./helpers";
 
 const wait = { timeout: 15_000, interval: 50 };
 const DAY = 86_400_000;
@@ -92,22 +91,14 @@ describe("the dead-letter queue", () => {
 		await worker.queue(batch, env);
 		expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(["d1"]);
 
-		const email = `admin@${t.domain}`;
-		await env.DB.prepare("INSERT INTO users (id, customer_id, email, role, password_hash) VALUES (?, ?, ?, 'customer_admin', ?)")
-			.bind(newId(), t.customerId, email, await hashPassword("pw-admin-1", paramsFor(env)))
-			.run();
-		const res = await api("/admin/events?kind=queue.", await signIn(email, "pw-admin-1"));
+		const res = await api("/admin/events?kind=queue.", await signInAdmin(t));
 		const { events } = (await res.json()) as { events: { kind: string; messageId: string; detail: { queue: string } }[] };
 		expect(events).toEqual([
 			expect.objectContaining({ kind: "queue.dead_letter", messageId: id, detail: expect.objectContaining({ queue: "ei-delivery-dlq" }) }),
 		]);
 		// Another customer's admin does not see it.
 		const other = await createTenant();
-		const otherEmail = `admin@${other.domain}`;
-		await env.DB.prepare("INSERT INTO users (id, customer_id, email, role, password_hash) VALUES (?, ?, ?, 'customer_admin', ?)")
-			.bind(newId(), other.customerId, otherEmail, await hashPassword("pw-admin-2", paramsFor(env)))
-			.run();
-		const theirs = (await (await api("/admin/events?kind=queue.", await signIn(otherEmail, "pw-admin-2"))).json()) as { events: unknown[] };
+		const theirs = (await (await api("/admin/events?kind=queue.", await signInAdmin(other))).json()) as { events: unknown[] };
 		expect(theirs.events).toEqual([]);
 	});
 });

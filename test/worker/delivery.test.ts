@@ -9,7 +9,7 @@ import { systemClock } from "../../src/lib/clock";
 import { deliverJob } from "../../src/queue/delivery";
 import type { DeliveryJob } from "../../src/queue/messages";
 import { configure, idOf, outbox, relayOf, scriptedServer, setClock, statusOf } from "./downstream";
-import { api, createTenant, deliver, signIn, simpleMessage } from "./helpers";
+import { api, createTenant, deliver, failingBatches, signIn, simpleMessage } from "./helpers";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -221,13 +221,7 @@ describe("a crash between the server's 250 and our record of it", () => {
 		await configure(t, { delivery_host: "127.0.0.1", delivery_port: server.port, delivery_tls: "off", held: 1 });
 		await deliver("sender@example.org", t.alice.email, message("crash"));
 		const id = await idOf(t.alice.email, "crash");
-		const crashingDb = new Proxy(env.DB, {
-			get(target, prop) {
-				if (prop === "batch") return async () => Promise.reject(new Error("worker evicted"));
-				const value = Reflect.get(target, prop);
-				return typeof value === "function" ? value.bind(target) : value;
-			},
-		});
+		const crashingDb = failingBatches("worker evicted");
 		const job: DeliveryJob = { kind: "deliver", domain: t.domain, batchId: "crashed", messageIds: [id] };
 		await expect(deliverJob(job, { ...env, DB: crashingDb }, systemClock)).rejects.toThrow("worker evicted");
 		expect(await server.messages()).toHaveLength(1);

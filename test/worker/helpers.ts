@@ -112,3 +112,23 @@ export async function api(path: string, cookie: string, init: RequestInit = {}):
 	headers.set("Cookie", cookie);
 	return SELF.fetch(`http://localhost/api${path}`, { ...init, headers });
 }
+
+/** The real D1 binding, except that batch() fails: storage going away mid-step. */
+export function failingBatches(message: string): D1Database {
+	return new Proxy(env.DB, {
+		get(target, prop) {
+			if (prop === "batch") return async () => Promise.reject(new Error(message));
+			const value = Reflect.get(target, prop);
+			return typeof value === "function" ? value.bind(target) : value;
+		},
+	});
+}
+
+/** Adds a customer admin to the tenant and returns a signed-in session cookie. */
+export async function signInAdmin(t: Tenant): Promise<string> {
+	const email = `admin@${t.domain}`;
+	await env.DB.prepare("INSERT INTO users (id, customer_id, email, role, password_hash) VALUES (?, ?, ?, 'customer_admin', ?)")
+		.bind(newId(), t.customerId, email, await (passwordHash ??= hashPassword(PASSWORD, paramsFor(env))))
+		.run();
+	return signIn(email);
+}

@@ -1,6 +1,6 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { api, createTenant, deliver, signIn, simpleMessage } from "./helpers";
+import { api, createTenant, deliver, failingBatches, signIn, simpleMessage } from "./helpers";
 
 async function inboxOf(cookie: string) {
 	const res = await api("/mailbox/messages", cookie);
@@ -101,13 +101,7 @@ describe("durability", () => {
 
 	it("throws when D1 cannot record the message, removes the stored body, and the retry succeeds", async () => {
 		const t = await createTenant();
-		const failingDb = new Proxy(env.DB, {
-			get(target, prop) {
-				if (prop === "batch") return async () => Promise.reject(new Error("D1 unavailable"));
-				const value = Reflect.get(target, prop);
-				return typeof value === "function" ? value.bind(target) : value;
-			},
-		});
+		const failingDb = failingBatches("D1 unavailable");
 		const raw = simpleMessage("retry me");
 		await expect(deliver("x@example.org", t.alice.email, raw, { ...env, DB: failingDb })).rejects.toThrow("D1 unavailable");
 		expect((await env.MAIL.list({ prefix: `c/${t.customerId}/` })).objects).toHaveLength(0);
