@@ -14,6 +14,7 @@ import type { DeliveryJob, DsnJob } from "../queue/messages";
 import { checkDestination } from "../relay/destination";
 import { probe } from "../relay/smtp-client";
 import type { Outcome } from "../relay/types";
+import { planBatches } from "./batching";
 import { type Health, type HealthEvent, initialHealth, nextHealth, nextProbeAt } from "./health";
 import { dueWarning, expiresAt, nextAttemptAt, nextWarningAt } from "./schedule";
 import { SPOOL_SCHEMA, type SpoolRow } from "./spool-sql";
@@ -196,23 +197,21 @@ export class DomainRelay extends DurableObject<Env> {
 			return this.arm(now);
 		}
 		const freeSlots = row.drainConnections - (this.sql<{ n: number }>("SELECT count(*) AS n FROM batches")[0]?.n ?? 0);
-		for (let slot = 0; slot < freeSlots; slot++) {
-			// Oldest first; a recipient already in flight waits, so two connections never carry
-			// the same recipient at once and each recipient's mail arrives in arrival order.
-			const batch = this.sql<SpoolRow>(
-				`SELECT * FROM spool
-				 WHERE state = 'waiting' AND next_attempt_at <= ?
-				   AND recipient NOT IN (SELECT recipient FROM spool WHERE state = 'inflight')
-				 ORDER BY received_at, message_id LIMIT ?`,
-				now,
-				row.messagesPerConnection,
-			);
-			if (batch.length === 0) break;
+		// Oldest first; a recipient already in flight waits, so two connections never carry
+		// the same recipient at once and each recipient's mail arrives in arrival order.
+		const due = this.sql<{ id: string; recipient: string }>(
+			`SELECT message_id AS id, recipient FROM spool
+			 WHERE state = 'waiting' AND next_attempt_at <= ?
+			   AND recipient NOT IN (SELECT recipient FROM spool WHERE state = 'inflight')
+			 ORDER BY received_at, message_id LIMIT ?`,
+			now,
+			Math.max(freeSlots, 0) * row.messagesPerConnection * 4,
+		);
+		for (const ids of planBatches(due, freeSlots, row.messagesPerConnection)) {
 			const batchId = newId(now);
 			this.sql("INSERT INTO batches (id, dispatched_at, lease_until) VALUES (?, ?, ?)", batchId, now, now + LEASE_MS);
-			for (const m of batch)
-				this.sql("UPDATE spool SET state = 'inflight', batch_id = ?, held = max(held, 1) WHERE message_id = ?", batchId, m.message_id);
-			const ids = batch.map((m) => m.message_id);
+			for (const id of ids)
+				this.sql("UPDATE spool SET state = 'inflight', batch_id = ?, held = max(held, 1) WHERE message_id = ?", batchId, id);
 			await this.setStatus(ids, "queued", now);
 			const job: DeliveryJob = { kind: "deliver", domain: row.name, batchId, messageIds: ids };
 			await this.env.DELIVERY_QUEUE.send(job);

@@ -9,20 +9,24 @@ import { sendDsnJob } from "./dsn";
 import type { DeliveryJob, OutboundJob } from "./messages";
 
 /**
- * Queue entry point. Each message is handled on its own: a failure retries that message
- * (with backoff) and leaves the rest of the batch acknowledged. After max_retries the queue
- * moves it to the dead-letter queue, whose consumer records it for admins.
+ * Queue entry point. Messages are handled concurrently and each on its own: two delivery
+ * jobs in one batch are two SMTP sessions at once (the domain's object already bounds how
+ * many it dispatches), and a failure retries that message (with backoff) while the rest are
+ * acknowledged. After max_retries the queue moves it to the dead-letter queue, whose
+ * consumer records it for admins.
  */
 export async function consumeQueue(batch: MessageBatch, env: Env, clock: Clock): Promise<void> {
-	for (const msg of batch.messages) {
-		try {
-			await handle(batch.queue, msg, env, clock);
-			msg.ack();
-		} catch (err) {
-			console.error(`queue ${batch.queue}: message ${msg.id} failed (attempt ${msg.attempts})`, err);
-			msg.retry({ delaySeconds: Math.min(60 * 2 ** (msg.attempts - 1), 3600) });
-		}
-	}
+	await Promise.all(
+		batch.messages.map(async (msg) => {
+			try {
+				await handle(batch.queue, msg, env, clock);
+				msg.ack();
+			} catch (err) {
+				console.error(`queue ${batch.queue}: message ${msg.id} failed (attempt ${msg.attempts})`, err);
+				msg.retry({ delaySeconds: Math.min(60 * 2 ** (msg.attempts - 1), 3600) });
+			}
+		}),
+	);
 }
 
 async function handle(queue: string, msg: Message, env: Env, clock: Clock): Promise<void> {

@@ -1,5 +1,6 @@
 // The pure parts of the domain's Durable Object: schedule arithmetic and health hysteresis.
 import { describe, expect, it } from "vitest";
+import { planBatches } from "../../src/domain/batching";
 import { type Health, initialHealth, nextHealth, nextProbeAt } from "../../src/domain/health";
 import { type DeliveryPolicy, dueWarning, expiresAt, nextAttemptAt, nextWarningAt, validatePolicy } from "../../src/domain/schedule";
 
@@ -101,5 +102,30 @@ describe("health hysteresis", () => {
 		h = nextHealth(h, { kind: "probe-ok", at: 0 }, t);
 		expect(nextProbeAt(h, 0)).toBe(15_000);
 		expect(nextProbeAt(initialHealth(0), 0)).toBeNull();
+	});
+});
+
+describe("drain batches", () => {
+	const due = (spec: string) => spec.split(" ").map((s, i) => ({ id: `${s}${i}`, recipient: s }));
+
+	it("keeps each recipient in one batch, in arrival order, and uses both connections", () => {
+		expect(planBatches(due("a b a a b"), 2, 20)).toEqual([
+			["a0", "a2", "a3"],
+			["b1", "b4"],
+		]);
+	});
+
+	it("holds back a recipient's later mail when its batch is full, so nothing overtakes", () => {
+		expect(planBatches(due("a a a b"), 2, 2)).toEqual([["a0", "a1"], ["b3"]]);
+	});
+
+	it("puts new recipients into the emptiest batch once every connection has one", () => {
+		expect(planBatches(due("a b c c d"), 2, 3)).toEqual([
+			["a0", "c2", "c3"],
+			["b1", "d4"],
+		]);
+		expect(planBatches(due("a b c"), 1, 2)).toEqual([["a0", "b1"]]);
+		expect(planBatches([], 2, 20)).toEqual([]);
+		expect(planBatches(due("a"), 0, 20)).toEqual([]);
 	});
 });
