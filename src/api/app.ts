@@ -4,6 +4,7 @@ import { openDb } from "../db/client";
 import type { Clock } from "../lib/clock";
 import { adminRoutes } from "./admin";
 import type { AppEnv } from "./context";
+import { fileRoutes } from "./files";
 import { mailboxRoutes } from "./mailbox";
 import { csrf } from "./middleware/csrf";
 import { securityHeaders } from "./middleware/security-headers";
@@ -23,6 +24,7 @@ export function createApp(clock: Clock) {
 		.route("/session", sessionRoutes)
 		.route("/mailbox", mailboxRoutes)
 		.route("/admin", adminRoutes)
+		.route("/files", fileRoutes)
 		.notFound(() => problemResponse(404, "Not found", "No such API route."))
 		.onError((err, c) => {
 			if (err instanceof HTTPException) return err.getResponse();

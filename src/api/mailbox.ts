@@ -1,17 +1,24 @@
-// The signed-in user's own mailbox. Every lookup is scoped to the principal's user id:
-// another user's message id answers 404, exactly like a message that does not exist.
+// The signed-in user's own Emergency Inbox. Every lookup is scoped to the principal's user
+// id: another user's message id answers 404, exactly like a message that does not exist.
+import { and, eq, like, or } from "drizzle-orm";
 import { Hono } from "hono";
-import { getOwnedMessage, listMailbox, type MessageRow } from "../db/messages";
+import { headerBlock } from "../bounce/loop-guard";
+import { findDomainByName } from "../db/domains";
+import { getOwnedMessage, type ListFilters, listFolder, restore, searchFolder, setSeen, trash } from "../db/mailbox";
+import { deliveries, users } from "../db/schema";
 import { formatAddress, formatAddresses, parseEmail } from "../mail/parse";
 import { sanitizeHtml } from "../mail/sanitize";
 import type { AppEnv } from "./context";
+import { attachmentDisposition, linkFor, rawBody } from "./message-parts";
 import { requireSession } from "./middleware/session";
 import { problem } from "./problem";
-import type { MessageDetail, MessagePage } from "./types";
+import type { Contact, Folder, MailboxStatus, MessageDetail, MessagePage, MessagesPatch, RecipientStatus } from "./types";
 
 const DEFAULT_PAGE = 50;
 const MAX_PAGE = 200;
+const MAX_BULK = 200;
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+const FOLDERS: Folder[] = ["inbox", "sent", "trash"];
 
 const iso = (t: number) => new Date(t).toISOString();
 
@@ -27,37 +34,53 @@ function messageId(value: string): string {
 	return value;
 }
 
-async function rawBody(bucket: R2Bucket, row: MessageRow): Promise<R2ObjectBody> {
-	const obj = row.r2Key ? await bucket.get(row.r2Key) : null;
-	if (!obj)
-		throw problem(
-			410,
-			"Message body expired",
-			"This message was delivered to your server and its copy here has been removed under the retention policy.",
-		);
-	return obj;
-}
-
-/** RFC 6266 filename for downloads: an ASCII fallback plus the exact UTF-8 name. */
-function attachmentDisposition(filename: string): string {
-	const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, "_");
-	return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+function day(value: string | undefined, name: string): number | undefined {
+	if (!value) return undefined;
+	const t = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : Number.NaN;
+	if (!Number.isFinite(t)) throw problem(400, "Invalid date", `${name} must be a date like 2026-11-27.`);
+	return t;
 }
 
 export const mailboxRoutes = new Hono<AppEnv>()
 	.use(requireSession())
 	.get("/messages", async (c) => {
 		const limit = pageLimit(c.req.query("limit"));
+		const folder = (c.req.query("folder") ?? "inbox") as Folder;
+		if (!FOLDERS.includes(folder)) throw problem(400, "Invalid folder", "folder must be inbox, sent or trash.");
+		const before = day(c.req.query("before"), "before");
+		const filters: ListFilters = {
+			unread: c.req.query("unread") === "1",
+			attachments: c.req.query("attachments") === "1",
+			...(c.req.query("after") ? { after: day(c.req.query("after"), "after") } : {}),
+			// "before 2026-11-27" includes that whole day.
+			...(before !== undefined ? { before: before + 86_400_000 } : {}),
+		};
 		const cursor = c.req.query("cursor");
-		if (cursor !== undefined && !ULID.test(cursor)) throw problem(400, "Invalid cursor", "Use the nextCursor value of the previous page.");
-		const rows = await listMailbox(c.var.db, c.var.principal.userId, "inbox", limit + 1, cursor);
+		const q = c.req.query("q")?.trim();
+		const userId = c.var.principal.userId;
+		let rows: Awaited<ReturnType<typeof listFolder>>;
+		let next: (last: (typeof rows)[number] & { rowid?: number }) => string;
+		if (q) {
+			if (cursor !== undefined && !/^\d{1,18}$/.test(cursor))
+				throw problem(400, "Invalid cursor", "Use the nextCursor value of the previous page.");
+			rows = await searchFolder(c.var.db, userId, folder, q, filters, limit + 1, cursor ? Number(cursor) : undefined);
+			next = (last) => String(last.rowid);
+		} else {
+			if (cursor !== undefined && !ULID.test(cursor))
+				throw problem(400, "Invalid cursor", "Use the nextCursor value of the previous page.");
+			rows = await listFolder(c.var.db, userId, folder, filters, limit + 1, cursor);
+			next = (last) => last.id;
+		}
 		const page = rows.slice(0, limit);
+		const last = page.at(-1);
 		return c.json<MessagePage>({
 			messages: page.map((m) => ({
 				id: m.id,
+				folder: m.folder,
 				from: m.from,
 				to: m.to,
 				subject: m.subject,
+				snippet: m.snippet,
 				date: m.sentAt === null ? null : iso(m.sentAt),
 				receivedAt: iso(m.receivedAt),
 				size: m.size,
@@ -66,26 +89,112 @@ export const mailboxRoutes = new Hono<AppEnv>()
 				status: m.status,
 				parseError: m.parseError !== null,
 			})),
-			nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
+			nextCursor: rows.length > limit && last ? next(last) : null,
 		});
 	})
+	.patch("/messages", async (c) => {
+		const body = (await c.req.json().catch(() => null)) as MessagesPatch | null;
+		const ids = Array.isArray(body?.ids) ? body.ids.filter((id): id is string => typeof id === "string" && ULID.test(id)) : [];
+		if (!body || ids.length === 0 || ids.length > MAX_BULK || ids.length !== body.ids.length) {
+			throw problem(400, "Invalid request", `Send {"ids": [...]} with 1 to ${MAX_BULK} message ids, and seen and/or folder.`);
+		}
+		if (body.seen === undefined && body.folder === undefined)
+			throw problem(400, "Invalid request", "Nothing to change: send seen and/or folder.");
+		if (body.seen !== undefined && typeof body.seen !== "boolean") throw problem(400, "Invalid request", "seen must be true or false.");
+		if (body.folder !== undefined && body.folder !== "trash" && body.folder !== "restore")
+			throw problem(400, "Invalid request", 'folder must be "trash" or "restore".');
+		const userId = c.var.principal.userId;
+		let updated = 0;
+		if (body.seen !== undefined) updated = Math.max(updated, await setSeen(c.var.db, userId, ids, body.seen));
+		if (body.folder === "trash") updated = Math.max(updated, await trash(c.var.db, userId, ids));
+		if (body.folder === "restore") updated = Math.max(updated, await restore(c.var.db, userId, ids));
+		return c.json({ updated });
+	})
+	.get("/status", async (c) => {
+		const domainName = c.var.principal.email.split("@")[1] ?? "";
+		const domain = await findDomainByName(c.var.db, domainName);
+		if (!domain || domain.customerId !== c.var.principal.customerId)
+			throw problem(404, "No mail domain", "Your address is not on a domain served here.");
+		const status = await c.env.DOMAIN.get(c.env.DOMAIN.idFromName(domain.name)).status();
+		const waiting = status.spooled + status.inflight;
+		const state: MailboxStatus["state"] = domain.held ? "held" : status.health.state === "down" ? "down" : waiting > 0 ? "draining" : "up";
+		return c.json<MailboxStatus>({
+			domain: domain.displayName,
+			state,
+			since: state === "up" ? null : iso(status.health.since),
+			waiting,
+			limits: { maxAttachmentBytes: domain.maxMessageBytes, maxMessageBytes: domain.maxMessageBytes },
+		});
+	})
+	.get("/contacts", async (c) => {
+		const q = (c.req.query("q") ?? "")
+			.trim()
+			.toLowerCase()
+			.replace(/[%_\\]/g, "");
+		const customerId = c.var.principal.customerId;
+		if (!customerId || q.length < 1) return c.json<Contact[]>([]);
+		const rows = await c.var.db
+			.select({ email: users.email, displayName: users.displayName })
+			.from(users)
+			.where(and(eq(users.customerId, customerId), or(like(users.email, `${q}%`), like(users.displayName, `%${q}%`))))
+			.orderBy(users.email)
+			.limit(10);
+		return c.json<Contact[]>(rows);
+	})
 	.get("/messages/:id", async (c) => {
-		const row = await getOwnedMessage(c.var.db, c.var.principal.userId, messageId(c.req.param("id")));
+		const userId = c.var.principal.userId;
+		const row = await getOwnedMessage(c.var.db, userId, messageId(c.req.param("id")));
 		if (!row) throw problem(404, "Message not found");
+		const recipients: RecipientStatus[] =
+			row.folder === "sent" || row.trashedFrom === "sent"
+				? (
+						await c.var.db
+							.select({ address: deliveries.recipient, state: deliveries.state, code: deliveries.lastCode, text: deliveries.lastText })
+							.from(deliveries)
+							.where(eq(deliveries.messageId, row.id))
+					).map((d) => ({ address: d.address, state: d.state, detail: d.text ? `${d.code ? `${d.code} ` : ""}${d.text}` : null }))
+				: [];
 		const base = {
 			id: row.id,
 			status: row.status,
+			folder: row.folder,
+			seen: row.seen,
 			receivedAt: iso(row.receivedAt),
 			size: row.size,
 			envelope: { from: row.envelopeFrom, to: row.envelopeTo },
+			recipients,
 		};
+		const raw = new Uint8Array(await (await rawBody(c.env.MAIL, row)).arrayBuffer());
+		const rawHeaders = headerBlock(raw);
 		if (row.parseError) {
-			return c.json<MessageDetail>({ ...base, parseError: row.parseError, headers: null, text: null, html: null, attachments: [] });
+			return c.json<MessageDetail>({
+				...base,
+				parseError: row.parseError,
+				rawHeaders,
+				headers: null,
+				text: null,
+				bodyUrl: null,
+				hasRemoteContent: false,
+				attachments: [],
+			});
 		}
-		const email = await parseEmail(await (await rawBody(c.env.MAIL, row)).arrayBuffer());
+		const email = await parseEmail(raw);
+		const { hasRemoteContent } = email.html ? await sanitizeHtml(email.html) : { hasRemoteContent: false };
+		const attachments = await Promise.all(
+			email.attachments.map(async (a, index) => ({
+				index,
+				filename: a.filename,
+				contentType: a.mimeType,
+				disposition: a.disposition,
+				contentId: a.contentId ?? null,
+				size: typeof a.content === "string" ? new TextEncoder().encode(a.content).byteLength : a.content.byteLength,
+				downloadUrl: await linkFor(c, { kind: "attachment", messageId: row.id, userId, part: String(index) }),
+			})),
+		);
 		return c.json<MessageDetail>({
 			...base,
 			parseError: null,
+			rawHeaders,
 			headers: {
 				from: email.from ? formatAddress(email.from) : "",
 				to: formatAddresses(email.to),
@@ -98,15 +207,9 @@ export const mailboxRoutes = new Hono<AppEnv>()
 				references: email.references ?? null,
 			},
 			text: email.text ?? null,
-			html: email.html ? await sanitizeHtml(email.html) : null,
-			attachments: email.attachments.map((a, index) => ({
-				index,
-				filename: a.filename,
-				contentType: a.mimeType,
-				disposition: a.disposition,
-				contentId: a.contentId ?? null,
-				size: typeof a.content === "string" ? new TextEncoder().encode(a.content).byteLength : a.content.byteLength,
-			})),
+			bodyUrl: email.html ? await linkFor(c, { kind: "body", messageId: row.id, userId }) : null,
+			hasRemoteContent,
+			attachments,
 		});
 	})
 	.get("/messages/:id/raw", async (c) => {

@@ -11,11 +11,16 @@ export interface User {
 	role: Role;
 }
 
+export type Folder = "inbox" | "sent" | "trash";
+
 export interface MessageSummary {
 	id: string;
+	folder: Folder;
 	from: string;
 	to: string;
 	subject: string;
+	/** The first ~160 characters of the text body, whitespace collapsed. */
+	snippet: string;
 	/** The Date: header as ISO, when it parsed. */
 	date: string | null;
 	receivedAt: string;
@@ -51,6 +56,16 @@ export interface Attachment {
 	disposition: string | null;
 	contentId: string | null;
 	size: number;
+	/** A short-lived link that needs no cookie; always a download (Content-Disposition: attachment). */
+	downloadUrl: string;
+}
+
+/** Per-recipient delivery of a message sent from the Emergency Inbox. */
+export interface RecipientStatus {
+	address: string;
+	state: "pending" | "delivering" | "deferred" | "delivered" | "failed";
+	/** The last server reply or local reason, when there is one. */
+	detail: string | null;
 }
 
 export interface MessageDetail {
@@ -61,8 +76,68 @@ export interface MessageDetail {
 	envelope: { from: string; to: string };
 	parseError: string | null;
 	headers: MessageHeaders | null;
+	folder: Folder;
+	seen: boolean;
 	text: string | null;
-	/** Sanitised by the worker; still only ever shown in a sandboxed frame. */
-	html: string | null;
+	/**
+	 * The sanitised HTML body as its own document, for `<iframe sandbox src=…>`: it carries its
+	 * own CSP (no scripts; remote images only with `?images=1`). Null for plain-text mail.
+	 */
+	bodyUrl: string | null;
+	/** The HTML refers to remote images or styles, which stay blocked until the user allows them. */
+	hasRemoteContent: boolean;
+	/** The header block as received (capped at 64 KiB), for the headers view. */
+	rawHeaders: string;
 	attachments: Attachment[];
+	/** For mail sent from the Emergency Inbox: where each recipient stands. */
+	recipients: RecipientStatus[];
+}
+
+/** GET /api/mailbox/status: the banner. */
+export interface MailboxStatus {
+	domain: string;
+	/** down: held since `since`; draining: back up, held mail being delivered; up; held: maintenance. */
+	state: "up" | "down" | "draining" | "held";
+	since: string | null;
+	/** Messages still waiting for the user's own server. */
+	waiting: number;
+	limits: { maxAttachmentBytes: number; maxMessageBytes: number };
+}
+
+/** PATCH /api/mailbox/messages: bulk select actions. `folder: "inbox"` on trashed mail restores it where it was. */
+export interface MessagesPatch {
+	ids: string[];
+	seen?: boolean;
+	folder?: "trash" | "restore";
+}
+
+/** POST /api/mailbox/uploads answers with this; send its `id` in `ComposeRequest.attachments`. */
+export interface Upload {
+	id: string;
+	filename: string;
+	contentType: string;
+	size: number;
+}
+
+export interface Contact {
+	email: string;
+	displayName: string;
+}
+
+/** POST /api/mailbox/send. Addresses are plain `local@domain` or `Name <local@domain>`. */
+export interface ComposeRequest {
+	to: string[];
+	cc: string[];
+	bcc: string[];
+	subject: string;
+	text: string;
+	/** Our id of the message this answers (reply, reply-all) or forwards; sets In-Reply-To/References. */
+	inReplyTo?: string;
+	/** Forward: attach the original's attachments too. */
+	forwardOf?: string;
+	attachments: string[];
+}
+
+export interface ComposeResult {
+	id: string;
 }

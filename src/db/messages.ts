@@ -1,6 +1,7 @@
 import { and, desc, eq, isNotNull, lt } from "drizzle-orm";
-import type { Db } from "./client";
+import { batchAtomically, type Db } from "./client";
 import { deliveries, domains, events, messages } from "./schema";
+import { indexStatement } from "./search";
 
 export type MessageRow = typeof messages.$inferSelect;
 export type NewMessage = typeof messages.$inferInsert;
@@ -17,8 +18,25 @@ export async function findRedelivery(db: Db, domainId: string, envelopeTo: strin
  * Records a received message, its delivery row and its log event in one D1 batch (a
  * transaction): either all three are visible or none is.
  */
-export async function insertReceived(db: Db, row: NewMessage & { id: string; receivedAt: number }, deliveryId: string, eventId: string) {
-	await db.batch([
+export async function insertReceived(
+	db: Db,
+	row: NewMessage & { id: string; receivedAt: number },
+	deliveryId: string,
+	eventId: string,
+	bodyText: string,
+) {
+	const search = row.userId
+		? [
+				indexStatement({
+					messageId: row.id,
+					userId: row.userId,
+					subject: row.subject ?? "",
+					addresses: `${row.fromHeader} ${row.toHeader} ${row.ccHeader}`,
+					body: bodyText,
+				}),
+			]
+		: [];
+	await batchAtomically(db, [
 		db.insert(messages).values(row),
 		db.insert(deliveries).values({
 			id: deliveryId,
@@ -37,6 +55,7 @@ export async function insertReceived(db: Db, row: NewMessage & { id: string; rec
 			detail: JSON.stringify({ from: row.envelopeFrom, to: row.envelopeTo, size: row.size }),
 			createdAt: row.receivedAt,
 		}),
+		...search,
 	]);
 }
 
@@ -49,39 +68,4 @@ export async function listUnclaimed(db: Db, before: number, limit: number) {
 		.where(and(eq(messages.status, "received"), lt(messages.receivedAt, before)))
 		.orderBy(messages.receivedAt)
 		.limit(limit);
-}
-
-export const listColumns = {
-	id: messages.id,
-	from: messages.fromHeader,
-	to: messages.toHeader,
-	subject: messages.subject,
-	sentAt: messages.sentAt,
-	receivedAt: messages.receivedAt,
-	size: messages.size,
-	hasAttachments: messages.hasAttachments,
-	seen: messages.seen,
-	status: messages.status,
-	parseError: messages.parseError,
-};
-
-/**
- * One page of a mailbox folder, newest first. Keyset pagination on the ULID primary key
- * (arrival order) through messages_held_mailbox_idx: page 1,000 costs what page 1 costs.
- * Only mail that was held (the server down or on hold) is an Emergency Inbox's business;
- * mail delivered normally went to the user's own server.
- */
-export async function listMailbox(db: Db, userId: string, folder: "inbox", limit: number, before?: string) {
-	const scope = and(eq(messages.userId, userId), eq(messages.folder, folder), isNotNull(messages.heldAt));
-	return db
-		.select(listColumns)
-		.from(messages)
-		.where(before ? and(scope, lt(messages.id, before)) : scope)
-		.orderBy(desc(messages.id))
-		.limit(limit);
-}
-
-/** A held message only if `userId` owns it: every read path goes through the owner check. */
-export async function getOwnedMessage(db: Db, userId: string, id: string) {
-	return db.query.messages.findFirst({ where: and(eq(messages.id, id), eq(messages.userId, userId), isNotNull(messages.heldAt)) });
 }

@@ -165,6 +165,8 @@ export const messages = sqliteTable(
 		toHeader: text("to_header").notNull().default(""),
 		ccHeader: text("cc_header").notNull().default(""),
 		subject: text("subject").notNull().default(""),
+		/** The start of the text body, for the list. */
+		snippet: text("snippet").notNull().default(""),
 		messageIdHeader: text("message_id_header"),
 		/** The Date: header, when it parses. */
 		sentAt: integer("sent_at"),
@@ -178,6 +180,8 @@ export const messages = sqliteTable(
 		/** Why postal-mime could not read it; the bytes are stored regardless. */
 		parseError: text("parse_error"),
 		seen: integer("seen", { mode: "boolean" }).notNull().default(false),
+		/** Where a trashed message came from, so Restore puts it back. */
+		trashedFrom: text("trashed_from").$type<Folder>(),
 		status: text("status").$type<MessageStatus>().notNull().default("received"),
 		/** Set when the message was held (server down or on hold): it shows in the Emergency Inbox. */
 		heldAt: integer("held_at"),
@@ -194,6 +198,26 @@ export const messages = sqliteTable(
 );
 
 export type DeliveryState = "pending" | "delivering" | "deferred" | "delivered" | "failed";
+
+/** Files a user uploaded for a message being composed; removed once sent or abandoned. */
+export const uploads = sqliteTable(
+	"uploads",
+	{
+		id: text("id").primaryKey(),
+		customerId: text("customer_id")
+			.notNull()
+			.references(() => customers.id),
+		userId: text("user_id")
+			.notNull()
+			.references(() => users.id, { onDelete: "cascade" }),
+		r2Key: text("r2_key").notNull(),
+		filename: text("filename").notNull(),
+		contentType: text("content_type").notNull(),
+		size: integer("size").notNull(),
+		createdAt: createdAt(),
+	},
+	(t) => [index("uploads_user_idx").on(t.userId, t.id)],
+);
 
 /**
  * DSNs we owe or sent: one row per (message, recipient, kind, mark), inserted before sending

@@ -70,6 +70,7 @@ export async function receiveEmail(message: InboundEmail, env: Env, clock: Clock
 				toHeader: summary.to,
 				ccHeader: summary.cc,
 				subject: summary.subject,
+				snippet: summary.snippet,
 				messageIdHeader: summary.messageId,
 				sentAt: summary.sentAt,
 				receivedAt: now,
@@ -82,6 +83,7 @@ export async function receiveEmail(message: InboundEmail, env: Env, clock: Clock
 			},
 			newId(now),
 			newId(now),
+			summary.bodyText,
 		);
 	} catch (err) {
 		// Did the batch commit even though we saw an error? Ask before touching the body: if

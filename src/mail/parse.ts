@@ -22,6 +22,36 @@ export interface Summary {
 	sentAt: number | null;
 	hasAttachments: boolean;
 	parseError: string | null;
+	/** The start of the body for the list; and the text to search, capped. */
+	snippet: string;
+	bodyText: string;
+}
+
+/** Search indexes at most this much body text per message: enough for any real letter. */
+const MAX_INDEXED_TEXT = 100_000;
+const SNIPPET = 160;
+
+/** Text of an HTML body for search and snippets only; never rendered. */
+export function htmlToText(html: string): string {
+	return html
+		.replace(/<(script|style|head|title)[\s\S]*?<\/\1\s*>/gi, " ")
+		.replace(/<[^>]*>/g, " ")
+		.replace(/&nbsp;/gi, " ")
+		.replace(/&amp;/gi, "&")
+		.replace(/&lt;/gi, "<")
+		.replace(/&gt;/gi, ">")
+		.replace(/&quot;/gi, '"')
+		.replace(/&#39;/gi, "'");
+}
+
+function bodyTextOf(email: Email): string {
+	const text = email.text ?? (email.html ? htmlToText(email.html) : "");
+	return text.slice(0, MAX_INDEXED_TEXT);
+}
+
+export function snippetOf(text: string): string {
+	const flat = text.replace(/\s+/g, " ").trim();
+	return flat.length > SNIPPET ? `${flat.slice(0, SNIPPET - 1)}…` : flat;
 }
 
 const cap = (s: string): string => (s.length > MAX_FIELD ? `${s.slice(0, MAX_FIELD - 1)}…` : s);
@@ -55,6 +85,8 @@ export async function summarize(raw: ArrayBuffer | Uint8Array): Promise<Summary>
 			sentAt: parseDate(email.date),
 			hasAttachments: email.attachments.some((a) => a.disposition !== "inline" || !a.contentId),
 			parseError: null,
+			snippet: snippetOf(bodyTextOf(email)),
+			bodyText: bodyTextOf(email),
 		};
 	} catch (err) {
 		return {
@@ -66,6 +98,8 @@ export async function summarize(raw: ArrayBuffer | Uint8Array): Promise<Summary>
 			sentAt: null,
 			hasAttachments: false,
 			parseError: cap(err instanceof Error ? err.message : String(err)),
+			snippet: "",
+			bodyText: "",
 		};
 	}
 }

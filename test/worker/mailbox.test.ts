@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { MessageDetail, MessagePage as Page } from "../../src/api/types";
 import { api, createTenant, deliver, signIn, simpleMessage } from "./helpers";
@@ -106,10 +106,25 @@ describe("reading a message", () => {
 		const msg = (await res.json()) as MessageDetail;
 		expect(msg.headers).toMatchObject({ from: "Zoë <zoe@example.org>", subject: "Report attached", messageId: "<att-1@example.org>" });
 		expect(msg.envelope).toEqual({ from: "zoe@example.org", to: t.alice.email });
-		expect(msg.html).toContain("<b>Alice</b>");
-		expect(msg.html).not.toMatch(/script|onclick|javascript:/i);
+		// The HTML body is its own document behind a cookie-less link, with its own CSP.
+		const frame = await SELF.fetch(`http://localhost${msg.bodyUrl}`);
+		expect(frame.status).toBe(200);
+		expect(frame.headers.get("Content-Security-Policy")).toMatch(/default-src 'none'.*sandbox/);
+		expect(frame.headers.get("Content-Security-Policy")).not.toMatch(/script-src/);
+		const html = await frame.text();
+		expect(html).toContain("<b>Alice</b>");
+		expect(html).not.toMatch(/script|onclick|javascript:/i);
+		expect(msg.hasRemoteContent).toBe(true);
 		expect(msg.attachments).toEqual([
-			{ index: 0, filename: "chart.svg", contentType: "image/svg+xml", disposition: "attachment", contentId: null, size: 71 },
+			{
+				index: 0,
+				filename: "chart.svg",
+				contentType: "image/svg+xml",
+				disposition: "attachment",
+				contentId: null,
+				size: 71,
+				downloadUrl: expect.stringMatching(/^\/api\/files\/[\w-]+\.[\w-]+$/),
+			},
 		]);
 	});
 

@@ -1,9 +1,33 @@
 // Typed client for the worker's /api. Same origin: the session cookie is HttpOnly, so the
 // browser attaches it and this code never sees it.
 
-import type { MessageDetail, MessagePage, User } from "../../src/api/types";
+import type {
+	ComposeRequest,
+	ComposeResult,
+	Contact,
+	Folder,
+	MailboxStatus,
+	MessageDetail,
+	MessagePage,
+	MessagesPatch,
+	Upload,
+	User,
+} from "../../src/api/types";
 
-export type { Attachment, MessageDetail, MessagePage, MessageStatus, MessageSummary, User } from "../../src/api/types";
+export type {
+	Attachment,
+	ComposeRequest,
+	Contact,
+	Folder,
+	MailboxStatus,
+	MessageDetail,
+	MessagePage,
+	MessageStatus,
+	MessageSummary,
+	RecipientStatus,
+	Upload,
+	User,
+} from "../../src/api/types";
 
 /** An RFC 9457 problem from the API, or a stand-in when the network or body failed. */
 export class ApiError extends Error {
@@ -17,8 +41,10 @@ export class ApiError extends Error {
 	}
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-	const init: RequestInit = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
+const NETWORK_ERROR = () => new ApiError(0, "Network error", "Could not reach the server. Check your connection and try again.");
+
+async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+	const init: RequestInit = { method, credentials: "same-origin", headers: { Accept: "application/json" }, signal };
 	if (body !== undefined) {
 		// The worker's CSRF check refuses state-changing bodies that are not JSON.
 		init.headers = { Accept: "application/json", "Content-Type": "application/json" };
@@ -27,37 +53,101 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
 	let res: Response;
 	try {
 		res = await fetch(path, init);
-	} catch {
-		throw new ApiError(0, "Network error", "Could not reach the server. Check your connection and try again.");
+	} catch (err) {
+		if (signal?.aborted) throw err;
+		throw NETWORK_ERROR();
 	}
 	if (!res.ok) throw await toApiError(res);
 	if (res.status === 204) return undefined as T;
 	return (await res.json()) as T;
 }
 
-async function toApiError(res: Response): Promise<ApiError> {
-	const problem = (await res.json().catch(() => null)) as { title?: unknown; detail?: unknown } | null;
-	const title = typeof problem?.title === "string" ? problem.title : res.statusText || "Request failed";
+function problemOf(status: number, statusText: string, problem: { title?: unknown; detail?: unknown } | null): ApiError {
+	const title = typeof problem?.title === "string" ? problem.title : statusText || "Request failed";
 	const detail = typeof problem?.detail === "string" ? problem.detail : undefined;
-	return new ApiError(res.status, title, detail);
+	return new ApiError(status, title, detail);
+}
+
+async function toApiError(res: Response): Promise<ApiError> {
+	return problemOf(res.status, res.statusText, await res.json().catch(() => null));
 }
 
 const messagePath = (id: string) => `/api/mailbox/messages/${encodeURIComponent(id)}`;
+
+/** A list of one folder, or a search when any of q/unread/attachments/after/before is set. */
+export interface ListQuery {
+	folder?: Folder;
+	q?: string;
+	unread?: boolean;
+	attachments?: boolean;
+	/** YYYY-MM-DD, inclusive bounds as the user picked them. */
+	after?: string;
+	before?: string;
+	limit?: number;
+	cursor?: string | null;
+}
+
+export function listQueryString(query: ListQuery): string {
+	const params = new URLSearchParams();
+	if (query.folder) params.set("folder", query.folder);
+	if (query.q) params.set("q", query.q);
+	if (query.unread) params.set("unread", "1");
+	if (query.attachments) params.set("attachments", "1");
+	if (query.after) params.set("after", query.after);
+	if (query.before) params.set("before", query.before);
+	if (query.limit !== undefined) params.set("limit", String(query.limit));
+	if (query.cursor) params.set("cursor", query.cursor);
+	return params.size > 0 ? `?${params}` : "";
+}
 
 export const api = {
 	signIn: (email: string, password: string) => request<{ user: User }>("POST", "/api/session", { email, password }),
 	currentUser: () => request<{ user: User }>("GET", "/api/session"),
 	signOut: () => request<void>("DELETE", "/api/session"),
-	listMessages(options: { limit?: number; cursor?: string | null } = {}) {
-		const query = new URLSearchParams();
-		if (options.limit !== undefined) query.set("limit", String(options.limit));
-		if (options.cursor) query.set("cursor", options.cursor);
-		const qs = query.size > 0 ? `?${query}` : "";
-		return request<MessagePage>("GET", `/api/mailbox/messages${qs}`);
-	},
+	status: () => request<MailboxStatus>("GET", "/api/mailbox/status"),
+	listMessages: (query: ListQuery) => request<MessagePage>("GET", `/api/mailbox/messages${listQueryString(query)}`),
 	getMessage: (id: string) => request<MessageDetail>("GET", messagePath(id)),
+	patchMessages: (patch: MessagesPatch) => request<{ updated: number }>("PATCH", "/api/mailbox/messages", patch),
+	contacts: (q: string, signal?: AbortSignal) =>
+		request<Contact[]>("GET", `/api/mailbox/contacts?${new URLSearchParams({ q })}`, undefined, signal),
+	send: (message: ComposeRequest) => request<ComposeResult>("POST", "/api/mailbox/send", message),
 };
 
-/** Plain download URLs: the browser fetches them itself, with the cookie, via <a download>. */
+/**
+ * Uploads one file as the raw request body. XMLHttpRequest rather than fetch: only it reports
+ * upload progress, and a large attachment on a slow link needs a visible bar.
+ */
+export function uploadFile(file: File, onProgress: (fraction: number) => void, signal: AbortSignal): Promise<Upload> {
+	return new Promise((resolve, reject) => {
+		const xhr = new XMLHttpRequest();
+		xhr.open("POST", "/api/mailbox/uploads");
+		xhr.setRequestHeader("Accept", "application/json");
+		xhr.setRequestHeader("Content-Type", file.type || "application/octet-stream");
+		// Header values must be ASCII: the server decodes the name.
+		xhr.setRequestHeader("X-Filename", encodeURIComponent(file.name));
+		xhr.responseType = "text";
+		xhr.upload.onprogress = (e) => {
+			if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
+		};
+		xhr.onload = () => {
+			let body: unknown = null;
+			try {
+				body = JSON.parse(xhr.responseText);
+			} catch {
+				// A non-JSON answer (a proxy's error page) becomes the generic problem below.
+			}
+			if (xhr.status >= 200 && xhr.status < 300 && body) resolve(body as Upload);
+			else reject(problemOf(xhr.status, xhr.statusText, body as { title?: unknown; detail?: unknown } | null));
+		};
+		xhr.onerror = () => reject(NETWORK_ERROR());
+		xhr.onabort = () => reject(new DOMException("Upload cancelled", "AbortError"));
+		signal.addEventListener("abort", () => xhr.abort(), { once: true });
+		xhr.send(file);
+	});
+}
+
+/** Plain download URL: the browser fetches it itself, with the cookie. */
 export const rawUrl = (id: string) => `${messagePath(id)}/raw`;
-export const attachmentUrl = (id: string, index: number) => `${messagePath(id)}/attachments/${index}`;
+
+/** The frame URL with remote images allowed, for this one view only. */
+export const withImages = (bodyUrl: string) => `${bodyUrl}${bodyUrl.includes("?") ? "&" : "?"}images=1`;

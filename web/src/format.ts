@@ -1,5 +1,5 @@
 // Display helpers. Dates use the browser's locale and time zone: the user reads their own mail.
-import type { MessageStatus } from "./api";
+import type { Folder, MessageStatus, RecipientStatus } from "../../src/api/types";
 
 function validDate(value: string): Date | null {
 	const d = new Date(value);
@@ -40,10 +40,25 @@ export function senderName(from: string): string {
 	return match[1]?.trim() || match[2]?.trim() || from.trim();
 }
 
-export type StatusTone = "held" | "retrying" | "delivered" | "failed";
+export type StatusTone = "held" | "retrying" | "delivered" | "failed" | "pending";
 
-/** Words for the user, not pipeline states: what matters is whether their server has it. */
-export function describeStatus(status: MessageStatus): { label: string; tone: StatusTone } {
+/**
+ * Words for the user, not pipeline states. In the inbox what matters is whether their own
+ * server has the message yet; in Sent, whether it reached its recipients.
+ */
+export function describeStatus(status: MessageStatus, folder: Folder = "inbox"): { label: string; tone: StatusTone } {
+	if (folder === "sent") {
+		switch (status) {
+			case "delivered":
+				return { label: "Sent", tone: "delivered" };
+			case "deferred":
+				return { label: "Sending, retrying", tone: "retrying" };
+			case "bounced":
+				return { label: "Not delivered", tone: "failed" };
+			default:
+				return { label: "Sending", tone: "pending" };
+		}
+	}
 	switch (status) {
 		case "delivered":
 			return { label: "Delivered to your server", tone: "delivered" };
@@ -51,7 +66,35 @@ export function describeStatus(status: MessageStatus): { label: string; tone: St
 			return { label: "Held, retrying delivery", tone: "retrying" };
 		case "bounced":
 			return { label: "Delivery failed", tone: "failed" };
-		default:
+		case "spooled":
 			return { label: "Held", tone: "held" };
+		default:
+			return { label: "Delivering", tone: "pending" };
 	}
 }
+
+export function describeRecipient(state: RecipientStatus["state"]): { label: string; tone: StatusTone } {
+	switch (state) {
+		case "delivered":
+			return { label: "Delivered", tone: "delivered" };
+		case "delivering":
+			return { label: "Delivering", tone: "pending" };
+		case "deferred":
+			return { label: "Delayed, retrying", tone: "retrying" };
+		case "failed":
+			return { label: "Failed", tone: "failed" };
+		default:
+			return { label: "Waiting", tone: "pending" };
+	}
+}
+
+/** "14:05" today, "3 Nov, 14:05" otherwise: for "unreachable since …". */
+export function sinceText(iso: string, now = new Date()): string {
+	const d = validDate(iso);
+	if (!d) return iso;
+	const time = d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+	if (d.toDateString() === now.toDateString()) return time;
+	return d.toLocaleString(undefined, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+}
+
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

@@ -1,21 +1,42 @@
-// Layout for every signed-in page: checks the session once, then shows the header and the page.
+// Layout for every signed-in page: checks the session once, then shows the header, the
+// folders, the outage banner and the page; owns the global shortcuts and the status line.
 import { A, type RouteSectionProps, useNavigate } from "@solidjs/router";
-import { createEffect, createResource, createSignal, Match, Show, Switch } from "solid-js";
+import { createEffect, createResource, createSignal, Match, onCleanup, Show, Switch } from "solid-js";
 import { ApiError, api } from "../api";
 import { loadUser, setUser, useSessionGuard } from "../session";
+import { listenForShortcuts, useShortcuts } from "../state/keyboard";
+import { forgetAllLists } from "../state/list-memory";
+import { watchStatus } from "../state/mailbox-status";
 import { APP_NAME } from "../title";
+import { FolderNav } from "./folder-nav";
+import { HelpDialog } from "./help-dialog";
+import { KeyboardIcon, MailIcon } from "./icons";
+import { OutageBanner } from "./outage-banner";
+import { focusSearch, SearchBox } from "./search-box";
+import { ToastRegion } from "./toast-region";
 
 export default function Shell(props: RouteSectionProps) {
 	const navigate = useNavigate();
 	const guard = useSessionGuard();
 	const [me, { refetch }] = createResource(loadUser);
 	const [signOutError, setSignOutError] = createSignal("");
+	let help: HTMLDialogElement | undefined;
 
 	createEffect(() => {
 		if (me.state === "errored") guard(me.error);
 	});
 	// A 401 is not a failure to show: the guard is already on its way to /login.
 	const failed = () => me.state === "errored" && !(me.error instanceof ApiError && me.error.status === 401);
+
+	createEffect(() => {
+		if (me.state === "ready") onCleanup(watchStatus());
+	});
+	onCleanup(listenForShortcuts());
+	useShortcuts({
+		compose: () => navigate("/compose"),
+		search: focusSearch,
+		help: () => help?.showModal(),
+	});
 
 	async function signOut() {
 		setSignOutError("");
@@ -27,6 +48,7 @@ export default function Shell(props: RouteSectionProps) {
 			return;
 		}
 		setUser(null);
+		forgetAllLists();
 		navigate("/login", { replace: true });
 	}
 
@@ -44,12 +66,26 @@ export default function Shell(props: RouteSectionProps) {
 			</Match>
 			<Match when={me.state === "ready" && me()}>
 				{(user) => (
-					<>
+					<div class="app">
+						<a href="#main" class="skip-link">
+							Skip to content
+						</a>
 						<header class="app-header">
 							<A href="/" class="app-name" end>
-								{APP_NAME}
+								<MailIcon />
+								<span>{APP_NAME}</span>
 							</A>
+							<SearchBox />
 							<div class="account">
+								<button
+									type="button"
+									class="button button-icon"
+									title="Keyboard shortcuts (?)"
+									aria-label="Keyboard shortcuts"
+									onClick={() => help?.showModal()}
+								>
+									<KeyboardIcon />
+								</button>
 								<span class="account-email" title={user().email}>
 									{user().email}
 								</span>
@@ -59,12 +95,20 @@ export default function Shell(props: RouteSectionProps) {
 							</div>
 						</header>
 						<Show when={signOutError()}>
-							<p role="alert" class="notice notice-error banner">
+							<p role="alert" class="notice notice-error flat">
 								{signOutError()}
 							</p>
 						</Show>
-						<main class="page">{props.children}</main>
-					</>
+						<div class="app-body">
+							<FolderNav />
+							<main id="main" class="app-main" tabindex="-1">
+								<OutageBanner />
+								{props.children}
+							</main>
+						</div>
+						<ToastRegion />
+						<HelpDialog ref={(el) => (help = el)} />
+					</div>
 				)}
 			</Match>
 			<Match when={me.loading}>

@@ -1,7 +1,7 @@
-import type { MessageStatus } from "../api";
+import type { Folder, MessageStatus } from "../api";
 import { describeStatus } from "../format";
 
-export function StatusTag(props: { status: MessageStatus }) {
-	const info = () => describeStatus(props.status);
+export function StatusTag(props: { status: MessageStatus; folder?: Folder }) {
+	const info = () => describeStatus(props.status, props.folder);
 	return <span class={`tag tag-${info().tone}`}>{info().label}</span>;
 }

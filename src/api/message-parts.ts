@@ -1,0 +1,32 @@
+// What the mailbox and file routes share: the stored body, download headers, signed links.
+import type { Context } from "hono";
+import type { MessageRow } from "../db/messages";
+import { type LinkClaims, signLink } from "../lib/signed-links";
+import type { AppEnv } from "./context";
+import { problem } from "./problem";
+
+export async function rawBody(bucket: R2Bucket, row: Pick<MessageRow, "r2Key">): Promise<R2ObjectBody> {
+	const obj = row.r2Key ? await bucket.get(row.r2Key) : null;
+	if (!obj)
+		throw problem(
+			410,
+			"Message body expired",
+			"This message was delivered to your server and its copy here has been removed under the retention policy.",
+		);
+	return obj;
+}
+
+/** RFC 6266 filename for downloads: an ASCII fallback plus the exact UTF-8 name. */
+export function attachmentDisposition(filename: string): string {
+	const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, "_");
+	return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+/** Downloads must be used soon; a frame and its images live as long as a reading session. */
+const LIFETIME_MS: Record<LinkClaims["kind"], number> = { attachment: 10 * 60_000, inline: 3600_000, body: 3600_000 };
+
+export async function linkFor(c: Context<AppEnv>, claims: Omit<LinkClaims, "exp">): Promise<string> {
+	const key = c.env.CREDENTIALS_KEY;
+	if (!key) throw problem(503, "Links unavailable", "The CREDENTIALS_KEY secret is not configured on this deployment.");
+	return `/api/files/${await signLink(key, { ...claims, exp: c.var.clock.now() + LIFETIME_MS[claims.kind] })}`;
+}

@@ -1,0 +1,117 @@
+// A user's Emergency Inbox: folders, filters, search, bulk changes. Every query is scoped
+// by the user id first, and only mail that belongs to the Emergency Inbox (held_at set:
+// held during an outage, or sent from here) is ever listed or opened.
+import { and, desc, eq, gte, inArray, isNotNull, lt, ne, sql } from "drizzle-orm";
+import type { Folder } from "../api/types";
+import type { Db } from "./client";
+import { messages } from "./schema";
+import { ftsQuery } from "./search";
+
+export interface ListFilters {
+	unread?: boolean;
+	attachments?: boolean;
+	/** Received at or after / before, Unix ms. */
+	after?: number;
+	before?: number;
+}
+
+const summaryColumns = {
+	id: messages.id,
+	folder: messages.folder,
+	from: messages.fromHeader,
+	to: messages.toHeader,
+	subject: messages.subject,
+	snippet: messages.snippet,
+	sentAt: messages.sentAt,
+	receivedAt: messages.receivedAt,
+	size: messages.size,
+	hasAttachments: messages.hasAttachments,
+	seen: messages.seen,
+	status: messages.status,
+	parseError: messages.parseError,
+};
+
+function scope(userId: string, folder: Folder, filters: ListFilters) {
+	const where = [eq(messages.userId, userId), eq(messages.folder, folder), isNotNull(messages.heldAt)];
+	if (filters.unread) where.push(eq(messages.seen, false));
+	if (filters.attachments) where.push(eq(messages.hasAttachments, true));
+	if (filters.after !== undefined) where.push(gte(messages.receivedAt, filters.after));
+	if (filters.before !== undefined) where.push(lt(messages.receivedAt, filters.before));
+	return where;
+}
+
+/**
+ * One page of a folder, newest first. Keyset pagination on the ULID primary key (arrival
+ * order) through messages_held_mailbox_idx: page 1,000 costs what page 1 costs.
+ */
+export async function listFolder(db: Db, userId: string, folder: Folder, filters: ListFilters, limit: number, before?: string) {
+	const where = scope(userId, folder, filters);
+	if (before) where.push(lt(messages.id, before));
+	return db
+		.select(summaryColumns)
+		.from(messages)
+		.where(and(...where))
+		.orderBy(desc(messages.id))
+		.limit(limit);
+}
+
+/**
+ * Full-text search within one folder. The FTS5 match is restricted to the user's own token
+ * and the join re-checks the owner; pages are keyset on the index's rowid (newest first).
+ */
+export async function searchFolder(
+	db: Db,
+	userId: string,
+	folder: Folder,
+	text: string,
+	filters: ListFilters,
+	limit: number,
+	beforeRowid?: number,
+) {
+	const match = ftsQuery(userId, text);
+	if (!match) return [];
+	const where = scope(userId, folder, filters);
+	const rowid = sql<number>`messages_fts.rowid`;
+	const rows = await db
+		.select({ ...summaryColumns, rowid })
+		.from(sql`messages_fts`)
+		.innerJoin(messages, eq(messages.id, sql`messages_fts.message_id`))
+		.where(
+			and(sql`messages_fts MATCH ${match}`, ...where, ...(beforeRowid !== undefined ? [sql`messages_fts.rowid < ${beforeRowid}`] : [])),
+		)
+		.orderBy(desc(rowid))
+		.limit(limit);
+	return rows;
+}
+
+/** A message of the Emergency Inbox only if `userId` owns it. */
+export async function getOwnedMessage(db: Db, userId: string, id: string) {
+	return db.query.messages.findFirst({ where: and(eq(messages.id, id), eq(messages.userId, userId), isNotNull(messages.heldAt)) });
+}
+
+/** Marks read or unread; returns how many of the user's messages changed. */
+export async function setSeen(db: Db, userId: string, ids: string[], seen: boolean): Promise<number> {
+	const res = await db
+		.update(messages)
+		.set({ seen })
+		.where(and(eq(messages.userId, userId), inArray(messages.id, ids), isNotNull(messages.heldAt)));
+	return res.meta.changes;
+}
+
+/** Moves to Trash, remembering where from. */
+export async function trash(db: Db, userId: string, ids: string[]): Promise<number> {
+	const res = await db
+		.update(messages)
+		.set({ trashedFrom: sql`${messages.folder}`, folder: "trash" })
+		.where(and(eq(messages.userId, userId), inArray(messages.id, ids), isNotNull(messages.heldAt), ne(messages.folder, "trash")));
+	return res.meta.changes;
+}
+
+/** Puts trashed messages back where they were. */
+export async function restore(db: Db, userId: string, ids: string[]): Promise<number> {
+	const res = await db
+		.update(messages)
+		.set({ folder: sql`coalesce(${messages.trashedFrom}, 'inbox')`, trashedFrom: null })
+		.where(and(eq(messages.userId, userId), inArray(messages.id, ids), isNotNull(messages.heldAt), eq(messages.folder, "trash")));
+	return res.meta.changes;
+}

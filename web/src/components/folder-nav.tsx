@@ -1,0 +1,34 @@
+// The folder list: a sidebar on wide screens, a row of tabs above the list on phones.
+import { A } from "@solidjs/router";
+import { InboxIcon, PenIcon, SentIcon, TrashIcon } from "./icons";
+
+export function FolderNav() {
+	return (
+		<nav class="folder-nav" aria-label="Folders">
+			<A href="/compose" class="button button-primary compose-button">
+				<PenIcon />
+				<span>Compose</span>
+			</A>
+			<ul class="folders">
+				<li>
+					<A href="/" end activeClass="active">
+						<InboxIcon />
+						<span>Inbox</span>
+					</A>
+				</li>
+				<li>
+					<A href="/sent" activeClass="active">
+						<SentIcon />
+						<span>Sent</span>
+					</A>
+				</li>
+				<li>
+					<A href="/trash" activeClass="active">
+						<TrashIcon />
+						<span>Trash</span>
+					</A>
+				</li>
+			</ul>
+		</nav>
+	);
+}
