@@ -91,7 +91,12 @@ export async function startLocal(options: LocalOptions): Promise<LocalService> {
 
 	const persist = ["--local", "--persist-to", options.stateDir];
 	const url = `http://127.0.0.1:${options.port}`;
-	const vars = { ENVIRONMENT: "local", OUTBOUND_SMTP: `127.0.0.1:${outbox.port}`, CREDENTIALS_KEY: credentialsKey(options.stateDir) };
+	const vars = {
+		ENVIRONMENT: "local",
+		PUBLIC_URL: url,
+		OUTBOUND_SMTP: `127.0.0.1:${outbox.port}`,
+		CREDENTIALS_KEY: credentialsKey(options.stateDir),
+	};
 	let worker: ChildProcess | undefined;
 	const stopWorker = () => {
 		if (worker && worker.exitCode === null && worker.pid) process.kill(-worker.pid, "SIGTERM");

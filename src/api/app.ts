@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import { openDb } from "../db/client";
 import type { Clock } from "../lib/clock";
 import { adminRoutes } from "./admin";
+import { composeRoutes } from "./compose";
 import type { AppEnv } from "./context";
 import { fileRoutes } from "./files";
 import { mailboxRoutes } from "./mailbox";
@@ -23,6 +24,7 @@ export function createApp(clock: Clock) {
 		.use(csrf())
 		.route("/session", sessionRoutes)
 		.route("/mailbox", mailboxRoutes)
+		.route("/mailbox", composeRoutes)
 		.route("/admin", adminRoutes)
 		.route("/files", fileRoutes)
 		.notFound(() => problemResponse(404, "Not found", "No such API route."))

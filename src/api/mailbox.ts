@@ -117,7 +117,9 @@ export const mailboxRoutes = new Hono<AppEnv>()
 			throw problem(404, "No mail domain", "Your address is not on a domain served here.");
 		const status = await c.env.DOMAIN.get(c.env.DOMAIN.idFromName(domain.name)).status();
 		const waiting = status.spooled + status.inflight;
-		const state: MailboxStatus["state"] = domain.held ? "held" : status.health.state === "down" ? "down" : waiting > 0 ? "draining" : "up";
+		// No destination configured means nothing can be delivered: that is an outage to the user.
+		const unreachable = status.health.state === "down" || domain.deliveryHost === null;
+		const state: MailboxStatus["state"] = domain.held ? "held" : unreachable ? "down" : waiting > 0 ? "draining" : "up";
 		return c.json<MailboxStatus>({
 			domain: domain.displayName,
 			state,
@@ -149,10 +151,20 @@ export const mailboxRoutes = new Hono<AppEnv>()
 			row.folder === "sent" || row.trashedFrom === "sent"
 				? (
 						await c.var.db
-							.select({ address: deliveries.recipient, state: deliveries.state, code: deliveries.lastCode, text: deliveries.lastText })
+							.select({
+								address: deliveries.recipient,
+								state: deliveries.state,
+								code: deliveries.lastCode,
+								enhanced: deliveries.lastEnhancedCode,
+								text: deliveries.lastText,
+							})
 							.from(deliveries)
 							.where(eq(deliveries.messageId, row.id))
-					).map((d) => ({ address: d.address, state: d.state, detail: d.text ? `${d.code ? `${d.code} ` : ""}${d.text}` : null }))
+					).map((d) => ({
+						address: d.address,
+						state: d.state,
+						detail: d.text ? [d.code || "", d.enhanced ?? "", d.text].filter(Boolean).join(" ") : null,
+					}))
 				: [];
 		const base = {
 			id: row.id,

@@ -10,7 +10,12 @@ export type NewMessage = typeof messages.$inferInsert;
 export async function findRedelivery(db: Db, domainId: string, envelopeTo: string, sha256: string) {
 	return db.query.messages.findFirst({
 		columns: { id: true, status: true, receivedAt: true },
-		where: and(eq(messages.domainId, domainId), eq(messages.envelopeTo, envelopeTo), eq(messages.sha256, sha256)),
+		where: and(
+			eq(messages.domainId, domainId),
+			eq(messages.envelopeTo, envelopeTo),
+			eq(messages.sha256, sha256),
+			eq(messages.direction, "in"),
+		),
 	});
 }
 

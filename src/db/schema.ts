@@ -159,6 +159,8 @@ export const messages = sqliteTable(
 		/** The mailbox that shows it; null when the domain accepts unknown recipients. */
 		userId: text("user_id").references(() => users.id),
 		folder: text("folder").$type<Folder>().notNull().default("inbox"),
+		/** in: received for this mailbox; out: written in the Emergency Inbox (the Sent copy). */
+		direction: text("direction").$type<"in" | "out">().notNull().default("in"),
 		envelopeFrom: text("envelope_from").notNull(),
 		envelopeTo: text("envelope_to").notNull(),
 		fromHeader: text("from_header").notNull().default(""),
@@ -189,7 +191,8 @@ export const messages = sqliteTable(
 		updatedAt: integer("updated_at").notNull(),
 	},
 	(t) => [
-		uniqueIndex("messages_redelivery_uq").on(t.domainId, t.envelopeTo, t.sha256),
+		// A Sent copy and the same bytes arriving for a colleague are two messages.
+		uniqueIndex("messages_redelivery_uq").on(t.domainId, t.envelopeTo, t.sha256, t.direction),
 		index("messages_held_mailbox_idx").on(t.userId, t.folder, t.id).where(sql`${t.heldAt} IS NOT NULL`),
 		index("messages_retention_idx").on(t.deliveredAt).where(sql`${t.r2Key} IS NOT NULL`),
 		index("messages_domain_status_idx").on(t.domainId, t.status),

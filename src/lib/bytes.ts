@@ -27,3 +27,14 @@ export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
 	for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
 	return diff === 0;
 }
+
+/** Standard base64, wrapped at `width` characters with CRLF (RFC 2045 §6.8: 76); 0: one line. */
+export function base64Lines(bytes: Uint8Array, width = 76): string {
+	let binary = "";
+	for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+	const b64 = btoa(binary);
+	if (width === 0) return b64;
+	const lines: string[] = [];
+	for (let i = 0; i < b64.length; i += width) lines.push(b64.slice(i, i + width));
+	return lines.join("\r\n");
+}

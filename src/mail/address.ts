@@ -36,3 +36,16 @@ export function parseAddress(raw: string): Address | null {
 	const base = plus > 0 ? local.slice(0, plus) : local;
 	return { canonical: `${local}@${domain}`, mailbox: `${base}@${domain}`, local, domain };
 }
+
+/** "Name <local@domain>" or "local@domain", as typed in a compose form; null when not an address. */
+export function parseMailbox(input: string): { name: string; address: Address } | null {
+	const text = input.trim();
+	if (!text || text.length > 512 || /[\r\n]/.test(text)) return null;
+	const angle = /^(.*)<([^<>]+)>$/.exec(text);
+	const name = angle ? (angle[1] ?? "").trim().replace(/^"(.*)"$/, "$1") : "";
+	const bare = angle ? (angle[2] ?? "") : text;
+	if (/[\s,;<>()[\]\\"]/.test(bare)) return null;
+	const address = parseAddress(bare);
+	if (!address || !/^[^@]+@[^@]+\.[^@]+$/.test(address.canonical)) return null;
+	return { name, address };
+}

@@ -25,4 +25,10 @@ export interface DsnJob {
 	willRetryUntil: number | null;
 }
 
-export type OutboundJob = DsnJob;
+/** ei-outbound: mail written in the Emergency Inbox, to go to each of its recipients. */
+export interface SendJob {
+	kind: "send";
+	messageId: string;
+}
+
+export type OutboundJob = DsnJob | SendJob;

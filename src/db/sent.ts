@@ -1,0 +1,60 @@
+import { and, eq, inArray, notInArray } from "drizzle-orm";
+import { batchAtomically, type Db } from "./client";
+import { deliveries, events, messages, uploads } from "./schema";
+import { indexStatement } from "./search";
+
+export type NewMessage = typeof messages.$inferInsert;
+
+/**
+ * Records mail sent from the Emergency Inbox in one batch: the sender's Sent copy (part of
+ * the Emergency Inbox, so held_at is set), one delivery row per recipient, the log event,
+ * the search entry, and the uploads it consumed.
+ */
+export async function insertSent(
+	db: Db,
+	row: NewMessage & { id: string; userId: string; receivedAt: number },
+	recipients: string[],
+	uploadIds: string[],
+	bodyText: string,
+	newId: () => string,
+) {
+	await batchAtomically(db, [
+		db.insert(messages).values(row),
+		...recipients.map((recipient) =>
+			db.insert(deliveries).values({
+				id: newId(),
+				messageId: row.id,
+				customerId: row.customerId,
+				domainId: row.domainId,
+				recipient,
+				createdAt: row.receivedAt,
+			}),
+		),
+		db.insert(events).values({
+			id: newId(),
+			customerId: row.customerId,
+			domainId: row.domainId,
+			messageId: row.id,
+			actorUserId: row.userId,
+			kind: "message.sent",
+			detail: JSON.stringify({ recipients: recipients.length, size: row.size }),
+			createdAt: row.receivedAt,
+		}),
+		indexStatement({
+			messageId: row.id,
+			userId: row.userId,
+			subject: row.subject ?? "",
+			addresses: `${row.fromHeader} ${row.toHeader} ${row.ccHeader}`,
+			body: bodyText,
+		}),
+		...(uploadIds.length > 0 ? [db.delete(uploads).where(and(eq(uploads.userId, row.userId), inArray(uploads.id, uploadIds)))] : []),
+	]);
+}
+
+/** Recipients of a sent message still to deliver. */
+export async function pendingRecipients(db: Db, messageId: string) {
+	return db
+		.select()
+		.from(deliveries)
+		.where(and(eq(deliveries.messageId, messageId), notInArray(deliveries.state, ["delivered", "failed"])));
+}
