@@ -4,7 +4,7 @@ import { receiveEmail } from "./ingest/receive";
 import { sweepUnclaimed } from "./ingest/sweep";
 import { systemClock } from "./lib/clock";
 import { consumeQueue } from "./queue/consume";
-import { purgeExpiredBodies } from "./spool/retention";
+import { purgeAbandonedUploads, purgeExpiredBodies } from "./spool/retention";
 
 export { DomainRelay } from "./domain/domain-relay";
 
@@ -21,5 +21,6 @@ export default {
 	async scheduled(_controller, env) {
 		await sweepUnclaimed(env, systemClock);
 		await purgeExpiredBodies(env, systemClock);
+		await purgeAbandonedUploads(env, systemClock);
 	},
 } satisfies ExportedHandler<Env>;

@@ -7,6 +7,7 @@ import { openDb } from "../db/client";
 import { loadPending, type PendingMessage, recordAttempts } from "../db/deliveries";
 import { destinationOf, findDomainByName } from "../db/domains";
 import { messages } from "../db/schema";
+import { unindex } from "../db/search";
 import type { BatchReport } from "../domain/domain-relay";
 import type { Clock } from "../lib/clock";
 import { newId } from "../lib/ids";
@@ -111,9 +112,12 @@ export async function deliverJob(job: DeliveryJob, env: Env, clock: Clock): Prom
 async function dropDeliveredBodies(env: Env, attempts: { message: PendingMessage; outcome: Outcome }[], retainDeliveredSeconds: number) {
 	if (retainDeliveredSeconds > 0) return;
 	const db = openDb(env.DB);
+	const dropped: string[] = [];
 	for (const { message, outcome } of attempts) {
 		if (outcome.kind !== "delivered" || message.heldAt !== null || !message.r2Key) continue;
 		await db.update(messages).set({ r2Key: null }).where(eq(messages.id, message.id));
 		await env.MAIL.delete(message.r2Key);
+		dropped.push(message.id);
 	}
+	await unindex(db, dropped);
 }

@@ -1,6 +1,7 @@
-import { and, eq, isNotNull, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, lt, sql } from "drizzle-orm";
 import { openDb } from "../db/client";
-import { domains, messages } from "../db/schema";
+import { domains, messages, uploads } from "../db/schema";
+import { unindex } from "../db/search";
 import type { Clock } from "../lib/clock";
 
 const BATCH = 500;
@@ -27,5 +28,31 @@ export async function purgeExpiredBodies(env: Env, clock: Clock): Promise<number
 		await db.update(messages).set({ r2Key: null, updatedAt: now }).where(eq(messages.id, row.id));
 		if (row.r2Key) await env.MAIL.delete(row.r2Key);
 	}
+	// The body's words go with the body.
+	await unindex(
+		db,
+		rows.map((r) => r.id),
+	);
+	return rows.length;
+}
+
+/** Files uploaded for a message that was never sent are kept a day, then removed. */
+const UPLOAD_TTL_MS = 86_400_000;
+
+export async function purgeAbandonedUploads(env: Env, clock: Clock): Promise<number> {
+	const db = openDb(env.DB);
+	const rows = await db
+		.select({ id: uploads.id, r2Key: uploads.r2Key })
+		.from(uploads)
+		.where(lt(uploads.createdAt, clock.now() - UPLOAD_TTL_MS))
+		.limit(BATCH);
+	if (rows.length === 0) return 0;
+	await env.MAIL.delete(rows.map((r) => r.r2Key));
+	await db.delete(uploads).where(
+		inArray(
+			uploads.id,
+			rows.map((r) => r.id),
+		),
+	);
 	return rows.length;
 }

@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
 import { sweepUnclaimed } from "../../src/ingest/sweep";
 import { newId } from "../../src/lib/ids";
-import { purgeExpiredBodies } from "../../src/spool/retention";
+import { purgeAbandonedUploads, purgeExpiredBodies } from "../../src/spool/retention";
 import { configure, idOf, relayOf, scriptedServer, setClock, statusOf } from "./downstream";
 import { api, createTenant, deliver, signIn, signInAdmin, simpleMessage } from "./helpers";
 
@@ -100,5 +100,22 @@ describe("the dead-letter queue", () => {
 		const other = await createTenant();
 		const theirs = (await (await api("/admin/events?kind=queue.", await signInAdmin(other))).json()) as { events: unknown[] };
 		expect(theirs.events).toEqual([]);
+	});
+});
+
+describe("abandoned uploads", () => {
+	it("are removed a day after upload, file and row", async () => {
+		const t = await createTenant();
+		const alice = await signIn(t.alice.email);
+		const res = await api("/mailbox/uploads", alice, {
+			method: "POST",
+			headers: { "Content-Type": "text/plain", "X-Filename": "draft.txt" },
+			body: "never sent",
+		});
+		const { id } = (await res.json()) as { id: string };
+		expect(await purgeAbandonedUploads(env, { now: () => Date.now() + 3600_000 })).toBe(0);
+		expect(await purgeAbandonedUploads(env, { now: () => Date.now() + 2 * DAY })).toBeGreaterThanOrEqual(1);
+		expect(await env.DB.prepare("SELECT count(*) AS n FROM uploads WHERE id = ?").bind(id).first("n")).toBe(0);
+		expect(await env.MAIL.head(`c/${t.customerId}/u/${id}`)).toBeNull();
 	});
 });
