@@ -23,6 +23,8 @@ const MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
 function domainView(d: DomainRow) {
 	return {
 		delivery: { host: d.deliveryHost, port: d.deliveryPort, tls: d.deliveryTls, authUser: d.deliveryAuthUser },
+		/** Mail written in the Emergency Inbox to people outside: this smarthost, or null for Cloudflare Email Service. */
+		outbound: d.smarthostHost ? { host: d.smarthostHost, port: d.smarthostPort, tls: d.smarthostTls, authUser: d.smarthostAuthUser } : null,
 		policy: {
 			unknownRecipients: d.unknownRecipients,
 			maxMessageBytes: d.maxMessageBytes,
@@ -44,30 +46,48 @@ const stubFor = (env: Env, name: string) => env.DOMAIN.get(env.DOMAIN.idFromName
 
 const intIn = (v: unknown, min: number, max: number): v is number => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
 
+type Endpoint = { host: string; port: number; tls: TlsMode; authUser?: string | null; authSecret?: string | null };
+
+/** An SMTP endpoint an admin sets (delivery destination or outbound smarthost), validated. */
+async function parseEndpoint(field: string, value: unknown, defaultTls: TlsMode, domain: DomainRow, env: Env): Promise<Endpoint> {
+	const bad = (detail: string) => problem(422, "Invalid domain settings", detail);
+	if (typeof value !== "object" || value === null) throw bad(`${field} must be an object {host, port, tls, auth?}`);
+	const v = value as Record<string, unknown>;
+	const host = typeof v.host === "string" ? v.host.trim().toLowerCase() : "";
+	if (!host || host.length > 253) throw bad(`${field}.host must be a host name or address`);
+	if (!intIn(v.port, 1, 65535)) throw bad(`${field}.port must be a port number from 1 to 65535`);
+	const tls = (v.tls ?? defaultTls) as TlsMode;
+	if (!TLS_MODES.includes(tls)) throw bad(`${field}.tls must be one of ${TLS_MODES.join(", ")}`);
+	const refused = checkDestination({ host, port: v.port }, env.ENVIRONMENT);
+	if (refused) throw bad(refused);
+	const endpoint: Endpoint = { host, port: v.port, tls };
+	if (v.auth === null) Object.assign(endpoint, { authUser: null, authSecret: null });
+	else if (v.auth !== undefined) {
+		const auth = v.auth as Record<string, unknown>;
+		if (typeof auth?.user !== "string" || typeof auth.pass !== "string" || !auth.user || !auth.pass)
+			throw bad(`${field}.auth must be {user, pass} or null`);
+		if (!env.CREDENTIALS_KEY)
+			throw problem(503, "Credentials cannot be stored", "The CREDENTIALS_KEY secret is not configured on this deployment.");
+		Object.assign(endpoint, { authUser: auth.user, authSecret: await seal(env.CREDENTIALS_KEY, auth.pass, domain.id) });
+	}
+	return endpoint;
+}
+
 /** Turns a PATCH body into column updates, or a 422 naming the first bad field. */
 async function parsePatch(body: Record<string, unknown>, domain: DomainRow, env: Env): Promise<Partial<typeof domains.$inferInsert>> {
 	const bad = (detail: string) => problem(422, "Invalid domain settings", detail);
 	const set: Partial<typeof domains.$inferInsert> = {};
-	const delivery = body.delivery as Record<string, unknown> | undefined;
-	if (delivery !== undefined) {
-		if (typeof delivery !== "object" || delivery === null) throw bad("delivery must be an object {host, port, tls, auth?}");
-		const host = typeof delivery.host === "string" ? delivery.host.trim().toLowerCase() : "";
-		if (!host || host.length > 253) throw bad("delivery.host must be a host name or address");
-		if (!intIn(delivery.port, 1, 65535)) throw bad("delivery.port must be a port number from 1 to 65535");
-		const tls = (delivery.tls ?? "opportunistic") as TlsMode;
-		if (!TLS_MODES.includes(tls)) throw bad(`delivery.tls must be one of ${TLS_MODES.join(", ")}`);
-		const refused = checkDestination({ host, port: delivery.port }, env.ENVIRONMENT);
-		if (refused) throw bad(refused);
-		Object.assign(set, { deliveryHost: host, deliveryPort: delivery.port, deliveryTls: tls });
-		if (delivery.auth === null) Object.assign(set, { deliveryAuthUser: null, deliveryAuthSecret: null });
-		else if (delivery.auth !== undefined) {
-			const auth = delivery.auth as Record<string, unknown>;
-			if (typeof auth?.user !== "string" || typeof auth.pass !== "string" || !auth.user || !auth.pass)
-				throw bad("delivery.auth must be {user, pass} or null");
-			if (!env.CREDENTIALS_KEY)
-				throw problem(503, "Credentials cannot be stored", "The CREDENTIALS_KEY secret is not configured on this deployment.");
-			Object.assign(set, { deliveryAuthUser: auth.user, deliveryAuthSecret: await seal(env.CREDENTIALS_KEY, auth.pass, domain.id) });
-		}
+	if (body.delivery !== undefined) {
+		const e = await parseEndpoint("delivery", body.delivery, "opportunistic", domain, env);
+		Object.assign(set, { deliveryHost: e.host, deliveryPort: e.port, deliveryTls: e.tls });
+		if (e.authUser !== undefined) Object.assign(set, { deliveryAuthUser: e.authUser, deliveryAuthSecret: e.authSecret });
+	}
+	if (body.outbound === null) {
+		Object.assign(set, { smarthostHost: null, smarthostPort: null, smarthostAuthUser: null, smarthostAuthSecret: null });
+	} else if (body.outbound !== undefined) {
+		const e = await parseEndpoint("outbound", body.outbound, "required", domain, env);
+		Object.assign(set, { smarthostHost: e.host, smarthostPort: e.port, smarthostTls: e.tls });
+		if (e.authUser !== undefined) Object.assign(set, { smarthostAuthUser: e.authUser, smarthostAuthSecret: e.authSecret });
 	}
 	const policy = (body.policy ?? {}) as Record<string, unknown>;
 	if (typeof policy !== "object" || policy === null) throw bad("policy must be an object");
@@ -151,7 +171,7 @@ export const adminRoutes = new Hono<AppEnv>()
 			actorUserId: p.userId,
 			kind: "domain.updated",
 			// Which settings changed, never the secret itself.
-			detail: JSON.stringify({ changed: Object.keys(set).map((k) => (k === "deliveryAuthSecret" ? "deliveryAuth" : k)) }),
+			detail: JSON.stringify({ changed: Object.keys(set).map((k) => k.replace(/AuthSecret$/, "Auth")) }),
 			createdAt: now,
 		});
 		await stubFor(c.env, domain.name).configChanged();

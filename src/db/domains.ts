@@ -19,13 +19,30 @@ export function policyOf(d: DomainRow): DeliveryPolicy {
 	};
 }
 
-/** The delivery destination with its AUTH secret opened, or null when none is configured. */
-export async function destinationOf(d: DomainRow, credentialsKey: string | undefined): Promise<Destination | null> {
-	if (!d.deliveryHost || !d.deliveryPort) return null;
-	const dest: Destination = { host: d.deliveryHost, port: d.deliveryPort, tls: d.deliveryTls };
-	if (d.deliveryAuthUser && d.deliveryAuthSecret) {
-		if (!credentialsKey) throw new Error("CREDENTIALS_KEY is not configured; cannot open the delivery password");
-		dest.auth = { user: d.deliveryAuthUser, pass: await open(credentialsKey, d.deliveryAuthSecret, d.id) };
+async function endpoint(
+	d: DomainRow,
+	host: string | null,
+	port: number | null,
+	tls: Destination["tls"],
+	authUser: string | null,
+	authSecret: string | null,
+	credentialsKey: string | undefined,
+): Promise<Destination | null> {
+	if (!host || !port) return null;
+	const dest: Destination = { host, port, tls };
+	if (authUser && authSecret) {
+		if (!credentialsKey) throw new Error("CREDENTIALS_KEY is not configured; cannot open the stored SMTP password");
+		dest.auth = { user: authUser, pass: await open(credentialsKey, authSecret, d.id) };
 	}
 	return dest;
+}
+
+/** The delivery destination with its AUTH secret opened, or null when none is configured. */
+export function destinationOf(d: DomainRow, credentialsKey: string | undefined): Promise<Destination | null> {
+	return endpoint(d, d.deliveryHost, d.deliveryPort, d.deliveryTls, d.deliveryAuthUser, d.deliveryAuthSecret, credentialsKey);
+}
+
+/** The customer's outbound smarthost, or null: Cloudflare Email Service. */
+export function smarthostOf(d: DomainRow, credentialsKey: string | undefined): Promise<Destination | null> {
+	return endpoint(d, d.smarthostHost, d.smarthostPort, d.smarthostTls, d.smarthostAuthUser, d.smarthostAuthSecret, credentialsKey);
 }

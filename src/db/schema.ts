@@ -60,6 +60,16 @@ export const domains = sqliteTable(
 		retainHeldSeconds: integer("retain_held_seconds")
 			.notNull()
 			.default(30 * 86400),
+		/**
+		 * Outbound transport for mail written in the Emergency Inbox to people outside: an SMTP
+		 * smarthost of the customer's choosing; null: Cloudflare Email Service (send_email).
+		 */
+		smarthostHost: text("smarthost_host"),
+		smarthostPort: integer("smarthost_port"),
+		smarthostTls: text("smarthost_tls").$type<TlsMode>().notNull().default("required"),
+		smarthostAuthUser: text("smarthost_auth_user"),
+		/** AES-GCM ciphertext, never the clear secret. */
+		smarthostAuthSecret: text("smarthost_auth_secret"),
 		/** Maintenance hold: spool everything, deliver nothing (also pauses a drain). */
 		held: integer("held", { mode: "boolean" }).notNull().default(false),
 		/** Consecutive transient session failures that mark the server down (one refused connection does at once). */

@@ -8,10 +8,10 @@ import { and, eq } from "drizzle-orm";
 import { buildDsn } from "../bounce/dsn";
 import { headerBlock } from "../bounce/loop-guard";
 import { openDb } from "../db/client";
-import { findDomainByName } from "../db/domains";
+import { findDomainByName, smarthostOf } from "../db/domains";
 import { appendEvent } from "../db/events";
 import { claimNotice, settleNotice } from "../db/notices";
-import { deliveries, messages } from "../db/schema";
+import { deliveries, domains, messages } from "../db/schema";
 import { pendingRecipients } from "../db/sent";
 import { receiveEmail } from "../ingest/receive";
 import type { Clock } from "../lib/clock";
@@ -21,7 +21,7 @@ import { parseAddress } from "../mail/address";
 import { composeMessage } from "../mail/compose";
 import { parseEmail } from "../mail/parse";
 import { sendOutbound } from "../relay/outbound";
-import type { Outcome } from "../relay/types";
+import type { Destination, Outcome } from "../relay/types";
 import type { SendJob } from "./messages";
 
 /** Cloudflare Email Service takes at most 5 MiB a message; bigger attachments go as links. */
@@ -35,10 +35,12 @@ export async function sendJob(job: SendJob, env: Env, clock: Clock): Promise<voi
 	const obj = await env.MAIL.get(message.r2Key);
 	if (!obj) return;
 	const raw = new Uint8Array(await obj.arrayBuffer());
+	const senderDomain = await db.query.domains.findFirst({ where: eq(domains.id, message.domainId) });
+	const smarthost = senderDomain ? await smarthostOf(senderDomain, env.CREDENTIALS_KEY) : null;
 	let retryLater = false;
 
 	for (const d of await pendingRecipients(db, message.id)) {
-		const outcome = await deliverOne(env, clock, message.envelopeFrom, d.recipient, raw, message.id, message.userId);
+		const outcome = await deliverOne(env, clock, message.envelopeFrom, d.recipient, raw, message.id, message.userId, smarthost);
 		const now = clock.now();
 		await db
 			.update(deliveries)
@@ -86,6 +88,7 @@ async function deliverOne(
 	raw: Uint8Array,
 	messageId: string,
 	userId: string,
+	smarthost: Destination | null,
 ): Promise<Outcome> {
 	const rcpt = parseAddress(to);
 	const served = rcpt ? await findDomainByName(openDb(env.DB), rcpt.domain) : undefined;
@@ -103,9 +106,10 @@ async function deliverOne(
 		return { kind: "delivered", code: 250, enhanced: "2.0.0", text: `stored for ${rcpt?.domain}` };
 	}
 	const text = new TextDecoder().decode(raw);
+	const viaEmailService = !smarthost && !env.OUTBOUND_SMTP;
 	const body =
-		!env.OUTBOUND_SMTP && raw.byteLength > EMAIL_SERVICE_LIMIT ? await withAttachmentLinks(env, clock, raw, messageId, userId) : text;
-	return sendOutbound(env, from, from, to, body);
+		viaEmailService && raw.byteLength > EMAIL_SERVICE_LIMIT ? await withAttachmentLinks(env, clock, raw, messageId, userId) : text;
+	return sendOutbound(env, from, from, to, body, smarthost);
 }
 
 /** The same message with its attachments replaced by expiring download links (Email Service's 5 MiB limit). */

@@ -1,24 +1,32 @@
-// The outbound path for mail we originate (DSNs now; Emergency Inbox replies later):
-// Cloudflare's send_email binding in production, or an SMTP smarthost when OUTBOUND_SMTP
-// names one (`npm start` points it at a local sink, tests at a scripted server).
+// The outbound path for mail we originate (DSNs, mail written in the Emergency Inbox): the
+// customer's own smarthost when its domain names one; else a deployment-wide smarthost when
+// OUTBOUND_SMTP names one (`npm start` points it at a local sink, tests at a test server);
+// else Cloudflare Email Service through the send_email binding.
 import { EmailMessage } from "cloudflare:email";
+import { checkDestination } from "./destination";
 import { deliverSession } from "./smtp-client";
-import type { Outcome } from "./types";
+import type { Destination, Outcome } from "./types";
 
 /**
  * `envelopeFrom` "" is the null reverse-path DSNs must use (RFC 3464 §2); the send_email
  * binding needs an address, so it gets `headerFrom` there.
  */
-export async function sendOutbound(env: Env, envelopeFrom: string, headerFrom: string, to: string, raw: string): Promise<Outcome> {
-	if (env.OUTBOUND_SMTP) {
-		const [host = "", port = "25"] = env.OUTBOUND_SMTP.split(":");
-		const session = await deliverSession(
-			{ host, port: Number(port), tls: "off" },
-			[{ id: "outbound", from: envelopeFrom, to: [to], raw: new TextEncoder().encode(raw) }],
-			{
-				heloName: env.RELAY_HOSTNAME,
-			},
-		);
+export async function sendOutbound(
+	env: Env,
+	envelopeFrom: string,
+	headerFrom: string,
+	to: string,
+	raw: string,
+	smarthost: Destination | null = null,
+): Promise<Outcome> {
+	const [host = "", port = "25"] = env.OUTBOUND_SMTP?.split(":") ?? [];
+	const relay: Destination | null = smarthost ?? (env.OUTBOUND_SMTP ? { host, port: Number(port), tls: "off" } : null);
+	if (relay) {
+		const refused = smarthost ? checkDestination(smarthost, env.ENVIRONMENT) : null;
+		if (refused) return { kind: "tempfail", code: 0, enhanced: "4.4.0", text: refused };
+		const session = await deliverSession(relay, [{ id: "outbound", from: envelopeFrom, to: [to], raw: new TextEncoder().encode(raw) }], {
+			heloName: env.RELAY_HOSTNAME,
+		});
 		return (
 			session.results[0]?.recipients[to] ?? session.sessionError ?? { kind: "tempfail", code: 0, enhanced: null, text: "not attempted" }
 		);

@@ -4,7 +4,7 @@ import { env, SELF } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import type { ComposeResult, Contact, MailboxStatus, MessageDetail, MessagePage, Upload } from "../../src/api/types";
 import { configure, idOf, outbox, scriptedServer } from "./downstream";
-import { api, createTenant, deliver, signIn, simpleMessage } from "./helpers";
+import { api, createTenant, deliver, signIn, signInAdmin, simpleMessage } from "./helpers";
 
 const wait = { timeout: 15_000, interval: 50 };
 const json = (method: string, body: unknown): RequestInit => ({
@@ -279,5 +279,30 @@ describe("writing mail", () => {
 			expect(res.status).toBe(422);
 			expect(((await res.json()) as { detail: string }).detail).toMatch(detail);
 		}
+	});
+});
+
+describe("the customer's own outbound smarthost", () => {
+	it("carries mail to people outside once an admin sets it, and can be unset again", async () => {
+		const t = await createTenant();
+		const smarthost = await scriptedServer();
+		const admin = await signInAdmin(t);
+		const set = await api(
+			`/admin/domains/${t.domainId}`,
+			admin,
+			json("PATCH", { outbound: { host: "127.0.0.1", port: smarthost.port, tls: "off" } }),
+		);
+		expect(await set.json()).toMatchObject({ outbound: { host: "127.0.0.1", port: smarthost.port, tls: "off", authUser: null } });
+		const alice = await signIn(t.alice.email);
+		const outside = `partner${crypto.randomUUID().slice(0, 6)}@example.org`;
+		await api(
+			"/mailbox/send",
+			alice,
+			json("POST", { to: [outside], cc: [], bcc: [], subject: "via smarthost", text: "x", attachments: [] }),
+		);
+		await vi.waitFor(async () => expect((await smarthost.messages()).map((m) => m.to)).toEqual([[outside]]), wait);
+		expect(await outbox(outside)).toEqual([]);
+		const unset = await api(`/admin/domains/${t.domainId}`, admin, json("PATCH", { outbound: null }));
+		expect(((await unset.json()) as { outbound: unknown }).outbound).toBeNull();
 	});
 });
