@@ -3,7 +3,6 @@
 // src/queue/send.ts delivers it to each recipient.
 import { and, eq, inArray } from "drizzle-orm";
 import { Hono } from "hono";
-import { findDomainByName } from "../db/domains";
 import { getOwnedMessage } from "../db/mailbox";
 import { uploads } from "../db/schema";
 import { insertSent } from "../db/sent";
@@ -15,7 +14,7 @@ import { parseEmail, snippetOf } from "../mail/parse";
 import type { OutboundJob } from "../queue/messages";
 import { putRaw } from "../spool/store";
 import type { AppEnv } from "./context";
-import { rawBody } from "./message-parts";
+import { ownDomain, rawBody } from "./message-parts";
 import { requireSession } from "./middleware/session";
 import { problem } from "./problem";
 import type { ComposeRequest, ComposeResult, Upload } from "./types";
@@ -29,9 +28,7 @@ export const composeRoutes = new Hono<AppEnv>()
 	.use(requireSession())
 	.post("/uploads", async (c) => {
 		const p = c.var.principal;
-		const domain = await findDomainByName(c.var.db, p.email.split("@")[1] ?? "");
-		if (!p.customerId || !domain || domain.customerId !== p.customerId)
-			throw problem(403, "Not allowed", "Your address is not on a domain served here.");
+		const domain = await ownDomain(c);
 		const declared = Number(c.req.header("Content-Length") ?? Number.NaN);
 		if (Number.isFinite(declared) && declared > domain.maxMessageBytes) {
 			throw problem(413, "Attachment too large", `Attachments may be at most ${domain.maxMessageBytes} bytes.`);
@@ -51,11 +48,11 @@ export const composeRoutes = new Hono<AppEnv>()
 		const contentType =
 			(c.req.header("Content-Type") ?? "application/octet-stream").split(";")[0]?.trim().toLowerCase() || "application/octet-stream";
 		const id = newId(c.var.clock.now());
-		const r2Key = `c/${p.customerId}/u/${id}`;
+		const r2Key = `c/${domain.customerId}/u/${id}`;
 		await c.env.MAIL.put(r2Key, bytes, { httpMetadata: { contentType: "application/octet-stream" } });
 		await c.var.db.insert(uploads).values({
 			id,
-			customerId: p.customerId,
+			customerId: domain.customerId,
 			userId: p.userId,
 			r2Key,
 			filename,
@@ -67,6 +64,7 @@ export const composeRoutes = new Hono<AppEnv>()
 	})
 	.post("/send", async (c) => {
 		const p = c.var.principal;
+		const senderDomain = await ownDomain(c);
 		const body = (await c.req.json().catch(() => null)) as ComposeRequest | null;
 		if (!body || typeof body !== "object") throw problem(400, "Invalid request", "Send {to, cc, bcc, subject, text, attachments}.");
 		const bad = (detail: string) => problem(422, "Cannot send", detail);
@@ -89,9 +87,7 @@ export const composeRoutes = new Hono<AppEnv>()
 		if (subject.length > MAX_SUBJECT || text.length > MAX_TEXT) throw bad("The subject or the text is too long.");
 
 		const db = c.var.db;
-		const senderDomain = await findDomainByName(db, p.email.split("@")[1] ?? "");
-		if (!p.customerId || !senderDomain || senderDomain.customerId !== p.customerId)
-			throw problem(403, "Not allowed", "Your address is not on a domain served here.");
+		const customerId = senderDomain.customerId;
 
 		const attachments: ComposeAttachment[] = [];
 		const uploadKeys: string[] = [];
@@ -154,13 +150,13 @@ export const composeRoutes = new Hono<AppEnv>()
 				`With its attachments the message is ${raw.byteLength} bytes; the limit is ${senderDomain.maxMessageBytes}.`,
 			);
 		const sha256 = await sha256Hex(raw);
-		const r2Key = await putRaw(c.env.MAIL, p.customerId, id, raw, sha256);
+		const r2Key = await putRaw(c.env.MAIL, customerId, id, raw, sha256);
 		const fmt = (list: { name: string; addr: string }[]) => list.map((a) => (a.name ? `${a.name} <${a.addr}>` : a.addr)).join(", ");
 		await insertSent(
 			db,
 			{
 				id,
-				customerId: p.customerId,
+				customerId,
 				domainId: senderDomain.id,
 				userId: p.userId,
 				folder: "sent",

@@ -26,7 +26,7 @@ export const fileRoutes = new Hono<AppEnv>().get("/:token", async (c) => {
 		const cids = new Map(email.attachments.filter((a) => a.contentId).map((a) => [a.contentId?.replace(/^<|>$/g, "") ?? "", a]));
 		const urls = new Map<string, string>();
 		for (const cid of cids.keys()) urls.set(cid, await linkFor(c, { kind: "inline", messageId: row.id, userId: claims.userId, part: cid }));
-		const { html } = await sanitizeHtml(email.html ?? "", (cid) => urls.get(cid) ?? null);
+		const { html } = await sanitizeHtml(email.html ?? "", { cidUrl: (cid) => urls.get(cid) ?? null, allowRemote });
 		return c.body(bodyDocument(html), 200, {
 			"Content-Type": "text/html; charset=utf-8",
 			"Content-Security-Policy": bodyCsp(allowRemote),

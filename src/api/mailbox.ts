@@ -3,13 +3,12 @@
 import { and, eq, like, or } from "drizzle-orm";
 import { Hono } from "hono";
 import { headerBlock } from "../bounce/loop-guard";
-import { findDomainByName } from "../db/domains";
-import { getOwnedMessage, type ListFilters, listFolder, restore, searchFolder, setSeen, trash } from "../db/mailbox";
+import { countUnread, getOwnedMessage, type ListFilters, listFolder, restore, searchFolder, setSeen, trash } from "../db/mailbox";
 import { deliveries, users } from "../db/schema";
 import { formatAddress, formatAddresses, parseEmail } from "../mail/parse";
 import { sanitizeHtml } from "../mail/sanitize";
 import type { AppEnv } from "./context";
-import { attachmentDisposition, linkFor, rawBody } from "./message-parts";
+import { attachmentDisposition, linkFor, ownDomain, rawBody } from "./message-parts";
 import { requireSession } from "./middleware/session";
 import { problem } from "./problem";
 import type { Contact, Folder, MailboxStatus, MessageDetail, MessagePage, MessagesPatch, RecipientStatus } from "./types";
@@ -45,8 +44,11 @@ export const mailboxRoutes = new Hono<AppEnv>()
 	.use(requireSession())
 	.get("/messages", async (c) => {
 		const limit = pageLimit(c.req.query("limit"));
-		const folder = (c.req.query("folder") ?? "inbox") as Folder;
-		if (!FOLDERS.includes(folder)) throw problem(400, "Invalid folder", "folder must be inbox, sent or trash.");
+		const q = c.req.query("q")?.trim();
+		// A search looks everywhere unless told otherwise; a listing is one folder.
+		const folder = (c.req.query("folder") ?? (q ? "all" : "inbox")) as Folder | "all";
+		if (!FOLDERS.includes(folder as Folder) && !(q && folder === "all"))
+			throw problem(400, "Invalid folder", "folder must be inbox, sent or trash (or all, when searching).");
 		const before = day(c.req.query("before"), "before");
 		const filters: ListFilters = {
 			unread: c.req.query("unread") === "1",
@@ -56,7 +58,6 @@ export const mailboxRoutes = new Hono<AppEnv>()
 			...(before !== undefined ? { before: before + 86_400_000 } : {}),
 		};
 		const cursor = c.req.query("cursor");
-		const q = c.req.query("q")?.trim();
 		const userId = c.var.principal.userId;
 		let rows: Awaited<ReturnType<typeof listFolder>>;
 		let next: (last: (typeof rows)[number] & { rowid?: number }) => string;
@@ -68,7 +69,7 @@ export const mailboxRoutes = new Hono<AppEnv>()
 		} else {
 			if (cursor !== undefined && !ULID.test(cursor))
 				throw problem(400, "Invalid cursor", "Use the nextCursor value of the previous page.");
-			rows = await listFolder(c.var.db, userId, folder, filters, limit + 1, cursor);
+			rows = await listFolder(c.var.db, userId, folder as Folder, filters, limit + 1, cursor);
 			next = (last) => last.id;
 		}
 		const page = rows.slice(0, limit);
@@ -111,10 +112,7 @@ export const mailboxRoutes = new Hono<AppEnv>()
 		return c.json({ updated });
 	})
 	.get("/status", async (c) => {
-		const domainName = c.var.principal.email.split("@")[1] ?? "";
-		const domain = await findDomainByName(c.var.db, domainName);
-		if (!domain || domain.customerId !== c.var.principal.customerId)
-			throw problem(404, "No mail domain", "Your address is not on a domain served here.");
+		const domain = await ownDomain(c);
 		const status = await c.env.DOMAIN.get(c.env.DOMAIN.idFromName(domain.name)).status();
 		const waiting = status.spooled + status.inflight;
 		// No destination configured means nothing can be delivered: that is an outage to the user.
@@ -125,7 +123,9 @@ export const mailboxRoutes = new Hono<AppEnv>()
 			state,
 			since: state === "up" ? null : iso(status.health.since),
 			waiting,
-			limits: { maxAttachmentBytes: domain.maxMessageBytes, maxMessageBytes: domain.maxMessageBytes },
+			unread: await countUnread(c.var.db, c.var.principal.userId),
+			// Base64 makes a file a third bigger inside a message; leave room for the text too.
+			limits: { maxAttachmentBytes: Math.floor(((domain.maxMessageBytes - 65_536) * 3) / 4), maxMessageBytes: domain.maxMessageBytes },
 		});
 	})
 	.get("/contacts", async (c) => {

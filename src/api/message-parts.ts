@@ -1,5 +1,6 @@
 // What the mailbox and file routes share: the stored body, download headers, signed links.
 import type { Context } from "hono";
+import { type DomainRow, findDomainByName } from "../db/domains";
 import type { MessageRow } from "../db/messages";
 import { type LinkClaims, signLink } from "../lib/signed-links";
 import type { AppEnv } from "./context";
@@ -29,4 +30,21 @@ export async function linkFor(c: Context<AppEnv>, claims: Omit<LinkClaims, "exp"
 	const key = c.env.CREDENTIALS_KEY;
 	if (!key) throw problem(503, "Links unavailable", "The CREDENTIALS_KEY secret is not configured on this deployment.");
 	return `/api/files/${await signLink(key, { ...claims, exp: c.var.clock.now() + LIFETIME_MS[claims.kind] })}`;
+}
+
+/**
+ * The served domain of the signed-in address. Accounts whose address is not on one of their
+ * own company's domains (a partner's or operator's login) have no mailbox to write from.
+ */
+export async function ownDomain(c: Context<AppEnv>): Promise<DomainRow> {
+	const p = c.var.principal;
+	const domain = await findDomainByName(c.var.db, p.email.split("@")[1] ?? "");
+	if (!p.customerId || !domain || domain.customerId !== p.customerId) {
+		throw problem(
+			403,
+			"No mailbox here",
+			"Your account's address is not on a mail domain served here, so it has no Emergency Inbox to use.",
+		);
+	}
+	return domain;
 }

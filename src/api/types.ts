@@ -101,6 +101,8 @@ export interface MailboxStatus {
 	since: string | null;
 	/** Messages still waiting for the user's own server. */
 	waiting: number;
+	/** Unread messages in the inbox. */
+	unread: number;
 	limits: { maxAttachmentBytes: number; maxMessageBytes: number };
 }
 

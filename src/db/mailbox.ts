@@ -31,8 +31,9 @@ const summaryColumns = {
 	parseError: messages.parseError,
 };
 
-function scope(userId: string, folder: Folder, filters: ListFilters) {
-	const where = [eq(messages.userId, userId), eq(messages.folder, folder), isNotNull(messages.heldAt)];
+function scope(userId: string, folder: Folder | "all", filters: ListFilters) {
+	const where = [eq(messages.userId, userId), isNotNull(messages.heldAt)];
+	if (folder !== "all") where.push(eq(messages.folder, folder));
 	if (filters.unread) where.push(eq(messages.seen, false));
 	if (filters.attachments) where.push(eq(messages.hasAttachments, true));
 	if (filters.after !== undefined) where.push(gte(messages.receivedAt, filters.after));
@@ -62,7 +63,7 @@ export async function listFolder(db: Db, userId: string, folder: Folder, filters
 export async function searchFolder(
 	db: Db,
 	userId: string,
-	folder: Folder,
+	folder: Folder | "all",
 	text: string,
 	filters: ListFilters,
 	limit: number,
@@ -82,6 +83,15 @@ export async function searchFolder(
 		.orderBy(desc(rowid))
 		.limit(limit);
 	return rows;
+}
+
+/** Unread messages in the inbox, for the folder list. */
+export async function countUnread(db: Db, userId: string): Promise<number> {
+	const [row] = await db
+		.select({ n: sql<number>`count(*)` })
+		.from(messages)
+		.where(and(...scope(userId, "inbox", { unread: true })));
+	return row?.n ?? 0;
 }
 
 /** A message of the Emergency Inbox only if `userId` owns it. */

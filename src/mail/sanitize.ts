@@ -31,8 +31,11 @@ const ALLOWED_ATTRIBUTES = new Set(
 );
 const URL_ATTRIBUTES = new Set(["href", "src", "cite", "background"]);
 const INLINE_IMAGE = /^data:image\/(?:png|gif|jpe?g|webp);base64,[a-z0-9+/=\s]*$/i;
-/** Remote loads inside CSS: url(…), @import, image-set(…). Kept (CSP blocks them) but noted. */
+/** Remote loads inside CSS: url(…), @import, image-set(…). */
 const CSS_REMOTE = /url\s*\(|@import|image-set\s*\(/i;
+/** While remote content is blocked, CSS loses these outright: the browser never even tries. */
+const CSS_LOADS = /@import[^;]*;?|(?:url|image-set)\s*\((?:[^()]|\([^()]*\))*\)/gi;
+const stripCssLoads = (css: string) => css.replace(CSS_LOADS, "none");
 
 export interface SanitizedHtml {
 	html: string;
@@ -59,7 +62,16 @@ function checkUrl(name: string, value: string, cidUrl: (cid: string) => string |
 	return null;
 }
 
-export async function sanitizeHtml(html: string, cidUrl: (cid: string) => string | null = () => null): Promise<SanitizedHtml> {
+export interface SanitizeOptions {
+	/** Maps a Content-ID to the URL serving that part of the message, or null to drop the image. */
+	cidUrl?: (cid: string) => string | null;
+	/** Keep remote images and CSS (the user asked to see them). Otherwise they are removed, not just blocked. */
+	allowRemote?: boolean;
+}
+
+export async function sanitizeHtml(html: string, options: SanitizeOptions = {}): Promise<SanitizedHtml> {
+	const cidUrl = options.cidUrl ?? (() => null);
+	const allowRemote = options.allowRemote ?? false;
 	let hasRemoteContent = false;
 	const rewriter = new HTMLRewriter()
 		.onDocument({
@@ -75,9 +87,12 @@ export async function sanitizeHtml(html: string, cidUrl: (cid: string) => string
 		})
 		.on("style", {
 			text(t) {
-				if (CSS_REMOTE.test(t.text)) hasRemoteContent = true;
+				const remote = CSS_REMOTE.test(t.text);
+				if (remote) hasRemoteContent = true;
+				let css = remote && !allowRemote ? stripCssLoads(t.text) : t.text;
 				// A </style> cannot appear in text; "<" would only matter to a different parser.
-				if (t.text.includes("<")) t.replace(t.text.replaceAll("<", "\\3C "), { html: false });
+				css = css.replaceAll("<", "\\3C ");
+				if (css !== t.text) t.replace(css, { html: false });
 			},
 		})
 		.on("*", {
@@ -95,14 +110,23 @@ export async function sanitizeHtml(html: string, cidUrl: (cid: string) => string
 						el.removeAttribute(name);
 						continue;
 					}
-					if (lower === "style" && CSS_REMOTE.test(value)) hasRemoteContent = true;
+					if (lower === "style" && CSS_REMOTE.test(value)) {
+						hasRemoteContent = true;
+						if (!allowRemote) el.setAttribute(name, stripCssLoads(value));
+					}
 					if (URL_ATTRIBUTES.has(lower)) {
 						const verdict = checkUrl(lower, value, cidUrl);
 						if (!verdict) {
 							el.removeAttribute(name);
 							continue;
 						}
-						if (verdict.remote) hasRemoteContent = true;
+						if (verdict.remote) {
+							hasRemoteContent = true;
+							if (!allowRemote) {
+								el.removeAttribute(name);
+								continue;
+							}
+						}
 						el.setAttribute(name, verdict.keep);
 					}
 				}

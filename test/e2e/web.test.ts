@@ -99,7 +99,7 @@ describe("the Emergency Inbox in Chromium", () => {
 		await row.click();
 		await page.getByRole("heading", { name: subject }).waitFor();
 		const frame = page.locator('iframe[title="Message body"]');
-		expect(await frame.getAttribute("sandbox")).toBe("");
+		expect(await frame.getAttribute("sandbox")).toBe("allow-popups allow-popups-to-escape-sandbox");
 		await expect(page.frameLocator('iframe[title="Message body"]').getByText("Numbers inside.").textContent()).resolves.toBe(
 			"Numbers inside.",
 		);

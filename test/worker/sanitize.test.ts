@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { sanitizeHtml } from "../../src/mail/sanitize";
 
-const clean = async (html: string) => (await sanitizeHtml(html, (cid) => (cid === "logo@x" ? "/api/files/LOGO" : null))).html;
+const clean = async (html: string, allowRemote = true) =>
+	(await sanitizeHtml(html, { cidUrl: (cid) => (cid === "logo@x" ? "/api/files/LOGO" : null), allowRemote })).html;
 
 describe("sanitizeHtml", () => {
 	it.each([
@@ -44,6 +45,16 @@ describe("sanitizeHtml", () => {
 		expect((await sanitizeHtml("<style>@import url(https://t.example/c.css);</style>")).hasRemoteContent).toBe(true);
 		expect((await sanitizeHtml('<img src="data:image/png;base64,iVBORw0KGgo=">')).hasRemoteContent).toBe(false);
 		expect((await sanitizeHtml('<a href="https://example.com">link</a>')).hasRemoteContent).toBe(false);
+	});
+
+	it("removes remote images and CSS loads outright until the user allows them", async () => {
+		const html =
+			'<img src="https://t.example/p.gif"><div style="color:red;background:url(https://t.example/b.gif)">x</div><style>@import url(https://t.example/c.css); p{background:url("//t.example/x.png")}</style>';
+		const blocked = await clean(html, false);
+		expect(blocked).not.toMatch(/t\.example/);
+		expect(blocked).toContain("<img>");
+		expect(blocked).toContain("color:red");
+		expect(await clean(html, true)).toContain('src="https://t.example/p.gif"');
 	});
 
 	it("refuses inline images that are not plain raster formats", async () => {

@@ -68,6 +68,10 @@ describe("search", () => {
 		expect((await page(alice, "?q=lunch")).messages.map((m) => m.subject)).toEqual(["Lunch"]);
 		expect((await page(alice, "?q=sender%40example")).messages).toHaveLength(2);
 		expect((await page(alice, "?q=nothing-like-this")).messages).toEqual([]);
+		// A search looks in every folder unless told one.
+		await api("/mailbox/messages", alice, json("PATCH", { ids: [await idOf(t.alice.email, "Lunch")], folder: "trash" }));
+		expect((await page(alice, "?q=pizza")).messages.map((m) => [m.subject, m.folder])).toEqual([["Lunch", "trash"]]);
+		expect((await page(alice, "?q=pizza&folder=inbox")).messages).toEqual([]);
 		// Query syntax is data, not FTS5 operators.
 		for (const q of ['"', "NEAR(a b)", "owner:x", "*", "a OR b", ")("]) {
 			const res = await api(`/mailbox/messages?q=${encodeURIComponent(q)}`, alice);
@@ -95,7 +99,9 @@ describe("the banner and contacts", () => {
 		const t = await createTenant();
 		await deliver("x@example.org", t.alice.email, simpleMessage("held"));
 		const status = (await (await api("/mailbox/status", await signIn(t.alice.email))).json()) as MailboxStatus;
-		expect(status).toMatchObject({ domain: t.domain, state: "down", waiting: 1, limits: { maxAttachmentBytes: 25 * 1024 * 1024 } });
+		expect(status).toMatchObject({ domain: t.domain, state: "down", waiting: 1, unread: 1, limits: { maxMessageBytes: 25 * 1024 * 1024 } });
+		// An attachment must still fit once base64 has made it a third bigger.
+		expect(status.limits.maxAttachmentBytes * (4 / 3)).toBeLessThan(status.limits.maxMessageBytes);
 		await configure(t, { held: 1 });
 		expect(((await (await api("/mailbox/status", await signIn(t.bob.email))).json()) as MailboxStatus).state).toBe("held");
 	});

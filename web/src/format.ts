@@ -10,7 +10,7 @@ function validDate(value: string): Date | null {
 export function shortDate(iso: string, now = new Date()): string {
 	const d = validDate(iso);
 	if (!d) return "";
-	if (d.toDateString() === now.toDateString()) return d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+	if (d.toDateString() === now.toDateString()) return d.toLocaleTimeString(undefined, { hour: "numeric", minute: "2-digit" });
 	if (d.getFullYear() === now.getFullYear()) return d.toLocaleDateString(undefined, { day: "numeric", month: "short" });
 	return d.toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" });
 }
@@ -62,12 +62,12 @@ export function describeStatus(status: MessageStatus, folder: Folder = "inbox"):
 	switch (status) {
 		case "delivered":
 			return { label: "Delivered to your server", tone: "delivered" };
+		// Spooled or deferred, the user's server does not have it yet: to them both are "held".
 		case "deferred":
-			return { label: "Held, retrying delivery", tone: "retrying" };
-		case "bounced":
-			return { label: "Delivery failed", tone: "failed" };
 		case "spooled":
 			return { label: "Held", tone: "held" };
+		case "bounced":
+			return { label: "Delivery failed", tone: "failed" };
 		default:
 			return { label: "Delivering", tone: "pending" };
 	}
@@ -92,9 +92,9 @@ export function describeRecipient(state: RecipientStatus["state"]): { label: str
 export function sinceText(iso: string, now = new Date()): string {
 	const d = validDate(iso);
 	if (!d) return iso;
-	const time = d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+	const time = d.toLocaleTimeString(undefined, { hour: "numeric", minute: "2-digit" });
 	if (d.toDateString() === now.toDateString()) return time;
-	return d.toLocaleString(undefined, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+	return d.toLocaleString(undefined, { day: "numeric", month: "short", hour: "numeric", minute: "2-digit" });
 }
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

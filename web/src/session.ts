@@ -3,6 +3,8 @@
 import { useLocation, useNavigate } from "@solidjs/router";
 import { createSignal } from "solid-js";
 import { ApiError, api, type User } from "./api";
+import { forgetAllLists } from "./state/list-memory";
+import { forgetStatus } from "./state/mailbox-status";
 
 export const [user, setUser] = createSignal<User | null>(null);
 
@@ -13,6 +15,16 @@ export async function loadUser(): Promise<User> {
 	const { user: fresh } = await api.currentUser();
 	setUser(fresh);
 	return fresh;
+}
+
+/**
+ * Drops everything cached for the previous user: on a shared computer the next person to sign
+ * in must not see a flash of someone else's list or banner.
+ */
+export function forgetSession(): void {
+	setUser(null);
+	forgetAllLists();
+	forgetStatus();
 }
 
 /** Only same-site paths: `next` comes from the URL, so it must not become an open redirect. */
@@ -32,7 +44,7 @@ export function useSessionGuard(): (err: unknown) => boolean {
 	const location = useLocation();
 	return (err) => {
 		if (!(err instanceof ApiError && err.status === 401)) return false;
-		setUser(null);
+		forgetSession();
 		navigate(loginPath(location.pathname + location.search), { replace: true });
 		return true;
 	};

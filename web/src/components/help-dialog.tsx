@@ -13,27 +13,27 @@ export function HelpDialog(props: { ref: (el: HTMLDialogElement) => void }) {
 			onClick={(e) => e.target === e.currentTarget && e.currentTarget.close()}
 		>
 			<div class="dialog-body">
-			<div class="dialog-head">
-				<h2 id="help-title">Keyboard shortcuts</h2>
-				<button type="button" class="button button-quiet" autofocus onClick={(e) => e.currentTarget.closest("dialog")?.close()}>
-					Close
-				</button>
-			</div>
-			<p class="muted">Shortcuts work when you are not typing in a field.</p>
-			<table class="shortcut-table">
-				<tbody>
-					<For each={SHORTCUT_HELP}>
-						{([keys, what]) => (
-							<tr>
-								<th scope="row">
-									<For each={keys}>{(k, i) => (i() > 0 ? [" or ", <kbd>{k}</kbd>] : <kbd>{k}</kbd>)}</For>
-								</th>
-								<td>{what}</td>
-							</tr>
-						)}
-					</For>
-				</tbody>
-			</table>
+				<div class="dialog-head">
+					<h2 id="help-title">Keyboard shortcuts</h2>
+					<button type="button" class="button button-quiet" autofocus onClick={(e) => e.currentTarget.closest("dialog")?.close()}>
+						Close
+					</button>
+				</div>
+				<p class="muted">Shortcuts work when you are not typing in a field.</p>
+				<table class="shortcut-table">
+					<tbody>
+						<For each={SHORTCUT_HELP}>
+							{([keys, what]) => (
+								<tr>
+									<th scope="row">
+										<For each={keys}>{(k, i) => (i() > 0 ? [" or ", <kbd>{k}</kbd>] : <kbd>{k}</kbd>)}</For>
+									</th>
+									<td>{what}</td>
+								</tr>
+							)}
+						</For>
+					</tbody>
+				</table>
 			</div>
 		</dialog>
 	);

@@ -4,7 +4,7 @@ import type { JSX } from "solid-js";
 
 function Icon(props: { d: string; class?: string }): JSX.Element {
 	return (
-		<svg class={`icon ${props.class ?? ""}`} viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
+		<svg class={`icon ${props.class ?? ""}`} viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
 			<path fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" d={props.d} />
 		</svg>
 	);
@@ -22,8 +22,12 @@ export const ForwardIcon = () => <Icon d="m15 17 5-5-5-5M4 18v-2a4 4 0 0 1 4-4h1
 export const BackIcon = () => <Icon d="M19 12H5m7 7-7-7 7-7" />;
 export const RestoreIcon = () => <Icon d="M3 12a9 9 0 1 0 3-6.7L3 8m0-5v5h5" />;
 export const MailIcon = () => <Icon d="M4 4h16a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zm18 2-10 7L2 6" />;
-export const OpenMailIcon = () => <Icon d="M21.2 8.4 12 2 2.8 8.4A2 2 0 0 0 2 10v9a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2v-9a2 2 0 0 0-.8-1.6zM22 10l-10 7L2 10" />;
+export const OpenMailIcon = () => (
+	<Icon d="M21.2 8.4 12 2 2.8 8.4A2 2 0 0 0 2 10v9a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2v-9a2 2 0 0 0-.8-1.6zM22 10l-10 7L2 10" />
+);
 export const RefreshIcon = () => <Icon d="M21 12a9 9 0 0 1-15 6.7L3 16m0 5v-5h5M3 12a9 9 0 0 1 15-6.7L21 8m0-5v5h-5" />;
 export const CloseIcon = () => <Icon d="M18 6 6 18M6 6l12 12" />;
 export const AlertIcon = () => <Icon d="M10.3 3.9 1.8 18a2 2 0 0 0 1.7 3h17a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0zM12 9v4m0 4h.01" />;
-export const KeyboardIcon = () => <Icon d="M4 6h16a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V8a2 2 0 0 1 2-2zm2 4h.01M10 10h.01M14 10h.01M18 10h.01M7 14h10" />;
+export const KeyboardIcon = () => (
+	<Icon d="M4 6h16a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V8a2 2 0 0 1 2-2zm2 4h.01M10 10h.01M14 10h.01M18 10h.01M7 14h10" />
+);

@@ -14,12 +14,8 @@ export function displayNames(header: string): string {
 	return list.map((a) => a.name || a.email).join(", ");
 }
 
-const FOLDER_LABEL = { inbox: "Inbox", sent: "Sent", trash: "Trash" } as const;
-
 export function MessageRow(props: {
 	message: MessageSummary;
-	/** Search results mix folders, so each row says where it lives. */
-	showFolder: boolean;
 	selected: boolean;
 	current: boolean;
 	onToggle: (checked: boolean) => void;
@@ -55,9 +51,6 @@ export function MessageRow(props: {
 					</Show>
 				</span>
 				<span class="row-tags">
-					<Show when={props.showFolder}>
-						<span class="tag tag-folder">{FOLDER_LABEL[m().folder]}</span>
-					</Show>
 					<StatusTag status={m().status} folder={m().folder} />
 				</span>
 				<span class="row-meta">

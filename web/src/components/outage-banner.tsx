@@ -15,16 +15,14 @@ export function OutageBanner() {
 						<AlertIcon />
 						<span>
 							Your mail server has been unreachable since{" "}
-							<time datetime={s()?.since ?? undefined}>{s()?.since ? sinceText(s()?.since ?? "") : "recently"}</time>; new mail
-							is held here.
+							<time datetime={s()?.since ?? undefined}>{s()?.since ? sinceText(s()?.since ?? "") : "recently"}</time>; new mail is held
+							here.
 						</span>
 					</p>
 				</Match>
 				<Match when={s()?.state === "draining"}>
 					<p class="banner banner-draining">
-						<span>
-							Your server is back; held mail is being delivered ({plural(s()?.waiting ?? 0, "message")} left).
-						</span>
+						<span>Your server is back; held mail is being delivered ({plural(s()?.waiting ?? 0, "message")} left).</span>
 					</p>
 				</Match>
 				<Match when={s()?.state === "held"}>

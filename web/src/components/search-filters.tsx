@@ -1,4 +1,5 @@
-// The filters under a search: they live in the URL, so a search can be bookmarked and Back works.
+// The filters beside a search: they live in the URL, so a search can be bookmarked and Back works.
+// The API searches one folder at a time, Inbox unless the user picks another.
 import { useSearchParams } from "@solidjs/router";
 
 export function SearchFilters() {
@@ -9,6 +10,17 @@ export function SearchFilters() {
 	return (
 		<fieldset class="filters">
 			<legend class="visually-hidden">Filters</legend>
+			<label class="filter-date">
+				In
+				<select
+					value={text("folder") || "inbox"}
+					onChange={(e) => set("folder", e.currentTarget.value === "inbox" ? undefined : e.currentTarget.value)}
+				>
+					<option value="inbox">Inbox</option>
+					<option value="sent">Sent</option>
+					<option value="trash">Trash</option>
+				</select>
+			</label>
 			<label class="filter-check">
 				<input type="checkbox" checked={on("unread")} onChange={(e) => set("unread", e.currentTarget.checked ? "1" : undefined)} />
 				Unread

@@ -3,9 +3,8 @@
 import { A, type RouteSectionProps, useNavigate } from "@solidjs/router";
 import { createEffect, createResource, createSignal, Match, onCleanup, Show, Switch } from "solid-js";
 import { ApiError, api } from "../api";
-import { loadUser, setUser, useSessionGuard } from "../session";
+import { forgetSession, loadUser, useSessionGuard } from "../session";
 import { listenForShortcuts, useShortcuts } from "../state/keyboard";
-import { forgetAllLists } from "../state/list-memory";
 import { watchStatus } from "../state/mailbox-status";
 import { APP_NAME } from "../title";
 import { FolderNav } from "./folder-nav";
@@ -47,8 +46,7 @@ export default function Shell(props: RouteSectionProps) {
 			setSignOutError(err instanceof Error ? err.message : "Sign-out failed.");
 			return;
 		}
-		setUser(null);
-		forgetAllLists();
+		forgetSession();
 		navigate("/login", { replace: true });
 	}
 

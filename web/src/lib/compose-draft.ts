@@ -81,7 +81,9 @@ export function replyRecipients(message: MessageDetail, me: string, all: boolean
 	const to = replyTo.length > 0 ? replyTo : from;
 	if (!all) return { to, cc: [] };
 	// addressesOf already dropped duplicates within each header; this drops them across To and Cc.
-	const cc = without([...origTo, ...origCc], [self, ...to]).filter((a, i, list) => list.findIndex((b) => sameEmail(a.email, b.email)) === i);
+	const cc = without([...origTo, ...origCc], [self, ...to]).filter(
+		(a, i, list) => list.findIndex((b) => sameEmail(a.email, b.email)) === i,
+	);
 	return { to, cc };
 }
 

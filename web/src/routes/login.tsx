@@ -1,7 +1,7 @@
 import { useNavigate, useSearchParams } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
 import { api } from "../api";
-import { safeNext, setUser } from "../session";
+import { forgetSession, safeNext, setUser } from "../session";
 import { APP_NAME, useTitle } from "../title";
 
 export default function Login() {
@@ -18,6 +18,7 @@ export default function Login() {
 		setPending(true);
 		try {
 			const { user } = await api.signIn(String(form.get("email") ?? ""), String(form.get("password") ?? ""));
+			forgetSession();
 			setUser(user);
 			navigate(safeNext(search.next), { replace: true });
 		} catch (err) {

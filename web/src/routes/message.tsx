@@ -1,13 +1,22 @@
-import { A, useParams } from "@solidjs/router";
-import { createEffect, createResource, For, Match, Show, Switch } from "solid-js";
-import { ApiError, type Attachment, api, attachmentUrl, type MessageDetail, rawUrl } from "../api";
-import { StatusTag } from "../components/status-tag";
-import { humanSize, longDate } from "../format";
+// The reader: one message with its actions. Opening an unread message marks it read (the
+// API leaves that to the client, so a preview or a prefetch never does it by accident).
+import { useNavigate, useParams } from "@solidjs/router";
+import { createEffect, createResource, Match, on, Show, Switch } from "solid-js";
+import { ApiError, api, type MessageDetail } from "../api";
+import { BackIcon, ForwardIcon, MailIcon, ReplyAllIcon, ReplyIcon, RestoreIcon, TrashIcon } from "../components/icons";
+import { MessageView } from "../components/message-view";
 import { useSessionGuard } from "../session";
+import { useShortcuts } from "../state/keyboard";
+import { forgetRemembered, lastList, markCurrent, neighbour, patchRemembered } from "../state/list-memory";
+import { refreshStatus } from "../state/mailbox-status";
+import { showToast } from "../state/toast";
 import { useTitle } from "../title";
+
+const FOLDER_PATHS = { inbox: "/", sent: "/sent", trash: "/trash" } as const;
 
 export default function Message() {
 	const params = useParams<{ id: string }>();
+	const navigate = useNavigate();
 	const guard = useSessionGuard();
 	const [message] = createResource(() => params.id, api.getMessage);
 	const errorText = () => {
@@ -15,26 +24,133 @@ export default function Message() {
 		if (err instanceof ApiError && err.status === 404) return "This message does not exist or is not in your mailbox.";
 		return err instanceof Error ? err.message : "Could not load this message.";
 	};
+	const ready = () => (message.state === "ready" ? message() : undefined);
 
 	createEffect(() => {
 		if (message.state === "errored") guard(message.error);
 	});
-	useTitle(() => (message.state === "ready" ? message().headers?.subject || "(no subject)" : "Message"));
+	useTitle(() => (ready() ? ready()?.headers?.subject || "(no subject)" : "Message"));
+
+	createEffect(() => markCurrent(params.id));
+	createEffect(
+		on(ready, (m) => {
+			if (!m || m.seen) return;
+			api.patchMessages({ ids: [m.id], seen: true }).then(
+				() => patchRemembered([m.id], { seen: true }),
+				// Not worth an error on screen: the message is open either way; the list shows it unread.
+				(err) => guard(err),
+			);
+		}),
+	);
+
+	const listPath = () => lastList()?.path ?? FOLDER_PATHS[ready()?.folder ?? "inbox"];
+	const backToList = () => navigate(listPath());
+	const compose = (kind: "reply" | "replyAll" | "forward") => {
+		const m = ready();
+		if (m) navigate(`/compose?${kind}=${encodeURIComponent(m.id)}`);
+	};
+	const step = (direction: 1 | -1) => {
+		const next = neighbour(params.id, direction);
+		if (next) navigate(`/message/${encodeURIComponent(next)}`);
+	};
+
+	async function act(m: MessageDetail, change: { seen: false } | { folder: "trash" | "restore" }) {
+		try {
+			await api.patchMessages({ ids: [m.id], ...change });
+		} catch (err) {
+			if (!guard(err)) showToast({ text: err instanceof Error ? err.message : "That did not work.", error: true });
+			return;
+		}
+		if ("seen" in change) {
+			patchRemembered([m.id], { seen: false });
+			showToast({ text: "Marked unread." });
+		} else {
+			forgetRemembered([m.id]);
+			void refreshStatus();
+			const undo = change.folder === "trash" ? "restore" : "trash";
+			showToast({
+				text: change.folder === "trash" ? "Message moved to Trash." : "Message restored.",
+				action: {
+					label: "Undo",
+					run: () =>
+						void api.patchMessages({ ids: [m.id], folder: undo }).then(
+							() => navigate(`/message/${encodeURIComponent(m.id)}`),
+							(err) => !guard(err) && showToast({ text: err instanceof Error ? err.message : "Undo failed.", error: true }),
+						),
+				},
+			});
+		}
+		backToList();
+	}
+
+	const remove = () => {
+		const m = ready();
+		if (m) void act(m, m.folder === "trash" ? { folder: "restore" } : { folder: "trash" });
+	};
+
+	useShortcuts({
+		next: () => step(1),
+		previous: () => step(-1),
+		back: backToList,
+		reply: () => compose("reply"),
+		replyAll: () => compose("replyAll"),
+		forward: () => compose("forward"),
+		delete: remove,
+	});
 
 	return (
-		<article class="reader" aria-busy={message.loading}>
-			<p>
-				<A href="/" class="back-link">
-					← Back to inbox
-				</A>
-			</p>
+		<article class="reader" aria-labelledby="reader-subject" aria-busy={message.loading}>
+			<div class="toolbar reader-toolbar" role="group" aria-label="Message actions">
+				<button type="button" class="button button-tool" onClick={backToList} title="Back to the list (u)">
+					<BackIcon />
+					<span>Back</span>
+				</button>
+				<Show when={ready()}>
+					{(m) => (
+						<>
+							<button type="button" class="button button-tool" onClick={() => compose("reply")} title="Reply (r)">
+								<ReplyIcon />
+								<span>Reply</span>
+							</button>
+							<button type="button" class="button button-tool" onClick={() => compose("replyAll")} title="Reply all (a)">
+								<ReplyAllIcon />
+								<span>Reply all</span>
+							</button>
+							<button type="button" class="button button-tool" onClick={() => compose("forward")} title="Forward (f)">
+								<ForwardIcon />
+								<span>Forward</span>
+							</button>
+							<Show
+								when={m().folder === "trash"}
+								fallback={
+									<button type="button" class="button button-tool" onClick={remove} title="Delete (#)">
+										<TrashIcon />
+										<span>Delete</span>
+									</button>
+								}
+							>
+								<button type="button" class="button button-tool" onClick={remove} title="Restore (#)">
+									<RestoreIcon />
+									<span>Restore</span>
+								</button>
+							</Show>
+							<button type="button" class="button button-tool" onClick={() => void act(m(), { seen: false })}>
+								<MailIcon />
+								<span>Mark unread</span>
+							</button>
+						</>
+					)}
+				</Show>
+			</div>
 			<Switch>
 				<Match when={message.state === "errored"}>
 					<div role="alert" class="notice notice-error">
 						<p>{errorText()}</p>
 					</div>
 				</Match>
-				<Match when={message.state === "ready" && message()}>{(m) => <Reader message={m()} />}</Match>
+				<Match when={ready()} keyed>
+					{(m) => <MessageView message={m} />}
+				</Match>
 				<Match when={message.loading}>
 					<p class="loading" role="status">
 						Loading…
@@ -42,87 +158,5 @@ export default function Message() {
 				</Match>
 			</Switch>
 		</article>
-	);
-}
-
-function Reader(props: { message: MessageDetail }) {
-	const m = () => props.message;
-	// Headers are null when the message could not be parsed; the envelope is all we know then.
-	const from = () => m().headers?.from || m().envelope.from;
-	const to = () => m().headers?.to || m().envelope.to;
-	const date = () => m().headers?.date ?? null;
-
-	return (
-		<>
-			<h1 class="reader-subject">{m().headers?.subject || "(no subject)"}</h1>
-			<dl class="reader-headers">
-				<dt>From</dt>
-				<dd>{from()}</dd>
-				<dt>To</dt>
-				<dd>{to()}</dd>
-				<Show when={m().headers?.cc}>
-					<dt>Cc</dt>
-					<dd>{m().headers?.cc}</dd>
-				</Show>
-				<dt>Date</dt>
-				<dd>{longDate(date() ?? m().receivedAt)}</dd>
-				<dt>Status</dt>
-				<dd>
-					<StatusTag status={m().status} />
-				</dd>
-			</dl>
-			<p class="reader-actions">
-				<a class="button" href={rawUrl(m().id)} download="">
-					Download original (.eml)
-				</a>
-				<span class="muted">{humanSize(m().size)}</span>
-			</p>
-			<Show when={m().attachments.length > 0}>
-				<section aria-labelledby="attachments-heading" class="attachments">
-					<h2 id="attachments-heading">Attachments</h2>
-					<ul>
-						<For each={m().attachments}>{(a) => <AttachmentLink messageId={m().id} attachment={a} />}</For>
-					</ul>
-				</section>
-			</Show>
-			<Body message={m()} />
-		</>
-	);
-}
-
-function AttachmentLink(props: { messageId: string; attachment: Attachment }) {
-	const name = () => props.attachment.filename || `attachment-${props.attachment.index}`;
-	return (
-		<li>
-			<a href={attachmentUrl(props.messageId, props.attachment.index)} download={name()}>
-				{name()}
-			</a>{" "}
-			<span class="muted">{humanSize(props.attachment.size)}</span>
-		</li>
-	);
-}
-
-function Body(props: { message: MessageDetail }) {
-	return (
-		<Switch fallback={<p class="muted">This message has no text.</p>}>
-			<Match when={props.message.parseError}>
-				<div class="notice" role="note">
-					<p>This message could not be displayed; download the original.</p>
-					<p>
-						<a href={rawUrl(props.message.id)} download="">
-							Download original (.eml)
-						</a>
-					</p>
-				</div>
-			</Match>
-			<Match when={props.message.html}>
-				{(html) => (
-					// Empty sandbox: no scripts, no same-origin, no forms, no popups. The frame also inherits
-					// the app's CSP, so the mail cannot fetch remote images or trackers.
-					<iframe class="mail-frame" sandbox="" title="Message body" srcdoc={html()} referrerpolicy="no-referrer" />
-				)}
-			</Match>
-			<Match when={props.message.text}>{(text) => <pre class="mail-text">{text()}</pre>}</Match>
-		</Switch>
 	);
 }

@@ -25,7 +25,11 @@ function onKeyDown(event: KeyboardEvent): void {
 		ctrlKey: event.ctrlKey,
 		metaKey: event.metaKey,
 		altKey: event.altKey,
-		target: target && { tagName: target.tagName, isContentEditable: target.isContentEditable, type: target.getAttribute("type") ?? undefined },
+		target: target && {
+			tagName: target.tagName,
+			isContentEditable: target.isContentEditable,
+			type: target.getAttribute("type") ?? undefined,
+		},
 	});
 	if (!action) return;
 	for (let i = layers.length - 1; i >= 0; i--) {

@@ -35,6 +35,11 @@ export function forgetRemembered(ids: string[]): void {
 	for (const s of snapshots.values()) s.messages = s.messages.filter((m) => !ids.includes(m.id));
 }
 
+/** The reader moved on (j/k): back in the list, the cursor is on the message read last. */
+export function markCurrent(id: string): void {
+	if (last?.messages.some((m) => m.id === id)) last.currentId = id;
+}
+
 /** The neighbour of `id` in the last list: +1 is older, -1 newer. */
 export function neighbour(id: string, step: 1 | -1): string | null {
 	const list = last?.messages ?? [];

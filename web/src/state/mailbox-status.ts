@@ -8,6 +8,8 @@ const REFRESH_MS = 60_000;
 const [status, setStatus] = createSignal<MailboxStatus | null>(null);
 export const mailboxStatus = status;
 
+export const forgetStatus = () => setStatus(null);
+
 export async function refreshStatus(): Promise<void> {
 	try {
 		setStatus(await api.status());

@@ -1,0 +1,40 @@
+// Who may call each API route: the one declared table. Each sub-app enforces its line
+// (requireSession, requireRole, owner-scoped queries, signed links), and
+// test/worker/authz-matrix.test.ts checks every route against this table for every role, the
+// same roles of another tenant and anonymous callers. A route missing here fails that test.
+
+export type Audience =
+	/** No session: signing in and out, and signed links (the token is the credential). */
+	| "anyone"
+	/** Any signed-in account. */
+	| "signed-in"
+	/** A signed-in account acting on its own mailbox; another account's message is 404. */
+	| "mailbox-owner"
+	/** As mailbox-owner, and the address must be on its company's served domain (403 otherwise: partner and operator logins). */
+	| "mailbox-on-domain"
+	/** A customer admin, on their own company's objects; users and partners 403, other companies' objects 404. */
+	| "customer-admin";
+
+export const ACCESS = {
+	"POST /api/session": "anyone",
+	"GET /api/session": "signed-in",
+	"DELETE /api/session": "anyone",
+	"GET /api/mailbox/messages": "mailbox-owner",
+	"PATCH /api/mailbox/messages": "mailbox-owner",
+	"GET /api/mailbox/status": "mailbox-on-domain",
+	"GET /api/mailbox/contacts": "mailbox-owner",
+	"GET /api/mailbox/messages/:id": "mailbox-owner",
+	"GET /api/mailbox/messages/:id/raw": "mailbox-owner",
+	"GET /api/mailbox/messages/:id/attachments/:index": "mailbox-owner",
+	"POST /api/mailbox/uploads": "mailbox-on-domain",
+	"POST /api/mailbox/send": "mailbox-on-domain",
+	"GET /api/admin/domains": "customer-admin",
+	"PATCH /api/admin/domains/:id": "customer-admin",
+	"POST /api/admin/domains/:id/test": "customer-admin",
+	"POST /api/admin/domains/:id/:action{hold|release|retry}": "customer-admin",
+	"GET /api/admin/events": "customer-admin",
+	"POST /api/admin/messages/:id/:action{retry|bounce}": "customer-admin",
+	"GET /api/files/:token": "anyone",
+} as const satisfies Record<string, Audience>;
+
+export type RouteKey = keyof typeof ACCESS;

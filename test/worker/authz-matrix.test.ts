@@ -1,0 +1,174 @@
+// The authorization matrix: every API route × every role (and the same roles of another
+// tenant, and anonymous callers) × the objects it touches, checked against the one declared
+// table in src/api/access.ts. A route without an entry fails the first test.
+import { env, SELF } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { ACCESS, type Audience, type RouteKey } from "../../src/api/access";
+import { createApp } from "../../src/api/app";
+import type { MessageDetail } from "../../src/api/types";
+import { newId } from "../../src/lib/ids";
+import { hashPassword, paramsFor } from "../../src/lib/password";
+import { idOf } from "./downstream";
+import { api, createTenant, deliver, PASSWORD, signIn, signInAdmin, type Tenant } from "./helpers";
+
+type Who = "anonymous" | "owner" | "colleague" | "admin" | "other-user" | "other-admin" | "partner" | "operator";
+
+async function account(role: "partner_admin" | "operator", customerId: string | null): Promise<string> {
+	const email = `${role}-${crypto.randomUUID().slice(0, 8)}@ops.test`;
+	await env.DB.prepare("INSERT INTO users (id, customer_id, email, role, password_hash) VALUES (?, ?, ?, ?, ?)")
+		.bind(newId(), customerId, email, role, await hashPassword(PASSWORD, paramsFor(env)))
+		.run();
+	return signIn(email);
+}
+
+const MESSAGE = [
+	"From: a@example.org",
+	"Subject: matrix",
+	"Message-ID: <matrix@example.org>",
+	'Content-Type: multipart/mixed; boundary="b"',
+	"",
+	"--b",
+	"Content-Type: text/plain",
+	"",
+	"hello",
+	"--b",
+	'Content-Type: text/plain; name="a.txt"',
+	'Content-Disposition: attachment; filename="a.txt"',
+	"",
+	"attached",
+	"--b--",
+	"",
+].join("\r\n");
+
+interface World {
+	t: Tenant;
+	cookies: Record<Who, string>;
+	messageId: string;
+	token: string;
+}
+
+async function world(): Promise<World> {
+	const t = await createTenant();
+	const other = await createTenant();
+	await deliver("a@example.org", t.alice.email, MESSAGE);
+	const messageId = await idOf(t.alice.email, "matrix");
+	const owner = await signIn(t.alice.email);
+	const detail = (await (await api(`/mailbox/messages/${messageId}`, owner)).json()) as MessageDetail;
+	const partnerCo = newId();
+	await env.DB.prepare("INSERT INTO customers (id, name) VALUES (?, 'Partner Co')").bind(partnerCo).run();
+	return {
+		t,
+		messageId,
+		token: (detail.attachments[0]?.downloadUrl ?? "").replace("/api/files/", ""),
+		cookies: {
+			anonymous: "",
+			owner,
+			colleague: await signIn(t.bob.email),
+			admin: await signInAdmin(t),
+			"other-user": await signIn(other.alice.email),
+			"other-admin": await signInAdmin(other),
+			partner: await account("partner_admin", partnerCo),
+			operator: await account("operator", null),
+		},
+	};
+}
+
+/** A request for the route that touches the world's objects, with a harmless body. */
+function request(route: RouteKey, w: World): { path: string; init: RequestInit } {
+	const [method, pattern] = route.split(" ") as [string, string];
+	const isAdmin = pattern.startsWith("/api/admin/domains");
+	const path = pattern
+		.replace("/api", "")
+		.replace(":action{hold|release|retry}", "release")
+		.replace(":action{retry|bounce}", "retry")
+		.replace(":index", "0")
+		.replace(":token", w.token)
+		.replace(":id", isAdmin ? w.t.domainId : w.messageId);
+	const bodies: Partial<Record<RouteKey, unknown>> = {
+		"POST /api/session": { email: w.t.alice.email, password: PASSWORD },
+		"PATCH /api/mailbox/messages": { ids: [w.messageId], seen: true },
+		"POST /api/mailbox/send": { to: [], cc: [], bcc: [], subject: "", text: "", attachments: [] },
+		"PATCH /api/admin/domains/:id": { policy: {} },
+	};
+	if (route === "POST /api/mailbox/uploads")
+		return { path, init: { method, headers: { "X-Filename": "a.txt", "Content-Type": "text/plain" }, body: "x" } };
+	const body = bodies[route];
+	return {
+		path,
+		init: body === undefined ? { method } : { method, headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) },
+	};
+}
+
+/** What each caller must get, from the declared audience: "allow" means not 401, 403 or (for objects) 404. */
+function expected(audience: Audience, who: Who, touchesObject: boolean): "allow" | 401 | 403 | 404 {
+	if (audience === "anyone") return "allow";
+	if (who === "anonymous") return 401;
+	if (audience === "signed-in") return "allow";
+	if (audience === "mailbox-owner") return touchesObject && who !== "owner" ? 404 : "allow";
+	if (audience === "mailbox-on-domain") return who === "partner" || who === "operator" ? 403 : "allow";
+	if (who === "admin") return "allow";
+	if (who === "other-admin") return touchesObject ? 404 : "allow";
+	return 403;
+}
+
+describe("the authorization matrix", () => {
+	it("declares every route the app serves, and nothing else", () => {
+		const served = [
+			...new Set(
+				createApp({ now: () => 0 })
+					.routes.filter((r) => r.method !== "ALL")
+					.map((r) => `${r.method} ${r.path}`),
+			),
+		].sort();
+		expect(served).toEqual(Object.keys(ACCESS).sort());
+	});
+
+	it("holds for every route × caller × object", { timeout: 120_000 }, async () => {
+		const w = await world();
+		const whos = Object.keys(w.cookies) as Who[];
+		const failures: string[] = [];
+		let checks = 0;
+		// Signing out last: it revokes the session every later row would use.
+		const routes = (Object.keys(ACCESS) as RouteKey[]).sort(
+			(a, b) => Number(a === "DELETE /api/session") - Number(b === "DELETE /api/session"),
+		);
+		for (const route of routes) {
+			const touchesObject = route.includes(":id");
+			for (const who of whos) {
+				const { path, init } = request(route, w);
+				const res = await api(path, w.cookies[who], init);
+				await res.body?.cancel();
+				const want = expected(ACCESS[route], who, touchesObject);
+				const ok = want === "allow" ? ![401, 403].includes(res.status) && !(touchesObject && res.status === 404) : res.status === want;
+				checks++;
+				if (!ok) failures.push(`${route} as ${who}: got ${res.status}, want ${want}`);
+			}
+		}
+		console.log(
+			`authorization matrix: ${Object.keys(ACCESS).length} routes × ${whos.length} callers = ${checks} checks, ${failures.length} failures`,
+		);
+		expect(failures).toEqual([]);
+	});
+
+	it("refuses every state-changing route from another site, even for the right caller", async () => {
+		const w = await world();
+		const mutating = (Object.keys(ACCESS) as RouteKey[]).filter((r) => !r.startsWith("GET "));
+		for (const route of mutating) {
+			const { path, init } = request(route, w);
+			const cookie = ACCESS[route] === "customer-admin" ? w.cookies.admin : w.cookies.owner;
+			for (const attack of [{ "Sec-Fetch-Site": "cross-site" }, { Origin: "https://evil.example" }]) {
+				const headers = new Headers(init.headers);
+				for (const [k, v] of Object.entries(attack)) headers.set(k, v);
+				const res = await api(path, cookie, { ...init, headers });
+				expect(res.status, `${route} ${JSON.stringify(attack)}`).toBe(403);
+			}
+		}
+		// A form-encoded body is refused too (a cross-site <form> can send one without preflight).
+		const form = await SELF.fetch("http://localhost/api/mailbox/send", {
+			method: "POST",
+			headers: { Cookie: w.cookies.owner, "Content-Type": "application/x-www-form-urlencoded" },
+			body: "to=a@example.org",
+		});
+		expect(form.status).toBe(415);
+	});
+});
