@@ -30,17 +30,8 @@ export async function insertReceived(
 	eventId: string,
 	bodyText: string,
 ) {
-	const search = row.userId
-		? [
-				indexStatement({
-					messageId: row.id,
-					userId: row.userId,
-					subject: row.subject ?? "",
-					addresses: `${row.fromHeader} ${row.toHeader} ${row.ccHeader}`,
-					body: bodyText,
-				}),
-			]
-		: [];
+	const userId = row.userId;
+	const search = userId ? [indexStatement({ ...row, userId }, bodyText)] : [];
 	await batchAtomically(db, [
 		db.insert(messages).values(row),
 		db.insert(deliveries).values({

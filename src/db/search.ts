@@ -11,17 +11,21 @@ export function ownerToken(userId: string): string {
 	return `o${Array.from(new TextEncoder().encode(userId), (b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
 
-/** The index entry for one message, as a raw statement for batchAtomically(). */
-export function indexStatement(entry: {
-	messageId: string;
+interface Indexed {
+	id: string;
 	userId: string;
-	subject: string;
-	addresses: string;
-	body: string;
-}): RawStatement {
+	subject?: string | null;
+	fromHeader?: string | null;
+	toHeader?: string | null;
+	ccHeader?: string | null;
+}
+
+/** The index entry for one message in its owner's mailbox, as a raw statement for batchAtomically(). */
+export function indexStatement(message: Indexed, body: string): RawStatement {
+	const addresses = [message.fromHeader, message.toHeader, message.ccHeader].filter(Boolean).join(" ");
 	return {
 		sql: "INSERT INTO messages_fts (owner, subject, addresses, body, message_id) VALUES (?, ?, ?, ?, ?)",
-		params: [ownerToken(entry.userId), entry.subject, entry.addresses, entry.body, entry.messageId],
+		params: [ownerToken(message.userId), message.subject ?? "", addresses, body, message.id],
 	};
 }
 

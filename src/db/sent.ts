@@ -40,13 +40,7 @@ export async function insertSent(
 			detail: JSON.stringify({ recipients: recipients.length, size: row.size }),
 			createdAt: row.receivedAt,
 		}),
-		indexStatement({
-			messageId: row.id,
-			userId: row.userId,
-			subject: row.subject ?? "",
-			addresses: `${row.fromHeader} ${row.toHeader} ${row.ccHeader}`,
-			body: bodyText,
-		}),
+		indexStatement(row, bodyText),
 		...(uploadIds.length > 0 ? [db.delete(uploads).where(and(eq(uploads.userId, row.userId), inArray(uploads.id, uploadIds)))] : []),
 	]);
 }
