@@ -33,6 +33,7 @@ export const ACCESS = {
 	"POST /api/admin/domains/:id/test": "customer-admin",
 	"POST /api/admin/domains/:id/:action{hold|release|retry}": "customer-admin",
 	"GET /api/admin/events": "customer-admin",
+	"GET /api/admin/events.csv": "customer-admin",
 	"POST /api/admin/messages/:id/:action{retry|bounce}": "customer-admin",
 	"GET /api/files/:token": "anyone",
 } as const satisfies Record<string, Audience>;

@@ -254,6 +254,32 @@ export const adminRoutes = new Hono<AppEnv>()
 			nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
 		});
 	})
+	.get("/events.csv", async (c) => {
+		// The whole log (newest first, up to 10,000 rows per export; page with ?before=ID) for
+		// spreadsheets and auditors. Every cell is quoted; leading =+-@ are neutralised so a
+		// spreadsheet never evaluates a value from mail or a user as a formula.
+		const before = c.req.query("before");
+		if (before !== undefined && !/^[0-9A-HJKMNP-TV-Z]{26}$/.test(before))
+			throw problem(400, "Invalid cursor", "before must be an event id.");
+		const rows = await listCustomerEvents(c.var.db, c.var.principal.customerId as string, {
+			limit: 10_000,
+			...(c.req.query("kind") ? { kindPrefix: c.req.query("kind") } : {}),
+			...(before ? { before } : {}),
+		});
+		const cell = (v: unknown) =>
+			`"${String(v ?? "")
+				.replace(/^([=+\-@\t\r])/, "'$1")
+				.replaceAll('"', '""')}"`;
+		const lines = [["id", "time", "kind", "domain", "message", "actor", "ip", "detail"].map(cell).join(",")];
+		for (const e of rows)
+			lines.push(
+				[e.id, new Date(e.createdAt).toISOString(), e.kind, e.domainId, e.messageId, e.actorUserId, e.ip, e.detail].map(cell).join(","),
+			);
+		return c.body(`${lines.join("\r\n")}\r\n`, 200, {
+			"Content-Type": "text/csv; charset=utf-8",
+			"Content-Disposition": 'attachment; filename="activity.csv"',
+		});
+	})
 	.post("/messages/:id/:action{retry|bounce}", async (c) => {
 		const p = c.var.principal;
 		const message = await findCustomerMessage(c.var.db, p.customerId as string, c.req.param("id"));

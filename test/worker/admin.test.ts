@@ -188,3 +188,26 @@ describe("message actions", () => {
 		expect(await env.DB.prepare("SELECT status FROM messages WHERE id = ?").bind(id).first("status")).toBe("spooled");
 	});
 });
+
+describe("GET /api/admin/events.csv", () => {
+	it("exports the company's log as CSV, with formula-looking values neutralised", async () => {
+		const t = await createTenant();
+		const admin = await signInAdmin(t);
+		await api(`/admin/domains/${t.domainId}/hold`, admin, post());
+		await env.DB.prepare(
+			"INSERT INTO events (id, customer_id, kind, detail, created_at) VALUES (?, ?, 'test.formula', '=HYPERLINK(\"x\")', 1)",
+		)
+			.bind("01ARZ3NDEKTSV4RRFFQ69G5FAV", t.customerId)
+			.run();
+		const res = await api("/admin/events.csv", admin);
+		expect(res.status).toBe(200);
+		expect(res.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
+		const csv = await res.text();
+		const lines = csv.trimEnd().split("\r\n");
+		expect(lines[0]).toBe('"id","time","kind","domain","message","actor","ip","detail"');
+		expect(csv).toContain('"domain.hold"');
+		expect(csv).toContain(`"'=HYPERLINK(""x"")"`);
+		const other = await createTenant();
+		expect(await (await api("/admin/events.csv", await signInAdmin(other))).text()).not.toContain("domain.hold");
+	});
+});
