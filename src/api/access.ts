@@ -34,6 +34,9 @@ export const ACCESS = {
 	"POST /api/admin/domains/:id/:action{hold|release|retry}": "customer-admin",
 	"GET /api/admin/events": "customer-admin",
 	"GET /api/admin/events.csv": "customer-admin",
+	"GET /api/admin/users": "customer-admin",
+	"POST /api/admin/users/:id/view": "customer-admin",
+	"DELETE /api/admin/view": "customer-admin",
 	"POST /api/admin/messages/:id/:action{retry|bounce}": "customer-admin",
 	"GET /api/files/:token": "anyone",
 } as const satisfies Record<string, Audience>;

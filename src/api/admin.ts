@@ -1,20 +1,22 @@
 // Customer admin API for delivery: domains (destination, policy, health), maintenance hold,
 // retry and bounce. Every query takes the admin's customer id first; another customer's
 // domain or message answers 404, exactly like one that does not exist.
-import { eq } from "drizzle-orm";
+import { and, eq, gt, like } from "drizzle-orm";
 import { Hono } from "hono";
 import { findCustomerDomain, findCustomerMessage, listCustomerDomains, statusCounts } from "../db/admin-domains";
 import { type DomainRow, destinationOf } from "../db/domains";
 import { appendEvent, listCustomerEvents } from "../db/events";
-import { domains, type TlsMode, type UnknownRecipientPolicy } from "../db/schema";
+import { domains, type TlsMode, type UnknownRecipientPolicy, users } from "../db/schema";
+import { rotateSession } from "../db/sessions";
 import { validatePolicy } from "../domain/schedule";
+import { randomToken, sha256Hex } from "../lib/bytes";
 import { newId } from "../lib/ids";
 import { seal } from "../lib/secret-box";
 import { checkDestination } from "../relay/destination";
 import { probe } from "../relay/smtp-client";
 import type { AppEnv } from "./context";
 import { requireRole } from "./middleware/role";
-import { requireSession } from "./middleware/session";
+import { requireSession, SESSION_ABSOLUTE_MS, writeSessionCookie } from "./middleware/session";
 import { problem } from "./problem";
 
 const TLS_MODES: TlsMode[] = ["required", "opportunistic", "off"];
@@ -253,6 +255,87 @@ export const adminRoutes = new Hono<AppEnv>()
 			})),
 			nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
 		});
+	})
+	.get("/users", async (c) => {
+		const customerId = c.var.principal.customerId as string;
+		const q = (c.req.query("q") ?? "")
+			.trim()
+			.toLowerCase()
+			.replace(/[%_\\]/g, "");
+		const cursor = c.req.query("cursor");
+		const rows = await c.var.db
+			.select({ id: users.id, email: users.email, displayName: users.displayName, role: users.role, disabledAt: users.disabledAt })
+			.from(users)
+			.where(
+				and(eq(users.customerId, customerId), ...(q ? [like(users.email, `${q}%`)] : []), ...(cursor ? [gt(users.email, cursor)] : [])),
+			)
+			.orderBy(users.email)
+			.limit(101);
+		const page = rows.slice(0, 100);
+		return c.json({
+			users: page.map((u) => ({ id: u.id, email: u.email, displayName: u.displayName, role: u.role, disabled: u.disabledAt !== null })),
+			nextCursor: rows.length > 100 ? (page.at(-1)?.email ?? null) : null,
+		});
+	})
+	.post("/users/:id/view", async (c) => {
+		// Opening a user's Emergency Inbox: a reason is required, it is audited, and the session
+		// is replaced (new token) by one that carries the view; read-only unless `act` is true.
+		const p = c.var.principal;
+		const target = await c.var.db.query.users.findFirst({
+			where: and(eq(users.id, c.req.param("id")), eq(users.customerId, p.customerId as string)),
+		});
+		if (!target) throw problem(404, "User not found");
+		const body = (await c.req.json().catch(() => null)) as { reason?: unknown; act?: unknown } | null;
+		const reason = typeof body?.reason === "string" ? body.reason.trim() : "";
+		if (reason.length < 5 || reason.length > 500)
+			throw problem(422, "Reason required", "Say why you open this inbox (5 to 500 characters); it is recorded in the activity log.");
+		const canAct = body?.act === true;
+		const now = c.var.clock.now();
+		const token = randomToken();
+		await rotateSession(c.var.db, p.sessionId, {
+			id: await sha256Hex(token),
+			userId: p.userId,
+			now,
+			expiresAt: now + SESSION_ABSOLUTE_MS,
+			ip: c.req.header("CF-Connecting-IP") ?? null,
+			userAgent: c.req.header("User-Agent")?.slice(0, 256) ?? null,
+			viewing: { userId: target.id, reason, canAct },
+		});
+		await appendEvent(c.var.db, {
+			id: newId(now),
+			customerId: p.customerId,
+			actorUserId: p.userId,
+			kind: "inbox.view_started",
+			detail: JSON.stringify({ mailbox: target.email, reason, canAct }),
+			ip: c.req.header("CF-Connecting-IP") ?? null,
+			createdAt: now,
+		});
+		writeSessionCookie(c, token);
+		return c.json({ viewing: { userId: target.id, email: target.email, reason, canAct } });
+	})
+	.delete("/view", async (c) => {
+		const p = c.var.principal;
+		if (!p.viewing) return c.body(null, 204);
+		const now = c.var.clock.now();
+		const token = randomToken();
+		await rotateSession(c.var.db, p.sessionId, {
+			id: await sha256Hex(token),
+			userId: p.userId,
+			now,
+			expiresAt: now + SESSION_ABSOLUTE_MS,
+			ip: c.req.header("CF-Connecting-IP") ?? null,
+			userAgent: c.req.header("User-Agent")?.slice(0, 256) ?? null,
+		});
+		await appendEvent(c.var.db, {
+			id: newId(now),
+			customerId: p.customerId,
+			actorUserId: p.userId,
+			kind: "inbox.view_ended",
+			detail: JSON.stringify({ mailbox: p.viewing.email }),
+			createdAt: now,
+		});
+		writeSessionCookie(c, token);
+		return c.body(null, 204);
 	})
 	.get("/events.csv", async (c) => {
 		// The whole log (newest first, up to 10,000 rows per export; page with ?before=ID) for

@@ -15,6 +15,7 @@ import type { OutboundJob } from "../queue/messages";
 import { putRaw } from "../spool/store";
 import type { AppEnv } from "./context";
 import { ownDomain, rawBody } from "./message-parts";
+import { mailboxScope } from "./middleware/mailbox-scope";
 import { requireSession } from "./middleware/session";
 import { problem } from "./problem";
 import type { ComposeRequest, ComposeResult, Upload } from "./types";
@@ -25,9 +26,9 @@ const MAX_SUBJECT = 998;
 const MAX_TEXT = 1_000_000;
 
 export const composeRoutes = new Hono<AppEnv>()
-	.use(requireSession())
+	.use(requireSession(), mailboxScope())
 	.post("/uploads", async (c) => {
-		const p = c.var.principal;
+		const p = c.var.mailbox;
 		const domain = await ownDomain(c);
 		const declared = Number(c.req.header("Content-Length") ?? Number.NaN);
 		if (Number.isFinite(declared) && declared > domain.maxMessageBytes) {
@@ -63,7 +64,7 @@ export const composeRoutes = new Hono<AppEnv>()
 		return c.json<Upload>({ id, filename, contentType, size: bytes.byteLength }, 201);
 	})
 	.post("/send", async (c) => {
-		const p = c.var.principal;
+		const p = c.var.mailbox;
 		const senderDomain = await ownDomain(c);
 		const body = (await c.req.json().catch(() => null)) as ComposeRequest | null;
 		if (!body || typeof body !== "object") throw problem(400, "Invalid request", "Send {to, cc, bcc, subject, text, attachments}.");
@@ -184,6 +185,7 @@ export const composeRoutes = new Hono<AppEnv>()
 			uploadIds,
 			text,
 			() => newId(now),
+			c.var.principal.userId,
 		);
 		// The message holds the attachments now; the uploads are spent.
 		await c.env.MAIL.delete(uploadKeys);

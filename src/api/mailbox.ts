@@ -3,12 +3,15 @@
 import { and, eq, like, or } from "drizzle-orm";
 import { Hono } from "hono";
 import { headerBlock } from "../bounce/loop-guard";
+import { appendEvent } from "../db/events";
 import { countUnread, getOwnedMessage, type ListFilters, listFolder, restore, searchFolder, setSeen, trash } from "../db/mailbox";
 import { deliveries, users } from "../db/schema";
+import { newId } from "../lib/ids";
 import { formatAddress, formatAddresses, parseEmail } from "../mail/parse";
 import { sanitizeHtml } from "../mail/sanitize";
 import type { AppEnv } from "./context";
 import { attachmentDisposition, linkFor, ownDomain, rawBody } from "./message-parts";
+import { mailboxScope } from "./middleware/mailbox-scope";
 import { requireSession } from "./middleware/session";
 import { problem } from "./problem";
 import type { Contact, Folder, MailboxStatus, MessageDetail, MessagePage, MessagesPatch, RecipientStatus } from "./types";
@@ -41,7 +44,7 @@ function day(value: string | undefined, name: string): number | undefined {
 }
 
 export const mailboxRoutes = new Hono<AppEnv>()
-	.use(requireSession())
+	.use(requireSession(), mailboxScope())
 	.get("/messages", async (c) => {
 		const limit = pageLimit(c.req.query("limit"));
 		const q = c.req.query("q")?.trim();
@@ -58,7 +61,7 @@ export const mailboxRoutes = new Hono<AppEnv>()
 			...(before !== undefined ? { before: before + 86_400_000 } : {}),
 		};
 		const cursor = c.req.query("cursor");
-		const userId = c.var.principal.userId;
+		const userId = c.var.mailbox.userId;
 		let rows: Awaited<ReturnType<typeof listFolder>>;
 		let next: (last: (typeof rows)[number] & { rowid?: number }) => string;
 		if (q) {
@@ -104,7 +107,7 @@ export const mailboxRoutes = new Hono<AppEnv>()
 		if (body.seen !== undefined && typeof body.seen !== "boolean") throw problem(400, "Invalid request", "seen must be true or false.");
 		if (body.folder !== undefined && body.folder !== "trash" && body.folder !== "restore")
 			throw problem(400, "Invalid request", 'folder must be "trash" or "restore".');
-		const userId = c.var.principal.userId;
+		const userId = c.var.mailbox.userId;
 		let updated = 0;
 		if (body.seen !== undefined) updated = Math.max(updated, await setSeen(c.var.db, userId, ids, body.seen));
 		if (body.folder === "trash") updated = Math.max(updated, await trash(c.var.db, userId, ids));
@@ -123,7 +126,7 @@ export const mailboxRoutes = new Hono<AppEnv>()
 			state,
 			since: state === "up" ? null : iso(status.health.since),
 			waiting,
-			unread: await countUnread(c.var.db, c.var.principal.userId),
+			unread: await countUnread(c.var.db, c.var.mailbox.userId),
 			// Base64 makes a file a third bigger inside a message; leave room for the text too.
 			limits: { maxAttachmentBytes: Math.floor(((domain.maxMessageBytes - 65_536) * 3) / 4), maxMessageBytes: domain.maxMessageBytes },
 		});
@@ -133,7 +136,7 @@ export const mailboxRoutes = new Hono<AppEnv>()
 			.trim()
 			.toLowerCase()
 			.replace(/[%_\\]/g, "");
-		const customerId = c.var.principal.customerId;
+		const customerId = c.var.mailbox.customerId;
 		if (!customerId || q.length < 1) return c.json<Contact[]>([]);
 		const rows = await c.var.db
 			.select({ email: users.email, displayName: users.displayName })
@@ -144,7 +147,7 @@ export const mailboxRoutes = new Hono<AppEnv>()
 		return c.json<Contact[]>(rows);
 	})
 	.get("/messages/:id", async (c) => {
-		const userId = c.var.principal.userId;
+		const userId = c.var.mailbox.userId;
 		const row = await getOwnedMessage(c.var.db, userId, messageId(c.req.param("id")));
 		if (!row) throw problem(404, "Message not found");
 		const recipients: RecipientStatus[] =
@@ -176,6 +179,19 @@ export const mailboxRoutes = new Hono<AppEnv>()
 			envelope: { from: row.envelopeFrom, to: row.envelopeTo },
 			recipients,
 		};
+		const viewing = c.var.principal.viewing;
+		if (viewing) {
+			const now = c.var.clock.now();
+			await appendEvent(c.var.db, {
+				id: newId(now),
+				customerId: row.customerId,
+				messageId: row.id,
+				actorUserId: c.var.principal.userId,
+				kind: "inbox.message_viewed",
+				detail: JSON.stringify({ mailbox: viewing.email, reason: viewing.reason }),
+				createdAt: now,
+			});
+		}
 		const raw = new Uint8Array(await (await rawBody(c.env.MAIL, row)).arrayBuffer());
 		const rawHeaders = headerBlock(raw);
 		if (row.parseError) {
@@ -225,7 +241,7 @@ export const mailboxRoutes = new Hono<AppEnv>()
 		});
 	})
 	.get("/messages/:id/raw", async (c) => {
-		const row = await getOwnedMessage(c.var.db, c.var.principal.userId, messageId(c.req.param("id")));
+		const row = await getOwnedMessage(c.var.db, c.var.mailbox.userId, messageId(c.req.param("id")));
 		if (!row) throw problem(404, "Message not found");
 		const obj = await rawBody(c.env.MAIL, row);
 		return new Response(obj.body, {
@@ -237,7 +253,7 @@ export const mailboxRoutes = new Hono<AppEnv>()
 		});
 	})
 	.get("/messages/:id/attachments/:index", async (c) => {
-		const row = await getOwnedMessage(c.var.db, c.var.principal.userId, messageId(c.req.param("id")));
+		const row = await getOwnedMessage(c.var.db, c.var.mailbox.userId, messageId(c.req.param("id")));
 		if (!row) throw problem(404, "Message not found");
 		const email = await parseEmail(await (await rawBody(c.env.MAIL, row)).arrayBuffer());
 		const index = Number(c.req.param("index"));

@@ -37,7 +37,7 @@ export async function linkFor(c: Context<AppEnv>, claims: Omit<LinkClaims, "exp"
  * own company's domains (a partner's or operator's login) have no mailbox to write from.
  */
 export async function ownDomain(c: Context<AppEnv>): Promise<DomainRow> {
-	const p = c.var.principal;
+	const p = c.var.mailbox;
 	const domain = await findDomainByName(c.var.db, p.email.split("@")[1] ?? "");
 	if (!p.customerId || !domain || domain.customerId !== p.customerId) {
 		throw problem(

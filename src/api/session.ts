@@ -12,7 +12,7 @@ import { parseAddress } from "../mail/address";
 import type { AppEnv } from "./context";
 import { clearSessionCookie, readSessionToken, requireSession, SESSION_ABSOLUTE_MS, writeSessionCookie } from "./middleware/session";
 import { problem } from "./problem";
-import type { User } from "./types";
+import type { User, Viewing } from "./types";
 
 // Throttling: failures per account slow a guesser down on one address; failures per IP
 // stop one client spraying many addresses. Both keys exist for unknown addresses too, so
@@ -79,7 +79,13 @@ export const sessionRoutes = new Hono<AppEnv>()
 	})
 	.get("/", requireSession(), (c) => {
 		const p = c.var.principal;
-		return c.json<{ user: User }>({ user: { id: p.userId, email: p.email, displayName: p.displayName, role: p.role } });
+		const viewing = p.viewing
+			? { userId: p.viewing.userId, email: p.viewing.email, reason: p.viewing.reason, canAct: p.viewing.canAct }
+			: null;
+		return c.json<{ user: User; viewing: Viewing | null }>({
+			user: { id: p.userId, email: p.email, displayName: p.displayName, role: p.role },
+			viewing,
+		});
 	})
 	.delete("/", async (c) => {
 		const token = readSessionToken(c);

@@ -11,6 +11,15 @@ export interface User {
 	role: Role;
 }
 
+/** GET /api/session: set while a customer admin views a user's Emergency Inbox (show a banner). */
+export interface Viewing {
+	userId: string;
+	email: string;
+	reason: string;
+	/** False: read-only. */
+	canAct: boolean;
+}
+
 export type Folder = "inbox" | "sent" | "trash";
 
 export interface MessageSummary {

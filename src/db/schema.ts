@@ -135,6 +135,11 @@ export const sessions = sqliteTable(
 		lastSeenAt: integer("last_seen_at").notNull(),
 		expiresAt: integer("expires_at").notNull(),
 		revokedAt: integer("revoked_at"),
+		/** A customer admin looking at this user's Emergency Inbox (audited, with a reason). */
+		viewingUserId: text("viewing_user_id").references(() => users.id, { onDelete: "cascade" }),
+		viewingReason: text("viewing_reason"),
+		/** False: read-only; true: the admin chose to act in the inbox (still recorded as the admin). */
+		viewingCanAct: integer("viewing_can_act", { mode: "boolean" }).notNull().default(false),
 		ip: text("ip"),
 		userAgent: text("user_agent"),
 	},

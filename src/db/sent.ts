@@ -17,6 +17,8 @@ export async function insertSent(
 	uploadIds: string[],
 	bodyText: string,
 	newId: () => string,
+	/** Who pressed Send: the user, or an admin acting in the user's inbox. */
+	actorUserId: string,
 ) {
 	await batchAtomically(db, [
 		db.insert(messages).values(row),
@@ -35,7 +37,7 @@ export async function insertSent(
 			customerId: row.customerId,
 			domainId: row.domainId,
 			messageId: row.id,
-			actorUserId: row.userId,
+			actorUserId,
 			kind: "message.sent",
 			detail: JSON.stringify({ recipients: recipients.length, size: row.size }),
 			createdAt: row.receivedAt,

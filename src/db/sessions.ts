@@ -1,4 +1,5 @@
 import { and, eq, gt, isNull } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "./client";
 import { type Role, sessions, users } from "./schema";
 
@@ -11,13 +12,24 @@ export interface SessionPrincipal {
 	role: Role;
 	customerId: string | null;
 	partnerId: string | null;
+	/** Set while a customer admin views a user's Emergency Inbox. */
+	viewing: { userId: string; email: string; displayName: string; reason: string; canAct: boolean } | null;
 }
 
-export async function insertSession(
-	db: Db,
-	row: { id: string; userId: string; now: number; expiresAt: number; ip: string | null; userAgent: string | null },
-) {
-	await db.insert(sessions).values({
+const viewed = alias(users, "viewed");
+
+export interface NewSession {
+	id: string;
+	userId: string;
+	now: number;
+	expiresAt: number;
+	ip: string | null;
+	userAgent: string | null;
+	viewing?: { userId: string; reason: string; canAct: boolean } | null;
+}
+
+function sessionValues(row: NewSession) {
+	return {
 		id: row.id,
 		userId: row.userId,
 		createdAt: row.now,
@@ -25,11 +37,37 @@ export async function insertSession(
 		expiresAt: row.expiresAt,
 		ip: row.ip,
 		userAgent: row.userAgent,
-	});
+		viewingUserId: row.viewing?.userId ?? null,
+		viewingReason: row.viewing?.reason ?? null,
+		viewingCanAct: row.viewing?.canAct ?? false,
+	};
+}
+
+export async function insertSession(db: Db, row: NewSession) {
+	await db.insert(sessions).values(sessionValues(row));
+}
+
+/**
+ * Replaces a session with a new one (new token) in one batch: done whenever what a session
+ * may do changes, so a token seen before the change is worth nothing after it.
+ */
+export async function rotateSession(db: Db, oldId: string, row: NewSession) {
+	await db.batch([
+		db
+			.update(sessions)
+			.set({ revokedAt: row.now })
+			.where(and(eq(sessions.id, oldId), isNull(sessions.revokedAt))),
+		db.insert(sessions).values(sessionValues(row)),
+	]);
 }
 
 /** A live session and its user: not revoked, not expired, not idle past `idleSince`, user enabled. */
-export async function findLiveSession(db: Db, id: string, now: number, idleSince: number): Promise<SessionPrincipal | undefined> {
+export async function findLiveSession(
+	db: Db,
+	id: string,
+	now: number,
+	idleSince: number,
+): Promise<(SessionPrincipal & { expiresAt: number }) | undefined> {
 	const [row] = await db
 		.select({
 			sessionId: sessions.id,
@@ -40,9 +78,17 @@ export async function findLiveSession(db: Db, id: string, now: number, idleSince
 			role: users.role,
 			customerId: users.customerId,
 			partnerId: users.partnerId,
+			expiresAt: sessions.expiresAt,
+			viewingUserId: viewed.id,
+			viewingEmail: viewed.email,
+			viewingDisplayName: viewed.displayName,
+			viewingCustomerId: viewed.customerId,
+			viewingReason: sessions.viewingReason,
+			viewingCanAct: sessions.viewingCanAct,
 		})
 		.from(sessions)
 		.innerJoin(users, eq(users.id, sessions.userId))
+		.leftJoin(viewed, eq(viewed.id, sessions.viewingUserId))
 		.where(
 			and(
 				eq(sessions.id, id),
@@ -53,7 +99,20 @@ export async function findLiveSession(db: Db, id: string, now: number, idleSince
 			),
 		)
 		.limit(1);
-	return row;
+	if (!row) return undefined;
+	const { viewingUserId, viewingEmail, viewingDisplayName, viewingCustomerId, viewingReason, viewingCanAct, ...rest } = row;
+	// Only ever a user of the admin's own company (re-checked on every request, not just at start).
+	const viewing =
+		viewingUserId && viewingEmail && viewingCustomerId === row.customerId && row.role === "customer_admin"
+			? {
+					userId: viewingUserId,
+					email: viewingEmail,
+					displayName: viewingDisplayName ?? "",
+					reason: viewingReason ?? "",
+					canAct: viewingCanAct,
+				}
+			: null;
+	return { ...rest, viewing };
 }
 
 export async function touchSession(db: Db, id: string, now: number) {

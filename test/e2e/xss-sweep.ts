@@ -4,7 +4,7 @@
 // counts script executions, navigations and requests to anywhere but the service itself.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type BrowserContext, chromium, type Frame, type Page } from "playwright-core";
+import { type BrowserContext, chromium, type Frame, type Page, type Response } from "playwright-core";
 import { DEMO_PASSWORD } from "../../scripts/lib/demo-tenant";
 import type { MessageDetail, MessagePage } from "../../src/api/types";
 
@@ -407,6 +407,8 @@ export interface SweepOptions {
 	/** Open content attachments' links in the browser for every nth message (they must download). */
 	browseAttachmentsEvery?: number;
 	settleMs?: number;
+	/** Readers working through the messages side by side (each a page of its own in one signed-in context). */
+	lanes?: number;
 	log?: (line: string) => void;
 }
 
@@ -448,10 +450,10 @@ export async function sweep(baseUrl: string, held: Map<number, string>, options:
 			add("execution", d.page()?.mainFrame() ?? null, `${d.type()} dialog: ${d.message().slice(0, 120)}`);
 			void d.dismiss().catch(() => {});
 		});
-		let opening = false;
+		let opening = 0;
 		context.on("page", (p) => {
 			// Our own newPage() announces itself before it resolves; anything else is a popup.
-			if (opening || mine.has(p)) return;
+			if (opening > 0 || mine.has(p)) return;
 			findings.push({ kind: "navigation", where: "popup", seq: null, detail: `a new window opened: ${p.url()}` });
 			void p.close().catch(() => {});
 		});
@@ -469,9 +471,8 @@ export async function sweep(baseUrl: string, held: Map<number, string>, options:
 		const bodyUrls = new Set<string>();
 		const loadedOnce = new Set<string>();
 		const open = async (name: string, expected: (frame: Frame, url: string) => boolean) => {
-			opening = true;
-			const page = await context.newPage();
-			opening = false;
+			opening++;
+			const page = await context.newPage().finally(() => opening--);
 			mine.add(page);
 			role.set(page, name);
 			page.on("framenavigated", (frame) => {
@@ -481,7 +482,7 @@ export async function sweep(baseUrl: string, held: Map<number, string>, options:
 			});
 			return page;
 		};
-		const app = await open("app", (frame, url) => {
+		const appExpects = (frame: Frame, url: string) => {
 			if (frame === frame.page().mainFrame()) {
 				const u = new URL(url);
 				return u.origin === origin && /^\/(login|message\/[0-9A-Z]{26})?$/.test(u.pathname);
@@ -489,12 +490,8 @@ export async function sweep(baseUrl: string, held: Map<number, string>, options:
 			if (url === "about:blank" || !bodyUrls.has(url) || loadedOnce.has(url)) return false;
 			loadedOnce.add(url);
 			return true;
-		});
-		let bodyTarget = "";
-		const bodyPage = await open("body-page", (frame, url) => frame === frame.page().mainFrame() && url === bodyTarget);
-		// Attachment links must download: any document they open is a finding.
-		const downloads = await open("download", (_frame, url) => url === "about:blank");
-
+		};
+		const app = await open("app", appExpects);
 		await app.goto(`${origin}/`);
 		await app.waitForURL(/\/login/);
 		await app.getByLabel("Email address").fill("alice@acme.test");
@@ -521,20 +518,47 @@ export async function sweep(baseUrl: string, held: Map<number, string>, options:
 		const order = [...held].sort((a, b) => a[0] - b[0]);
 		let viewed = 0;
 		const started = Date.now();
-		for (const [seq, id] of order) {
-			current.set(app, seq);
-			current.set(bodyPage, seq);
-			current.set(downloads, seq);
-			// A fresh document now and then: hours of route changes should not be one page's memory.
-			if (viewed > 0 && viewed % 400 === 0) await app.goto(`${origin}/`);
-			const response = app.waitForResponse(
-				(r) => r.request().method() === "GET" && new URL(r.url()).pathname === `/api/mailbox/messages/${id}`,
-				{
-					timeout: 5_000,
-				},
-			);
+		/** One reader: the app, a page for body URLs on their own and one for attachment links. */
+		async function lane(index: number) {
+			const reader = index === 0 ? app : await open("app", appExpects);
+			let bodyTarget = "";
+			const bodyPage = await open("body-page", (frame, url) => frame === frame.page().mainFrame() && url === bodyTarget);
+			// Attachment links must download: any document they open is a finding.
+			const downloads = await open("download", (_frame, url) => url === "about:blank");
+			if (index > 0) await reader.goto(`${origin}/`);
+			let mine = 0;
+			for (let next = order.shift(); next; next = order.shift()) {
+				const [seq, id] = next;
+				for (const page of [reader, bodyPage, downloads]) current.set(page, seq);
+				// A fresh document now and then: hours of route changes should not be one page's memory.
+				if (++mine % 400 === 0) await reader.goto(`${origin}/`);
+				const detail = await openMessage(reader, seq, id);
+				viewed++;
+				if (viewed % 250 === 0) log(`viewed ${viewed} of ${held.size} (${((Date.now() - started) / viewed).toFixed(0)} ms each)`);
+				if (!detail) continue;
+				if (detail.bodyUrl) {
+					bodyTarget = `${origin}${detail.bodyUrl}`;
+					await bodyPage.goto(bodyTarget, { waitUntil: "load" });
+					await settle(bodyPage, settleMs);
+					for (const issue of await bodyPage.evaluate(liveDom, false)) add("sanitizer", bodyPage.mainFrame(), issue);
+				}
+				await checkDownloads(seq, detail);
+				const every = options.browseAttachmentsEvery ?? 0;
+				const scripted = detail.attachments.find((a) => CONTENT_TYPES.includes(a.contentType));
+				if (every > 0 && seq % every === 0 && scripted) {
+					const download = downloads.waitForEvent("download", { timeout: 5_000 }).catch(() => null);
+					await downloads.goto(`${origin}${scripted.downloadUrl}`).catch(() => {});
+					await (await download)?.cancel();
+				}
+			}
+		}
+
+		/** Opens one message in the reader as a route change and checks the document; null when the API would not give it. */
+		async function openMessage(reader: Page, seq: number, id: string): Promise<MessageDetail | null> {
+			const detailOf = (r: Response) => r.request().method() === "GET" && new URL(r.url()).pathname === `/api/mailbox/messages/${id}`;
+			const response = reader.waitForResponse(detailOf, { timeout: 5_000 });
 			// A route change inside the SPA (its router handles same-origin link clicks), as a reader would.
-			await app.evaluate((path) => {
+			await reader.evaluate((path) => {
 				const a = document.createElement("a");
 				a.href = path;
 				document.body.append(a);
@@ -544,48 +568,42 @@ export async function sweep(baseUrl: string, held: Map<number, string>, options:
 			let res = await response.catch(() => null);
 			if (!res) {
 				// The router did not fetch (or not in time): open the route as a page instead.
-				const again = app.waitForResponse((r) => new URL(r.url()).pathname === `/api/mailbox/messages/${id}`, { timeout: 15_000 });
-				await app.goto(`${origin}/message/${id}`);
+				const again = reader.waitForResponse(detailOf, { timeout: 15_000 });
+				await reader.goto(`${origin}/message/${id}`);
 				res = await again;
 			}
 			if (res.status() !== 200) {
 				// Not an XSS finding, but these vectors never reached the reader: say so.
 				unreadable.push({ seq, detail: `GET /api/mailbox/messages/${id} answered ${res.status()}: ${(await res.text()).slice(0, 200)}` });
-				viewed++;
-				continue;
+				return null;
 			}
 			const detail = (await res.json()) as MessageDetail;
 			if (detail.bodyUrl) bodyUrls.add(`${origin}${detail.bodyUrl}`);
 			if (detail.parseError) unparsed++;
-			await app
+			await reader
 				.locator("h1")
 				.first()
 				.waitFor({ timeout: 10_000 })
 				.catch(() => {});
 			if (detail.bodyUrl) {
-				const frame = await (
-					await app
-						.locator("iframe")
-						.first()
-						.elementHandle({ timeout: 5_000 })
-						.catch(() => null)
-				)?.contentFrame();
-				await frame?.waitForLoadState("load", { timeout: 10_000 }).catch(() => {});
+				const handle = await reader
+					.locator("iframe")
+					.first()
+					.elementHandle({ timeout: 5_000 })
+					.catch(() => null);
+				await (await handle?.contentFrame())?.waitForLoadState("load", { timeout: 10_000 }).catch(() => {});
 			}
 			// The raw header block is one more place the vectors are shown (as text).
-			await app.evaluate(() => {
+			await reader.evaluate(() => {
 				for (const b of Array.from(document.querySelectorAll("button"))) if (/show headers/i.test(b.textContent ?? "")) b.click();
 			});
-			await settle(app, settleMs);
-			for (const issue of await app.evaluate(liveDom, true)) add("live-dom", app.mainFrame(), issue);
+			await settle(reader, settleMs);
+			for (const issue of await reader.evaluate(liveDom, true)) add("live-dom", reader.mainFrame(), issue);
+			return detail;
+		}
 
-			if (detail.bodyUrl) {
-				bodyTarget = `${origin}${detail.bodyUrl}`;
-				await bodyPage.goto(bodyTarget, { waitUntil: "load" });
-				await settle(bodyPage, settleMs);
-				for (const issue of await bodyPage.evaluate(liveDom, false)) add("sanitizer", bodyPage.mainFrame(), issue);
-			}
-
+		/** Attachment links must be opaque downloads whatever the mail declared. */
+		async function checkDownloads(seq: number, detail: MessageDetail) {
 			for (const a of detail.attachments) {
 				const res = await fetch(`${origin}${a.downloadUrl}`);
 				await res.body?.cancel();
@@ -599,16 +617,9 @@ export async function sweep(baseUrl: string, held: Map<number, string>, options:
 						detail: `#${a.index}: ${res.status} ${type}; ${disposition.slice(0, 120)}`,
 					});
 			}
-			const every = options.browseAttachmentsEvery ?? 0;
-			const scripted = detail.attachments.find((a) => CONTENT_TYPES.includes(a.contentType));
-			if (every > 0 && viewed % every === 0 && scripted) {
-				const download = downloads.waitForEvent("download", { timeout: 5_000 }).catch(() => null);
-				await downloads.goto(`${origin}${scripted.downloadUrl}`).catch(() => {});
-				await (await download)?.cancel();
-			}
-			viewed++;
-			if (viewed % 250 === 0) log(`viewed ${viewed} of ${order.length} (${((Date.now() - started) / viewed).toFixed(0)} ms each)`);
 		}
+
+		await Promise.all(Array.from({ length: Math.max(1, options.lanes ?? 1) }, (_, i) => lane(i)));
 		// Late timers and animations get a last chance to fire before the pages go.
 		await app.waitForTimeout(1_000);
 		return { findings, cspBlocked, viewed, unparsed, unreadable, listRows };

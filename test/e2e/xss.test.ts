@@ -84,7 +84,7 @@ describe("XSS vectors in every part of a message", () => {
 		const started = Date.now();
 		const vectors = loadVectors(FULL);
 		const groups = plan(vectors, [h5scPage()]);
-		const first = await round(groups, { list: true, browseAttachmentsEvery: FULL ? 25 : 1 });
+		const first = await round(groups, { list: true, lanes: 2, browseAttachmentsEvery: FULL ? 25 : 1 });
 
 		// A body the server cannot render (HTTP 500) hides every vector batched with the culprit:
 		// those go again one per message, so only the culprits stay unexercised.
