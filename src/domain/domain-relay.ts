@@ -10,7 +10,7 @@ import { appendEvent } from "../db/events";
 import { messages } from "../db/schema";
 import { type Clock, systemClock } from "../lib/clock";
 import { newId } from "../lib/ids";
-import type { DeliveryJob, DsnJob } from "../queue/messages";
+import type { DeliveryJob, DsnJob, NotifyJob } from "../queue/messages";
 import { checkDestination } from "../relay/destination";
 import { probe } from "../relay/smtp-client";
 import type { Outcome } from "../relay/types";
@@ -372,6 +372,8 @@ export class DomainRelay extends DurableObject<Env> {
 		});
 		// Recovery: everything held becomes due now, and the drain starts oldest first.
 		if (after.state === "up") this.sql("UPDATE spool SET next_attempt_at = ? WHERE state = 'waiting'", event.at);
+		const notice: NotifyJob = { kind: "notify", domainId: row.id, state: after.state, at: event.at, error: after.lastError };
+		await this.env.OUTBOUND_QUEUE.send(notice);
 	}
 
 	/** One alarm for everything: the earliest of probe, retry, lease expiry, warning and expiry. */

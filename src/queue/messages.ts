@@ -31,4 +31,13 @@ export interface SendJob {
 	messageId: string;
 }
 
-export type OutboundJob = DsnJob | SendJob;
+/** ei-outbound: tell the customer's admins that a domain went down or came back. */
+export interface NotifyJob {
+	kind: "notify";
+	domainId: string;
+	state: "up" | "down";
+	at: number;
+	error: string | null;
+}
+
+export type OutboundJob = DsnJob | SendJob | NotifyJob;
