@@ -13,7 +13,9 @@ export type Audience =
 	/** As mailbox-owner, and the address must be on its company's served domain (403 otherwise: partner and operator logins). */
 	| "mailbox-on-domain"
 	/** A customer admin, on their own company's objects; users and partners 403, other companies' objects 404. */
-	| "customer-admin";
+	| "customer-admin"
+	/** A partner's admin, on its own customers; everyone else 403. */
+	| "partner-admin";
 
 export const ACCESS = {
 	"POST /api/session": "anyone",
@@ -39,6 +41,8 @@ export const ACCESS = {
 	"DELETE /api/admin/view": "customer-admin",
 	"POST /api/admin/messages/:id/:action{retry|bounce}": "customer-admin",
 	"GET /api/files/:token": "anyone",
+	"GET /api/partner/customers": "partner-admin",
+	"POST /api/partner/customers": "partner-admin",
 } as const satisfies Record<string, Audience>;
 
 export type RouteKey = keyof typeof ACCESS;

@@ -9,6 +9,7 @@ import { fileRoutes } from "./files";
 import { mailboxRoutes } from "./mailbox";
 import { csrf } from "./middleware/csrf";
 import { securityHeaders } from "./middleware/security-headers";
+import { partnerRoutes } from "./partner";
 import { problemResponse } from "./problem";
 import { sessionRoutes } from "./session";
 
@@ -27,6 +28,7 @@ export function createApp(clock: Clock) {
 		.route("/mailbox", composeRoutes)
 		.route("/admin", adminRoutes)
 		.route("/files", fileRoutes)
+		.route("/partner", partnerRoutes)
 		.notFound(() => problemResponse(404, "Not found", "No such API route."))
 		.onError((err, c) => {
 			if (err instanceof HTTPException) return err.getResponse();

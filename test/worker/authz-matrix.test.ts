@@ -13,10 +13,10 @@ import { api, createTenant, deliver, PASSWORD, signIn, signInAdmin, type Tenant 
 
 type Who = "anonymous" | "owner" | "colleague" | "admin" | "other-user" | "other-admin" | "partner" | "operator";
 
-async function account(role: "partner_admin" | "operator", customerId: string | null): Promise<string> {
+async function account(role: "partner_admin" | "operator", customerId: string | null, partnerId: string | null = null): Promise<string> {
 	const email = `${role}-${crypto.randomUUID().slice(0, 8)}@ops.test`;
-	await env.DB.prepare("INSERT INTO users (id, customer_id, email, role, password_hash) VALUES (?, ?, ?, ?, ?)")
-		.bind(newId(), customerId, email, role, await hashPassword(PASSWORD, paramsFor(env)))
+	await env.DB.prepare("INSERT INTO users (id, customer_id, partner_id, email, role, password_hash) VALUES (?, ?, ?, ?, ?, ?)")
+		.bind(newId(), customerId, partnerId, email, role, await hashPassword(PASSWORD, paramsFor(env)))
 		.run();
 	return signIn(email);
 }
@@ -54,8 +54,10 @@ async function world(): Promise<World> {
 	const messageId = await idOf(t.alice.email, "matrix");
 	const owner = await signIn(t.alice.email);
 	const detail = (await (await api(`/mailbox/messages/${messageId}`, owner)).json()) as MessageDetail;
+	const partnerId = newId();
 	const partnerCo = newId();
-	await env.DB.prepare("INSERT INTO customers (id, name) VALUES (?, 'Partner Co')").bind(partnerCo).run();
+	await env.DB.prepare("INSERT INTO partners (id, name) VALUES (?, 'Partner')").bind(partnerId).run();
+	await env.DB.prepare("INSERT INTO customers (id, partner_id, name) VALUES (?, ?, 'Partner Co')").bind(partnerCo, partnerId).run();
 	return {
 		t,
 		messageId,
@@ -67,7 +69,7 @@ async function world(): Promise<World> {
 			admin: await signInAdmin(t),
 			"other-user": await signIn(other.alice.email),
 			"other-admin": await signInAdmin(other),
-			partner: await account("partner_admin", partnerCo),
+			partner: await account("partner_admin", partnerCo, partnerId),
 			operator: await account("operator", null),
 		},
 	};
@@ -91,6 +93,7 @@ function request(route: RouteKey, w: World): { path: string; init: RequestInit }
 		"PATCH /api/admin/domains/:id": { policy: {} },
 		// No reason: refused with 422 after the access check, so the admin's session is not rotated.
 		"POST /api/admin/users/:id/view": {},
+		"POST /api/partner/customers": { name: "" },
 	};
 	if (route === "POST /api/mailbox/uploads")
 		return { path, init: { method, headers: { "X-Filename": "a.txt", "Content-Type": "text/plain" }, body: "x" } };
@@ -108,6 +111,7 @@ function expected(audience: Audience, who: Who, touchesObject: boolean): "allow"
 	if (audience === "signed-in") return "allow";
 	if (audience === "mailbox-owner") return touchesObject && who !== "owner" ? 404 : "allow";
 	if (audience === "mailbox-on-domain") return who === "partner" || who === "operator" ? 403 : "allow";
+	if (audience === "partner-admin") return who === "partner" ? "allow" : 403;
 	if (who === "admin") return "allow";
 	if (who === "other-admin") return touchesObject ? 404 : "allow";
 	return 403;

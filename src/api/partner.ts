@@ -1,0 +1,131 @@
+// A channel partner's view: its customers with their health at a glance, and creating a
+// customer with its first domain and admin. Partners configure their customers; they never
+// read their mail (no route here touches a mailbox, and the admin API refuses them).
+import { and, count, eq, inArray } from "drizzle-orm";
+import { Hono, type MiddlewareHandler } from "hono";
+import { appendEvent } from "../db/events";
+import { customers, domains, messages, users } from "../db/schema";
+import { randomToken } from "../lib/bytes";
+import { newId } from "../lib/ids";
+import { hashPassword, paramsFor } from "../lib/password";
+import { parseMailbox, toAsciiDomain } from "../mail/address";
+import type { AppEnv } from "./context";
+import { requireSession } from "./middleware/session";
+import { problem } from "./problem";
+
+const HELD = ["received", "spooled", "queued", "deferred"] as const;
+
+function requirePartner(): MiddlewareHandler<AppEnv> {
+	return async function requirePartner(c, next) {
+		const p = c.var.principal;
+		if (p.role !== "partner_admin" || !p.partnerId) {
+			const now = c.var.clock.now();
+			await appendEvent(c.var.db, {
+				id: newId(now),
+				customerId: p.customerId,
+				actorUserId: p.userId,
+				kind: "access.denied",
+				detail: JSON.stringify({ method: c.req.method, path: c.req.path, role: p.role }),
+				createdAt: now,
+			});
+			throw problem(403, "Not allowed", "Only a partner's administrators can manage customers here.");
+		}
+		await next();
+	};
+}
+
+export const partnerRoutes = new Hono<AppEnv>()
+	.use(requireSession(), requirePartner())
+	.get("/customers", async (c) => {
+		const partnerId = c.var.principal.partnerId as string;
+		const db = c.var.db;
+		const rows = await db.select().from(customers).where(eq(customers.partnerId, partnerId)).orderBy(customers.name);
+		const ids = rows.map((r) => r.id);
+		const doms = ids.length ? await db.select().from(domains).where(inArray(domains.customerId, ids)) : [];
+		const held = ids.length
+			? await db
+					.select({ domainId: messages.domainId, n: count() })
+					.from(messages)
+					.where(and(inArray(messages.domainId, doms.map((d) => d.id).concat("")), inArray(messages.status, [...HELD])))
+					.groupBy(messages.domainId)
+			: [];
+		const health = new Map(
+			await Promise.all(
+				doms.map(async (d) => [d.id, (await c.env.DOMAIN.get(c.env.DOMAIN.idFromName(d.name)).status()).health.state] as const),
+			),
+		);
+		return c.json({
+			customers: rows.map((cu) => {
+				const mine = doms.filter((d) => d.customerId === cu.id);
+				return {
+					id: cu.id,
+					name: cu.name,
+					domains: mine.map((d) => ({ id: d.id, name: d.displayName, state: d.held ? "held" : (health.get(d.id) ?? "up") })),
+					domainsDown: mine.filter((d) => health.get(d.id) === "down" || d.deliveryHost === null).length,
+					held: held.filter((h) => mine.some((d) => d.id === h.domainId)).reduce((sum, h) => sum + h.n, 0),
+				};
+			}),
+		});
+	})
+	.post("/customers", async (c) => {
+		const p = c.var.principal;
+		const body = (await c.req.json().catch(() => null)) as {
+			name?: unknown;
+			domain?: unknown;
+			adminEmail?: unknown;
+			adminAlternateEmail?: unknown;
+		} | null;
+		const bad = (detail: string) => problem(422, "Cannot create the customer", detail);
+		const name = typeof body?.name === "string" ? body.name.trim() : "";
+		if (name.length < 2 || name.length > 200) throw bad("name must be 2 to 200 characters.");
+		const domain = typeof body?.domain === "string" ? toAsciiDomain(body.domain) : null;
+		if (!domain || !domain.includes(".")) throw bad("domain must be a domain name such as example.com.");
+		const admin = typeof body?.adminEmail === "string" ? parseMailbox(body.adminEmail) : null;
+		if (!admin || admin.address.domain !== domain) throw bad(`adminEmail must be an address at ${domain}.`);
+		const alternate = typeof body?.adminAlternateEmail === "string" ? parseMailbox(body.adminAlternateEmail) : null;
+		if (!alternate || alternate.address.domain === domain)
+			throw bad("adminAlternateEmail must be an address outside the new domain (its server may be the one that is down).");
+		const db = c.var.db;
+		if (await db.query.domains.findFirst({ where: eq(domains.name, domain) }))
+			throw problem(409, "Domain already served", `${domain} is already set up here.`);
+		if (await db.query.users.findFirst({ where: eq(users.email, admin.address.canonical) }))
+			throw problem(409, "Address already in use", `${admin.address.canonical} already has an account.`);
+
+		const now = c.var.clock.now();
+		const customerId = newId(now);
+		const domainId = newId(now);
+		const adminId = newId(now);
+		// A one-time password for the first admin, shown once to the partner to pass on.
+		const password = randomToken(15);
+		await db.batch([
+			db.insert(customers).values({ id: customerId, partnerId: p.partnerId, name, createdAt: now }),
+			db.insert(domains).values({ id: domainId, customerId, name: domain, displayName: domain, createdAt: now }),
+			db.insert(users).values({
+				id: adminId,
+				customerId,
+				email: admin.address.canonical,
+				displayName: admin.name,
+				role: "customer_admin",
+				passwordHash: await hashPassword(password, paramsFor(c.env)),
+				alternateEmail: alternate.address.canonical,
+				createdAt: now,
+			}),
+		]);
+		await appendEvent(db, {
+			id: newId(now),
+			customerId,
+			partnerId: p.partnerId,
+			actorUserId: p.userId,
+			kind: "customer.created",
+			detail: JSON.stringify({ name, domain, admin: admin.address.canonical }),
+			createdAt: now,
+		});
+		return c.json(
+			{
+				id: customerId,
+				domain: { id: domainId, name: domain },
+				admin: { id: adminId, email: admin.address.canonical, oneTimePassword: password },
+			},
+			201,
+		);
+	});

@@ -1,0 +1,76 @@
+// A channel partner: its customers with health at a glance, creating a customer with its
+// first domain and admin; never anyone else's customers, never their mail.
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { newId } from "../../src/lib/ids";
+import { hashPassword, paramsFor } from "../../src/lib/password";
+import { api, createTenant, deliver, PASSWORD, signIn, simpleMessage } from "./helpers";
+
+const json = (body: unknown): RequestInit => ({
+	method: "POST",
+	headers: { "Content-Type": "application/json" },
+	body: JSON.stringify(body),
+});
+
+async function partner(): Promise<{ id: string; cookie: string }> {
+	const id = newId();
+	const email = `p-${crypto.randomUUID().slice(0, 8)}@partner.test`;
+	await env.DB.prepare("INSERT INTO partners (id, name) VALUES (?, 'Partner')").bind(id).run();
+	await env.DB.prepare("INSERT INTO users (id, partner_id, email, role, password_hash) VALUES (?, ?, ?, 'partner_admin', ?)")
+		.bind(newId(), id, email, await hashPassword(PASSWORD, paramsFor(env)))
+		.run();
+	return { id, cookie: await signIn(email) };
+}
+
+describe("the partner API", () => {
+	it("lists only the partner's customers, with domains down and mail held", async () => {
+		const p = await partner();
+		const mine = await createTenant();
+		const theirs = await createTenant();
+		await env.DB.prepare("UPDATE customers SET partner_id = ? WHERE id = ?").bind(p.id, mine.customerId).run();
+		await deliver("x@example.org", mine.alice.email, simpleMessage("held"));
+		const res = await api("/partner/customers", p.cookie);
+		expect(res.status).toBe(200);
+		const { customers } = (await res.json()) as { customers: { id: string; domainsDown: number; held: number }[] };
+		expect(customers).toEqual([expect.objectContaining({ id: mine.customerId, domainsDown: 1, held: 1 })]);
+		expect(customers.map((c) => c.id)).not.toContain(theirs.customerId);
+	});
+
+	it("creates a customer with its domain and first admin, who can then sign in", async () => {
+		const p = await partner();
+		const domain = `new${crypto.randomUUID().slice(0, 6)}.test`;
+		const res = await api(
+			"/partner/customers",
+			p.cookie,
+			json({ name: "Initech", domain, adminEmail: `Peter <peter@${domain}>`, adminAlternateEmail: "peter@home.example" }),
+		);
+		expect(res.status).toBe(201);
+		const created = (await res.json()) as { admin: { email: string; oneTimePassword: string } };
+		const admin = await signIn(created.admin.email, created.admin.oneTimePassword);
+		const domains = (await (await api("/admin/domains", admin)).json()) as { domains: { name: string }[] };
+		expect(domains.domains.map((d) => d.name)).toEqual([domain]);
+		expect(
+			(
+				await api(
+					"/partner/customers",
+					p.cookie,
+					json({ name: "Initech", domain, adminEmail: `x@${domain}`, adminAlternateEmail: "x@home.example" }),
+				)
+			).status,
+		).toBe(409);
+		for (const body of [{ name: "x" }, { name: "Ok Co", domain: "nodot" }, { name: "Ok Co", domain, adminEmail: "a@elsewhere.test" }]) {
+			expect((await api("/partner/customers", p.cookie, json(body))).status).toBe(422);
+		}
+	});
+
+	it("is refused to customer admins and users, and partners are refused the admin API and customers' mail", async () => {
+		const t = await createTenant();
+		const p = await partner();
+		await env.DB.prepare("UPDATE customers SET partner_id = ? WHERE id = ?").bind(p.id, t.customerId).run();
+		expect((await api("/partner/customers", await signIn(t.alice.email))).status).toBe(403);
+		await deliver("x@example.org", t.alice.email, simpleMessage("confidential"));
+		const id = await env.DB.prepare("SELECT id FROM messages WHERE user_id = ?").bind(t.alice.id).first<string>("id");
+		expect((await api(`/mailbox/messages/${id}`, p.cookie)).status).toBe(404);
+		expect((await api(`/admin/users/${t.alice.id}/view`, p.cookie, json({ reason: "Partner wants to read" }))).status).toBe(403);
+	});
+});
