@@ -15,6 +15,7 @@ import { seal } from "../lib/secret-box";
 import { checkDestination } from "../relay/destination";
 import { probe } from "../relay/smtp-client";
 import type { AppEnv } from "./context";
+import { domainState } from "./domain-state";
 import { requireRole } from "./middleware/role";
 import { requireSession, SESSION_ABSOLUTE_MS, writeSessionCookie } from "./middleware/session";
 import { problem } from "./problem";
@@ -140,7 +141,7 @@ export const adminRoutes = new Hono<AppEnv>()
 					name: d.name,
 					displayName: d.displayName,
 					health: {
-						state: d.held ? "held" : status.health.state,
+						state: domainState(d, status),
 						since: new Date(status.health.since).toISOString(),
 						lastError: status.health.lastError,
 						lastProbeAt: status.health.lastProbeAt ? new Date(status.health.lastProbeAt).toISOString() : null,
@@ -165,18 +166,20 @@ export const adminRoutes = new Hono<AppEnv>()
 		if (!body || typeof body !== "object") throw problem(400, "Invalid request", "Send a JSON object with delivery and/or policy.");
 		const set = await parsePatch(body as Record<string, unknown>, domain, c.env);
 		const now = c.var.clock.now();
-		if (Object.keys(set).length > 0) await c.var.db.update(domains).set(set).where(eq(domains.id, domain.id));
-		await appendEvent(c.var.db, {
-			id: newId(now),
-			customerId: domain.customerId,
-			domainId: domain.id,
-			actorUserId: p.userId,
-			kind: "domain.updated",
-			// Which settings changed, never the secret itself.
-			detail: JSON.stringify({ changed: Object.keys(set).map((k) => k.replace(/AuthSecret$/, "Auth")) }),
-			createdAt: now,
-		});
-		await stubFor(c.env, domain.name).configChanged();
+		if (Object.keys(set).length > 0) {
+			await c.var.db.update(domains).set(set).where(eq(domains.id, domain.id));
+			await appendEvent(c.var.db, {
+				id: newId(now),
+				customerId: domain.customerId,
+				domainId: domain.id,
+				actorUserId: p.userId,
+				kind: "domain.updated",
+				// Which settings changed, never the secret itself.
+				detail: JSON.stringify({ changed: Object.keys(set).map((k) => k.replace(/AuthSecret$/, "Auth")) }),
+				createdAt: now,
+			});
+			await stubFor(c.env, domain.name).configChanged();
+		}
 		const updated = (await findCustomerDomain(c.var.db, p.customerId as string, domain.id)) as DomainRow;
 		return c.json({ id: updated.id, name: updated.name, ...domainView(updated) });
 	})

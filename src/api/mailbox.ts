@@ -10,6 +10,7 @@ import { newId } from "../lib/ids";
 import { formatAddress, formatAddresses, parseEmail } from "../mail/parse";
 import { sanitizeHtml } from "../mail/sanitize";
 import type { AppEnv } from "./context";
+import { domainState } from "./domain-state";
 import { attachmentDisposition, linkFor, ownDomain, rawBody } from "./message-parts";
 import { mailboxScope } from "./middleware/mailbox-scope";
 import { requireSession } from "./middleware/session";
@@ -118,9 +119,7 @@ export const mailboxRoutes = new Hono<AppEnv>()
 		const domain = await ownDomain(c);
 		const status = await c.env.DOMAIN.get(c.env.DOMAIN.idFromName(domain.name)).status();
 		const waiting = status.spooled + status.inflight;
-		// No destination configured means nothing can be delivered: that is an outage to the user.
-		const unreachable = status.health.state === "down" || domain.deliveryHost === null;
-		const state: MailboxStatus["state"] = domain.held ? "held" : unreachable ? "down" : waiting > 0 ? "draining" : "up";
+		const state = domainState(domain, status);
 		return c.json<MailboxStatus>({
 			domain: domain.displayName,
 			state,

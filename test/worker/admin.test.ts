@@ -33,7 +33,8 @@ describe("GET /api/admin/domains", () => {
 		expect(domains[0]).toMatchObject({
 			id: t.domainId,
 			name: t.domain,
-			health: { state: "up" },
+			// No destination yet: nothing can be delivered, so the domain counts as down.
+			health: { state: "down" },
 			counts: { spooled: 1, deferred: 0, delivered: 0, bounced: 0 },
 			delivery: { host: null, port: null, tls: "opportunistic", authUser: null },
 			policy: {

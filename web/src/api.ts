@@ -13,6 +13,7 @@ import type {
 	Upload,
 	User,
 } from "../../src/api/types";
+import type { AdminDomain, ConnectionTest, DomainActionResult, DomainPatch, DomainPatchResult, EventPage, EventQuery } from "./admin/types";
 
 export type {
 	Attachment,
@@ -111,6 +112,23 @@ export const api = {
 	contacts: (q: string, signal?: AbortSignal) =>
 		request<Contact[]>("GET", `/api/mailbox/contacts?${new URLSearchParams({ q })}`, undefined, signal),
 	send: (message: ComposeRequest) => request<ComposeResult>("POST", "/api/mailbox/send", message),
+};
+
+const domainPath = (id: string) => `/api/admin/domains/${encodeURIComponent(id)}`;
+
+/** The customer admin's calls; every one answers 403 for other roles. */
+export const adminApi = {
+	domains: () => request<{ domains: AdminDomain[] }>("GET", "/api/admin/domains"),
+	patchDomain: (id: string, patch: DomainPatch) => request<DomainPatchResult>("PATCH", domainPath(id), patch),
+	testConnection: (id: string) => request<ConnectionTest>("POST", `${domainPath(id)}/test`),
+	domainAction: (id: string, action: "hold" | "release" | "retry") => request<DomainActionResult>("POST", `${domainPath(id)}/${action}`),
+	events: (query: EventQuery) => {
+		const params = new URLSearchParams();
+		if (query.kind) params.set("kind", query.kind);
+		if (query.cursor) params.set("cursor", query.cursor);
+		params.set("limit", String(query.limit ?? 50));
+		return request<EventPage>("GET", `/api/admin/events?${params}`);
+	},
 };
 
 /**

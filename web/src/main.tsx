@@ -10,6 +10,13 @@ import "./styles.css";
 
 // Reading is what people do most during an outage; the compose form loads when first needed.
 const Compose = lazy(() => import("./routes/compose"));
+// The admin area is for a few people: one chunk of its own, fetched on the first visit.
+const admin = () => import("./admin");
+const AdminLayout = lazy(() => admin().then((m) => ({ default: m.AdminLayout })));
+const AdminHome = lazy(() => admin().then((m) => ({ default: m.AdminHome })));
+const AdminDomains = lazy(() => admin().then((m) => ({ default: m.Domains })));
+const AdminDomain = lazy(() => admin().then((m) => ({ default: m.Domain })));
+const AdminActivity = lazy(() => admin().then((m) => ({ default: m.Activity })));
 
 const root = document.getElementById("app");
 if (!root) throw new Error("index.html has no #app element");
@@ -26,6 +33,12 @@ render(
 				<Route path="/search" component={() => <Mailbox view="search" />} />
 				<Route path="/message/:id" component={Message} />
 				<Route path="/compose" component={Compose} />
+				<Route path="/admin" component={AdminLayout}>
+					<Route path="/" component={AdminHome} />
+					<Route path="/domains" component={AdminDomains} />
+					<Route path="/domains/:id" component={AdminDomain} />
+					<Route path="/activity" component={AdminActivity} />
+				</Route>
 			</Route>
 			<Route path="*" component={NotFound} />
 		</Router>

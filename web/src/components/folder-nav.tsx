@@ -1,5 +1,8 @@
 // The folder list: a sidebar on wide screens, a row of tabs above the list on phones.
 import { A } from "@solidjs/router";
+import { Show } from "solid-js";
+import { SettingsIcon } from "../admin/icon";
+import { user } from "../session";
 import { InboxIcon, PenIcon, SentIcon, TrashIcon } from "./icons";
 
 export function FolderNav() {
@@ -29,6 +32,17 @@ export function FolderNav() {
 					</A>
 				</li>
 			</ul>
+			{/* Only customer admins: the API refuses everyone else, so a link would lead nowhere. */}
+			<Show when={user()?.role === "customer_admin"}>
+				<ul class="folders folders-admin">
+					<li>
+						<A href="/admin" activeClass="active">
+							<SettingsIcon />
+							<span>Administration</span>
+						</A>
+					</li>
+				</ul>
+			</Show>
 		</nav>
 	);
 }

@@ -1,0 +1,133 @@
+// The delivery log and audit trail, newest first, keyset-paged with "Load more", filtered by
+// kind through the URL so a filtered view can be bookmarked or shared with a colleague.
+import { useSearchParams } from "@solidjs/router";
+import { createEffect, createSignal, For, on, Show } from "solid-js";
+import { adminApi } from "../api";
+import { longDate } from "../format";
+import { user, useSessionGuard } from "../session";
+import { useTitle } from "../title";
+import { errorText, isForbidden } from "./errors";
+import { EVENT_FILTERS, eventLabel, eventSummary } from "./event-text";
+import { Forbidden } from "./forbidden";
+import type { AdminEvent } from "./types";
+
+const PAGE_SIZE = 50;
+
+/** An audit log needs the date and the second, whatever day it is. */
+const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
+
+export default function Activity() {
+	useTitle(() => "Activity");
+	const guard = useSessionGuard();
+	const [params, setParams] = useSearchParams();
+	const kind = () => String(params.kind ?? "");
+	const [events, setEvents] = createSignal<AdminEvent[]>([]);
+	const [cursor, setCursor] = createSignal<string | null>(null);
+	const [loading, setLoading] = createSignal(false);
+	const [loaded, setLoaded] = createSignal(false);
+	const [error, setError] = createSignal<unknown>();
+	const [domainNames, setDomainNames] = createSignal<Map<string, string>>(new Map());
+	// An answer for the previous filter must not land in this one.
+	let generation = 0;
+
+	async function load(after: string | null) {
+		const gen = after ? generation : ++generation;
+		setLoading(true);
+		setError(undefined);
+		try {
+			const page = await adminApi.events({ kind: kind(), cursor: after, limit: PAGE_SIZE });
+			if (gen !== generation) return;
+			setEvents((old) => (after ? [...old, ...page.events] : page.events));
+			setCursor(page.nextCursor);
+			setLoaded(true);
+		} catch (err) {
+			if (gen === generation && !guard(err)) setError(err);
+		} finally {
+			if (gen === generation) setLoading(false);
+		}
+	}
+
+	createEffect(on(kind, () => void load(null)));
+	// Names for the domain column; the log itself only carries ids. Not worth an error if it fails.
+	adminApi.domains().then(
+		({ domains }) => setDomainNames(new Map(domains.map((d) => [d.id, d.displayName]))),
+		() => {},
+	);
+
+	const actor = (e: AdminEvent) => {
+		if (!e.actorUserId) return "";
+		return e.actorUserId === user()?.id ? "by you" : `by user ${e.actorUserId}`;
+	};
+
+	return (
+		<Show when={!isForbidden(error())} fallback={<Forbidden detail={errorText(error(), "")} />}>
+			<section class="admin-page" aria-labelledby="activity-title" aria-busy={loading()}>
+				<div class="list-head">
+					<h1 id="activity-title">Activity</h1>
+					<div class="field-inline">
+						<label for="activity-kind">Show</label>
+						<select id="activity-kind" onChange={(e) => setParams({ kind: e.currentTarget.value || undefined })}>
+							<For each={EVENT_FILTERS}>
+								{(f) => (
+									<option value={f.prefix} selected={f.prefix === kind()}>
+										{f.label}
+									</option>
+								)}
+							</For>
+						</select>
+					</div>
+					<button type="button" class="button button-quiet" onClick={() => void load(null)} disabled={loading()}>
+						Refresh
+					</button>
+				</div>
+				<Show when={error()}>
+					<div role="alert" class="notice notice-error">
+						<p>{errorText(error(), "Could not load the activity log.")}</p>
+					</div>
+				</Show>
+				<Show when={loaded() && events().length === 0 && !error()}>
+					<p class="empty">Nothing here yet.</p>
+				</Show>
+				<ol class="event-list">
+					<For each={events()}>
+						{(e) => (
+							<li class="event">
+								<time class="event-time" datetime={e.at} title={longDate(e.at)}>
+									{when(e.at)}
+								</time>
+								<div class="event-body">
+									<p class="event-kind">
+										<span class={`event-family event-${e.kind.split(".")[0]}`}>{eventLabel(e.kind)}</span>{" "}
+										<code class="muted">{e.kind}</code>
+									</p>
+									<Show when={eventSummary(e)}>{(s) => <p class="event-detail">{s()}</p>}</Show>
+									<p class="event-meta muted">
+										{[
+											e.domainId ? (domainNames().get(e.domainId) ?? e.domainId) : "",
+											actor(e),
+											e.messageId ? `message ${e.messageId}` : "",
+										]
+											.filter(Boolean)
+											.join(" · ")}
+									</p>
+								</div>
+							</li>
+						)}
+					</For>
+				</ol>
+				<Show when={cursor()}>
+					{(next) => (
+						<button type="button" class="button load-more" onClick={() => void load(next())} disabled={loading()}>
+							{loading() ? "Loading…" : "Load more"}
+						</button>
+					)}
+				</Show>
+				<Show when={loading() && !loaded()}>
+					<p class="loading" role="status">
+						Loading…
+					</p>
+				</Show>
+			</section>
+		</Show>
+	);
+}

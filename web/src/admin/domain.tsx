@@ -1,0 +1,65 @@
+// One domain: its health and actions, where its mail goes, how outbound mail leaves, and its
+// delivery policy. The data is the domain list's entry (the API has no GET for one domain).
+import { A, useParams } from "@solidjs/router";
+import { Match, Switch } from "solid-js";
+import { useTitle } from "../title";
+import { DeliveryForm } from "./delivery-form";
+import { useDomains } from "./domains-data";
+import { errorText, isForbidden } from "./errors";
+import { Forbidden } from "./forbidden";
+import { HealthPanel } from "./health-panel";
+import { OutboundForm } from "./outbound-form";
+import { PolicyForm } from "./policy-form";
+
+export default function Domain() {
+	const params = useParams<{ id: string }>();
+	const { domains, error, loading, refresh } = useDomains();
+	const domain = () => domains()?.find((d) => d.id === params.id);
+	useTitle(() => domain()?.displayName ?? "Domain");
+
+	return (
+		<Switch>
+			<Match when={isForbidden(error())}>
+				<Forbidden detail={errorText(error(), "")} />
+			</Match>
+			<Match when={domain()}>
+				{(d) => (
+					<div class="admin-page">
+						<p class="breadcrumb">
+							<A href="/admin/domains">← All domains</A>
+						</p>
+						<h1>{d().displayName}</h1>
+						<div class="admin-sections">
+							<HealthPanel domain={d()} onChanged={refresh} />
+							<DeliveryForm domain={d()} onSaved={refresh} />
+							<OutboundForm domain={d()} onSaved={refresh} />
+							<PolicyForm domain={d()} onSaved={refresh} />
+						</div>
+					</div>
+				)}
+			</Match>
+			<Match when={error()}>
+				<div role="alert" class="notice notice-error">
+					<p>{errorText(error(), "Could not load this domain.")}</p>
+					<button type="button" class="button" onClick={() => void refresh()}>
+						Try again
+					</button>
+				</div>
+			</Match>
+			<Match when={domains() && !loading()}>
+				<div class="admin-page">
+					<h1>Domain not found</h1>
+					<p>This domain does not exist or is not one of your company's.</p>
+					<p>
+						<A href="/admin/domains">All domains</A>
+					</p>
+				</div>
+			</Match>
+			<Match when={true}>
+				<p class="loading" role="status">
+					Loading…
+				</p>
+			</Match>
+		</Switch>
+	);
+}

@@ -1,0 +1,71 @@
+// Company settings → Domains: one card per domain with its health, counts and destination,
+// so an admin sees at once which server is down and how much mail waits for it.
+import { A } from "@solidjs/router";
+import { For, Match, Show, Switch } from "solid-js";
+import { plural } from "../format";
+import { useTitle } from "../title";
+import { useDomains } from "./domains-data";
+import { errorText, isForbidden } from "./errors";
+import { Forbidden } from "./forbidden";
+import { Counts, DestinationText, HealthFacts } from "./health";
+
+export default function Domains() {
+	useTitle(() => "Domains");
+	const { domains, error, loading, refresh } = useDomains();
+	return (
+		<Switch>
+			<Match when={isForbidden(error())}>
+				<Forbidden detail={errorText(error(), "")} />
+			</Match>
+			<Match when={true}>
+				<section class="admin-page" aria-labelledby="domains-title" aria-busy={loading()}>
+					<div class="list-head">
+						<h1 id="domains-title">Domains</h1>
+						<button type="button" class="button button-quiet" onClick={() => void refresh()} disabled={loading()}>
+							{loading() ? "Refreshing…" : "Refresh"}
+						</button>
+					</div>
+					<Switch>
+						<Match when={error() && !domains()}>
+							<div role="alert" class="notice notice-error">
+								<p>{errorText(error(), "Could not load your domains.")}</p>
+							</div>
+						</Match>
+						<Match when={domains()?.length === 0}>
+							<p class="empty">Your company has no domains yet.</p>
+						</Match>
+						<Match when={domains()}>
+							{(list) => (
+								<ul class="domain-cards">
+									<For each={list()}>
+										{(d) => (
+											<li class="card domain-card">
+												<h2>
+													<A href={`/admin/domains/${encodeURIComponent(d.id)}`}>{d.displayName}</A>
+												</h2>
+												<HealthFacts domain={d} />
+												<Counts domain={d} />
+												<p class="destination-line">
+													<span class="muted">Delivery to </span>
+													<DestinationText domain={d} />
+												</p>
+												<Show when={d.counts.spooled > 0}>
+													<p class="muted small">{plural(d.counts.spooled, "message")} held here for your server.</p>
+												</Show>
+											</li>
+										)}
+									</For>
+								</ul>
+							)}
+						</Match>
+						<Match when={loading()}>
+							<p class="loading" role="status">
+								Loading…
+							</p>
+						</Match>
+					</Switch>
+				</section>
+			</Match>
+		</Switch>
+	);
+}

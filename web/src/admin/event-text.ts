@@ -1,0 +1,129 @@
+// The activity log in words. Each kind's detail is free-form JSON written by a different part
+// of the worker, so it is read defensively and only ever rendered as text.
+import { humanSize } from "../format";
+import type { AdminEvent } from "./types";
+
+export const EVENT_FILTERS: { label: string; prefix: string }[] = [
+	{ label: "All", prefix: "" },
+	{ label: "Deliveries", prefix: "delivery." },
+	{ label: "Notices", prefix: "dsn." },
+	{ label: "Outbound", prefix: "outbound." },
+	{ label: "Domain changes", prefix: "domain." },
+	{ label: "Sign-ins", prefix: "auth." },
+	{ label: "Dead letters", prefix: "queue." },
+	{ label: "Alerts to admins", prefix: "notify." },
+];
+
+const LABELS: Record<string, string> = {
+	"delivery.delivered": "Delivered to your server",
+	"delivery.tempfail": "Delivery deferred",
+	"delivery.permfail": "Delivery refused",
+	"dsn.sent": "Notice sent to the sender",
+	"dsn.refused": "Notice refused",
+	"dsn.skipped": "Notice not sent",
+	"outbound.delivered": "Outbound mail delivered",
+	"outbound.tempfail": "Outbound mail deferred",
+	"outbound.permfail": "Outbound mail refused",
+	"domain.updated": "Settings changed",
+	"domain.retry": "Retry requested",
+	"domain.hold": "Delivery put on hold",
+	"domain.release": "Delivery released",
+	"domain.down": "Server went down",
+	"domain.up": "Server is back up",
+	"auth.login": "Signed in",
+	"auth.login_failed": "Sign-in failed",
+	"queue.dead_letter": "Dead letter",
+	"notify.down": "Admins alerted: server down",
+	"notify.up": "Admins alerted: server back",
+	"notify.down_failed": "Alert to admins failed",
+	"notify.up_failed": "Alert to admins failed",
+	"message.received": "Message received",
+	"message.sent": "Message sent",
+	"message.retry": "Message retried",
+	"message.bounce": "Message bounced",
+};
+
+export const eventLabel = (kind: string) => LABELS[kind] ?? kind;
+
+/** Settings columns as the admin knows them from the forms. */
+const COLUMNS: Record<string, string> = {
+	deliveryHost: "destination host",
+	deliveryPort: "destination port",
+	deliveryTls: "destination TLS",
+	deliveryAuthUser: "destination AUTH user",
+	deliveryAuth: "destination AUTH password",
+	smarthostHost: "outbound host",
+	smarthostPort: "outbound port",
+	smarthostTls: "outbound TLS",
+	smarthostAuthUser: "outbound AUTH user",
+	smarthostAuth: "outbound AUTH password",
+	unknownRecipients: "unknown recipients",
+	maxMessageBytes: "largest message",
+	retrySchedule: "retry schedule",
+	delayWarnings: "delay warnings",
+	lifetimeSeconds: "give up after",
+	retainDeliveredSeconds: "keeping other mail",
+	retainHeldSeconds: "keeping held mail",
+	failuresToDown: "failures before down",
+	probesToUp: "good probes before up",
+	drainConnections: "drain connections",
+	messagesPerConnection: "messages per connection",
+};
+
+type Detail = Record<string, unknown>;
+
+const text = (v: unknown): string => {
+	if (typeof v === "string") return v;
+	if (typeof v === "number" || typeof v === "boolean") return String(v);
+	if (Array.isArray(v)) return v.map(text).join(", ");
+	return "";
+};
+
+/** "550 5.1.1 no such user", skipping the parts a local failure does not have (code 0). */
+const reply = (d: Detail) => [d.code ? text(d.code) : "", text(d.enhanced), text(d.text)].filter(Boolean).join(" ");
+
+const joined = (...parts: string[]) => parts.filter(Boolean).join(" — ");
+
+/** Whatever a kind we do not know carries: its plain values, briefly. */
+function generic(d: Detail): string {
+	return Object.entries(d)
+		.map(([k, v]) => [k, text(v)])
+		.filter(([, v]) => v)
+		.map(([k, v]) => `${k}: ${v}`)
+		.join("; ")
+		.slice(0, 300);
+}
+
+export function eventSummary(e: AdminEvent): string {
+	const d: Detail = e.detail && typeof e.detail === "object" && !Array.isArray(e.detail) ? (e.detail as Detail) : {};
+	const [family] = e.kind.split(".");
+	switch (e.kind) {
+		case "domain.updated": {
+			const changed = Array.isArray(d.changed) ? d.changed.map((c) => COLUMNS[text(c)] ?? text(c)) : [];
+			return changed.length > 0 ? `Changed: ${changed.join(", ")}` : "Saved without changes";
+		}
+		case "domain.retry":
+			return d.outcome === "delivered" ? `Server answered: ${text(d.text)}` : joined("Server did not answer", text(d.text));
+		case "domain.down":
+		case "domain.up":
+			return d.error ? `Last error: ${text(d.error)}` : "";
+		case "dsn.sent":
+			return joined(`${text(d.action) || "Delivery"} notice to ${text(d.to)}`, text(d.status));
+		case "dsn.refused":
+			return joined(`${text(d.action) || "Delivery"} notice refused`, reply(d));
+		case "dsn.skipped":
+			return joined(`${text(d.action) || "Delivery"} notice not sent`, text(d.reason));
+		case "auth.login_failed":
+			return d.email ? `As ${text(d.email)}` : "";
+		case "queue.dead_letter":
+			return `${text(d.queue) || "A"} queue gave up after ${text(d.attempts) || "several"} attempts`;
+		case "message.received":
+			return joined(`From ${text(d.from)} to ${text(d.to)}`, typeof d.size === "number" ? humanSize(d.size) : "");
+		case "message.sent":
+			return joined(`${text(d.recipients)} recipient(s)`, typeof d.size === "number" ? humanSize(d.size) : "");
+	}
+	if (family === "notify")
+		return joined(`To ${text(d.to)}${d.admin ? ` (for ${text(d.admin)})` : ""}`, e.kind.endsWith("_failed") ? text(d.result) : "");
+	if (family === "delivery" || family === "outbound") return joined(d.to ? `To ${text(d.to)}` : "", reply(d));
+	return generic(d);
+}
