@@ -15,7 +15,9 @@ export type Audience =
 	/** A customer admin, on their own company's objects; users and partners 403, other companies' objects 404. */
 	| "customer-admin"
 	/** A partner's admin, on its own customers; everyone else 403. */
-	| "partner-admin";
+	| "partner-admin"
+	/** The deployment's operators; everyone else 403. */
+	| "operator";
 
 export const ACCESS = {
 	"POST /api/session": "anyone",
@@ -43,6 +45,8 @@ export const ACCESS = {
 	"GET /api/files/:token": "anyone",
 	"GET /api/partner/customers": "partner-admin",
 	"POST /api/partner/customers": "partner-admin",
+	"GET /api/operator/partners": "operator",
+	"POST /api/operator/partners": "operator",
 } as const satisfies Record<string, Audience>;
 
 export type RouteKey = keyof typeof ACCESS;

@@ -9,6 +9,7 @@ import { fileRoutes } from "./files";
 import { mailboxRoutes } from "./mailbox";
 import { csrf } from "./middleware/csrf";
 import { securityHeaders } from "./middleware/security-headers";
+import { operatorRoutes } from "./operator";
 import { partnerRoutes } from "./partner";
 import { problemResponse } from "./problem";
 import { sessionRoutes } from "./session";
@@ -29,6 +30,7 @@ export function createApp(clock: Clock) {
 		.route("/admin", adminRoutes)
 		.route("/files", fileRoutes)
 		.route("/partner", partnerRoutes)
+		.route("/operator", operatorRoutes)
 		.notFound(() => problemResponse(404, "Not found", "No such API route."))
 		.onError((err, c) => {
 			if (err instanceof HTTPException) return err.getResponse();

@@ -94,6 +94,7 @@ function request(route: RouteKey, w: World): { path: string; init: RequestInit }
 		// No reason: refused with 422 after the access check, so the admin's session is not rotated.
 		"POST /api/admin/users/:id/view": {},
 		"POST /api/partner/customers": { name: "" },
+		"POST /api/operator/partners": { name: "" },
 	};
 	if (route === "POST /api/mailbox/uploads")
 		return { path, init: { method, headers: { "X-Filename": "a.txt", "Content-Type": "text/plain" }, body: "x" } };
@@ -112,6 +113,7 @@ function expected(audience: Audience, who: Who, touchesObject: boolean): "allow"
 	if (audience === "mailbox-owner") return touchesObject && who !== "owner" ? 404 : "allow";
 	if (audience === "mailbox-on-domain") return who === "partner" || who === "operator" ? 403 : "allow";
 	if (audience === "partner-admin") return who === "partner" ? "allow" : 403;
+	if (audience === "operator") return who === "operator" ? "allow" : 403;
 	if (who === "admin") return "allow";
 	if (who === "other-admin") return touchesObject ? 404 : "allow";
 	return 403;

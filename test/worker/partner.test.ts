@@ -74,3 +74,23 @@ describe("the partner API", () => {
 		expect((await api(`/admin/users/${t.alice.id}/view`, p.cookie, json({ reason: "Partner wants to read" }))).status).toBe(403);
 	});
 });
+
+describe("the operator API", () => {
+	it("creates a partner whose admin signs in and manages customers; others are refused", async () => {
+		const email = `op-${crypto.randomUUID().slice(0, 8)}@ops.test`;
+		await env.DB.prepare("INSERT INTO users (id, email, role, password_hash) VALUES (?, ?, 'operator', ?)")
+			.bind(newId(), email, await hashPassword(PASSWORD, paramsFor(env)))
+			.run();
+		const operator = await signIn(email);
+		const adminEmail = `pat-${crypto.randomUUID().slice(0, 6)}@msp.example`;
+		const res = await api("/operator/partners", operator, json({ name: "MSP Ltd", adminEmail, adminAlternateEmail: "pat@home.example" }));
+		expect(res.status).toBe(201);
+		const created = (await res.json()) as { id: string; admin: { oneTimePassword: string } };
+		const partnerAdmin = await signIn(adminEmail, created.admin.oneTimePassword);
+		const customers = (await (await api("/partner/customers", partnerAdmin)).json()) as { customers: { name: string }[] };
+		expect(customers.customers.map((c) => c.name)).toEqual(["MSP Ltd"]);
+		const list = (await (await api("/operator/partners", operator)).json()) as { partners: { id: string; customers: number }[] };
+		expect(list.partners.find((p) => p.id === created.id)?.customers).toBe(1);
+		expect((await api("/operator/partners", partnerAdmin)).status).toBe(403);
+	});
+});

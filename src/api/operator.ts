@@ -1,0 +1,85 @@
+// The operator (who runs this deployment) manages partners: list them, create one with its
+// own company and first partner admin. Operators are bootstrapped with
+// `npm run admin -- create-operator EMAIL`.
+import { count, eq } from "drizzle-orm";
+import { Hono, type MiddlewareHandler } from "hono";
+import { appendEvent } from "../db/events";
+import { customers, partners, users } from "../db/schema";
+import { randomToken } from "../lib/bytes";
+import { newId } from "../lib/ids";
+import { hashPassword, paramsFor } from "../lib/password";
+import { parseMailbox } from "../mail/address";
+import type { AppEnv } from "./context";
+import { requireSession } from "./middleware/session";
+import { problem } from "./problem";
+
+function requireOperator(): MiddlewareHandler<AppEnv> {
+	return async function requireOperator(c, next) {
+		const p = c.var.principal;
+		if (p.role !== "operator") {
+			const now = c.var.clock.now();
+			await appendEvent(c.var.db, {
+				id: newId(now),
+				customerId: p.customerId,
+				partnerId: p.partnerId,
+				actorUserId: p.userId,
+				kind: "access.denied",
+				detail: JSON.stringify({ method: c.req.method, path: c.req.path, role: p.role }),
+				createdAt: now,
+			});
+			throw problem(403, "Not allowed", "Only operators manage partners.");
+		}
+		await next();
+	};
+}
+
+export const operatorRoutes = new Hono<AppEnv>()
+	.use(requireSession(), requireOperator())
+	.get("/partners", async (c) => {
+		const db = c.var.db;
+		const rows = await db.select().from(partners).orderBy(partners.name);
+		const sizes = await db.select({ partnerId: customers.partnerId, n: count() }).from(customers).groupBy(customers.partnerId);
+		return c.json({ partners: rows.map((r) => ({ id: r.id, name: r.name, customers: sizes.find((s) => s.partnerId === r.id)?.n ?? 0 })) });
+	})
+	.post("/partners", async (c) => {
+		const body = (await c.req.json().catch(() => null)) as { name?: unknown; adminEmail?: unknown; adminAlternateEmail?: unknown } | null;
+		const bad = (detail: string) => problem(422, "Cannot create the partner", detail);
+		const name = typeof body?.name === "string" ? body.name.trim() : "";
+		if (name.length < 2 || name.length > 200) throw bad("name must be 2 to 200 characters.");
+		const admin = typeof body?.adminEmail === "string" ? parseMailbox(body.adminEmail) : null;
+		if (!admin) throw bad("adminEmail must be an email address.");
+		const alternate = typeof body?.adminAlternateEmail === "string" ? parseMailbox(body.adminAlternateEmail) : null;
+		const db = c.var.db;
+		if (await db.query.users.findFirst({ where: eq(users.email, admin.address.canonical) }))
+			throw problem(409, "Address already in use", `${admin.address.canonical} already has an account.`);
+		const now = c.var.clock.now();
+		const partnerId = newId(now);
+		const companyId = newId(now);
+		const adminId = newId(now);
+		const password = randomToken(15);
+		await db.batch([
+			db.insert(partners).values({ id: partnerId, name, createdAt: now }),
+			// The partner's own company works like any customer (its own inboxes, its own admins).
+			db.insert(customers).values({ id: companyId, partnerId, name, createdAt: now }),
+			db.insert(users).values({
+				id: adminId,
+				customerId: companyId,
+				partnerId,
+				email: admin.address.canonical,
+				displayName: admin.name,
+				role: "partner_admin",
+				passwordHash: await hashPassword(password, paramsFor(c.env)),
+				alternateEmail: alternate?.address.canonical ?? null,
+				createdAt: now,
+			}),
+		]);
+		await appendEvent(db, {
+			id: newId(now),
+			partnerId,
+			actorUserId: c.var.principal.userId,
+			kind: "partner.created",
+			detail: JSON.stringify({ name, admin: admin.address.canonical }),
+			createdAt: now,
+		});
+		return c.json({ id: partnerId, admin: { id: adminId, email: admin.address.canonical, oneTimePassword: password } }, 201);
+	});
