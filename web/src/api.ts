@@ -10,8 +10,10 @@ import type {
 	MessageDetail,
 	MessagePage,
 	MessagesPatch,
+	Role,
 	Upload,
 	User,
+	Viewing,
 } from "../../src/api/types";
 import type { AdminDomain, ConnectionTest, DomainActionResult, DomainPatch, DomainPatchResult, EventPage, EventQuery } from "./admin/types";
 
@@ -26,8 +28,10 @@ export type {
 	MessageStatus,
 	MessageSummary,
 	RecipientStatus,
+	Role,
 	Upload,
 	User,
+	Viewing,
 } from "../../src/api/types";
 
 /** An RFC 9457 problem from the API, or a stand-in when the network or body failed. */
@@ -103,7 +107,8 @@ export function listQueryString(query: ListQuery): string {
 
 export const api = {
 	signIn: (email: string, password: string) => request<{ user: User }>("POST", "/api/session", { email, password }),
-	currentUser: () => request<{ user: User }>("GET", "/api/session"),
+	/** `viewing` is set while a customer admin looks at a user's Emergency Inbox through this session. */
+	currentUser: () => request<{ user: User; viewing: Viewing | null }>("GET", "/api/session"),
 	signOut: () => request<void>("DELETE", "/api/session"),
 	status: () => request<MailboxStatus>("GET", "/api/mailbox/status"),
 	listMessages: (query: ListQuery) => request<MessagePage>("GET", `/api/mailbox/messages${listQueryString(query)}`),
@@ -113,6 +118,21 @@ export const api = {
 		request<Contact[]>("GET", `/api/mailbox/contacts?${new URLSearchParams({ q })}`, undefined, signal),
 	send: (message: ComposeRequest) => request<ComposeResult>("POST", "/api/mailbox/send", message),
 };
+
+/** GET /api/admin/users: the company's accounts, by address. */
+export interface AdminUser {
+	id: string;
+	email: string;
+	displayName: string;
+	role: Role;
+	disabled: boolean;
+}
+
+export interface UserPage {
+	users: AdminUser[];
+	/** The last address of this page; null on the last page. */
+	nextCursor: string | null;
+}
 
 const domainPath = (id: string) => `/api/admin/domains/${encodeURIComponent(id)}`;
 
@@ -129,6 +149,21 @@ export const adminApi = {
 		params.set("limit", String(query.limit ?? 50));
 		return request<EventPage>("GET", `/api/admin/events?${params}`);
 	},
+	/** `q` is an address prefix; `cursor` the previous page's nextCursor. */
+	users: (q: string, cursor: string | null) => {
+		const params = new URLSearchParams();
+		if (q) params.set("q", q);
+		if (cursor) params.set("cursor", cursor);
+		return request<UserPage>("GET", `/api/admin/users${params.size > 0 ? `?${params}` : ""}`);
+	},
+	/**
+	 * Opens a user's Emergency Inbox in this session: the worker replaces the session cookie with
+	 * one that shows that mailbox (read-only unless `act`), and records the reason.
+	 */
+	viewInbox: (userId: string, reason: string, act: boolean) =>
+		request<{ viewing: Viewing }>("POST", `/api/admin/users/${encodeURIComponent(userId)}/view`, { reason, act }),
+	/** Back to the admin's own mailbox (a new session cookie again). */
+	leaveInbox: () => request<void>("DELETE", "/api/admin/view"),
 };
 
 /**

@@ -17,6 +17,7 @@ const AdminHome = lazy(() => admin().then((m) => ({ default: m.AdminHome })));
 const AdminDomains = lazy(() => admin().then((m) => ({ default: m.Domains })));
 const AdminDomain = lazy(() => admin().then((m) => ({ default: m.Domain })));
 const AdminActivity = lazy(() => admin().then((m) => ({ default: m.Activity })));
+const AdminUsers = lazy(() => admin().then((m) => ({ default: m.Users })));
 
 const root = document.getElementById("app");
 if (!root) throw new Error("index.html has no #app element");
@@ -37,6 +38,7 @@ render(
 					<Route path="/" component={AdminHome} />
 					<Route path="/domains" component={AdminDomains} />
 					<Route path="/domains/:id" component={AdminDomain} />
+					<Route path="/users" component={AdminUsers} />
 					<Route path="/activity" component={AdminActivity} />
 				</Route>
 			</Route>

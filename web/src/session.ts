@@ -2,19 +2,51 @@
 // worker's answer to GET /api/session, cached so each route does not ask again.
 import { useLocation, useNavigate } from "@solidjs/router";
 import { createSignal } from "solid-js";
-import { ApiError, api, type User } from "./api";
+import { ApiError, api, type User, type Viewing } from "./api";
 import { forgetAllLists } from "./state/list-memory";
-import { forgetStatus } from "./state/mailbox-status";
+import { forgetStatus, refreshStatus } from "./state/mailbox-status";
+import { dismissToast } from "./state/toast";
 
 export const [user, setUser] = createSignal<User | null>(null);
+
+/**
+ * Set while a customer admin looks at a user's Emergency Inbox: every mailbox call then works
+ * on that user's mail, and the shell shows a banner saying so.
+ */
+export const [viewing, setViewing] = createSignal<Viewing | null>(null);
+
+/** The mailbox on screen is someone else's and this session may not change it. */
+export const readOnly = () => {
+	const v = viewing();
+	return v !== null && !v.canAct;
+};
 
 /** The signed-in user; rejects with the ApiError (401 when nobody is signed in). */
 export async function loadUser(): Promise<User> {
 	const known = user();
 	if (known) return known;
-	const { user: fresh } = await api.currentUser();
+	return reloadSession();
+}
+
+/** Asks the worker again who is signed in, and whose mailbox this session shows. */
+export async function reloadSession(): Promise<User> {
+	const { user: fresh, viewing: v } = await api.currentUser();
 	setUser(fresh);
+	setViewing(v ?? null);
 	return fresh;
+}
+
+/**
+ * The session now shows another mailbox (an admin opened a user's Emergency Inbox, or left
+ * it): nothing remembered from the previous mailbox may show in this one, not even briefly,
+ * and no toast's Undo may act on it.
+ */
+export function switchMailbox(next: Viewing | null): void {
+	forgetAllLists();
+	forgetStatus();
+	dismissToast();
+	setViewing(next);
+	void refreshStatus();
 }
 
 /**
@@ -23,6 +55,7 @@ export async function loadUser(): Promise<User> {
  */
 export function forgetSession(): void {
 	setUser(null);
+	setViewing(null);
 	forgetAllLists();
 	forgetStatus();
 }

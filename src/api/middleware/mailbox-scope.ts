@@ -17,7 +17,7 @@ export function mailboxScope(): MiddlewareHandler<AppEnv> {
 			throw problem(
 				403,
 				"Read-only view",
-				`You are viewing ${v.email}'s Emergency Inbox read-only. Choose "Act in this inbox" to make changes; they are recorded as yours.`,
+				`You are viewing ${v.email}'s Emergency Inbox read-only. Open it again with "Let me act in this inbox" to make changes; they are recorded as yours.`,
 			);
 		}
 		c.set(

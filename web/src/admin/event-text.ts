@@ -12,6 +12,8 @@ export const EVENT_FILTERS: { label: string; prefix: string }[] = [
 	{ label: "Sign-ins", prefix: "auth." },
 	{ label: "Dead letters", prefix: "queue." },
 	{ label: "Alerts to admins", prefix: "notify." },
+	{ label: "Inbox access by admins", prefix: "inbox." },
+	{ label: "Refused access", prefix: "access." },
 ];
 
 const LABELS: Record<string, string> = {
@@ -41,6 +43,10 @@ const LABELS: Record<string, string> = {
 	"message.sent": "Message sent",
 	"message.retry": "Message retried",
 	"message.bounce": "Message bounced",
+	"inbox.view_started": "Admin opened a user's Emergency Inbox",
+	"inbox.message_viewed": "Admin read a message in a user's inbox",
+	"inbox.view_ended": "Admin left a user's Emergency Inbox",
+	"access.denied": "Access refused",
 };
 
 export const eventLabel = (kind: string) => LABELS[kind] ?? kind;

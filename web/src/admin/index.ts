@@ -5,3 +5,4 @@ export { default as Domain } from "./domain";
 export { default as Domains } from "./domains";
 export { default as AdminHome } from "./home";
 export { default as AdminLayout } from "./layout";
+export { default as Users } from "./users";

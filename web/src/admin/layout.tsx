@@ -15,6 +15,9 @@ export default function AdminLayout(props: RouteSectionProps) {
 					<A href="/admin/domains" activeClass="active">
 						Domains
 					</A>
+					<A href="/admin/users" activeClass="active">
+						Users
+					</A>
 					<A href="/admin/activity" activeClass="active">
 						Activity
 					</A>

@@ -1,9 +1,10 @@
-// Layout for every signed-in page: checks the session once, then shows the header, the
-// folders, the outage banner and the page; owns the global shortcuts and the status line.
+// Layout for every signed-in page: checks the session once, then shows the header, whose
+// mailbox this is (while an admin views a user's), the folders, the outage banner and the
+// page; owns the global shortcuts and the status line.
 import { A, type RouteSectionProps, useNavigate } from "@solidjs/router";
 import { createEffect, createResource, createSignal, Match, onCleanup, Show, Switch } from "solid-js";
 import { ApiError, api } from "../api";
-import { forgetSession, loadUser, useSessionGuard } from "../session";
+import { forgetSession, loadUser, readOnly, useSessionGuard } from "../session";
 import { listenForShortcuts, useShortcuts } from "../state/keyboard";
 import { watchStatus } from "../state/mailbox-status";
 import { APP_NAME } from "../title";
@@ -13,6 +14,7 @@ import { KeyboardIcon, MailIcon } from "./icons";
 import { OutageBanner } from "./outage-banner";
 import { focusSearch, SearchBox } from "./search-box";
 import { ToastRegion } from "./toast-region";
+import { ViewingBanner } from "./viewing-banner";
 
 export default function Shell(props: RouteSectionProps) {
 	const navigate = useNavigate();
@@ -64,7 +66,7 @@ export default function Shell(props: RouteSectionProps) {
 			</Match>
 			<Match when={me.state === "ready" && me()}>
 				{(user) => (
-					<div class="app">
+					<div class="app" classList={{ "app-read-only": readOnly() }}>
 						<a href="#main" class="skip-link">
 							Skip to content
 						</a>
@@ -97,6 +99,7 @@ export default function Shell(props: RouteSectionProps) {
 								{signOutError()}
 							</p>
 						</Show>
+						<ViewingBanner />
 						<div class="app-body">
 							<FolderNav />
 							<main id="main" class="app-main" tabindex="-1">
