@@ -7,9 +7,7 @@ import { findCustomerDomain, findCustomerMessage, listCustomerDomains, statusCou
 import { type DomainRow, destinationOf } from "../db/domains";
 import { appendEvent, listCustomerEvents } from "../db/events";
 import { domains, type TlsMode, type UnknownRecipientPolicy, users } from "../db/schema";
-import { rotateSession } from "../db/sessions";
 import { validatePolicy } from "../domain/schedule";
-import { randomToken, sha256Hex } from "../lib/bytes";
 import { newId } from "../lib/ids";
 import { seal } from "../lib/secret-box";
 import { checkDestination } from "../relay/destination";
@@ -17,7 +15,7 @@ import { probe } from "../relay/smtp-client";
 import type { AppEnv } from "./context";
 import { domainState } from "./domain-state";
 import { requireRole } from "./middleware/role";
-import { requireSession, SESSION_ABSOLUTE_MS, writeSessionCookie } from "./middleware/session";
+import { replaceSession, requireSession } from "./middleware/session";
 import { problem } from "./problem";
 
 const TLS_MODES: TlsMode[] = ["required", "opportunistic", "off"];
@@ -294,16 +292,7 @@ export const adminRoutes = new Hono<AppEnv>()
 			throw problem(422, "Reason required", "Say why you open this inbox (5 to 500 characters); it is recorded in the activity log.");
 		const canAct = body?.act === true;
 		const now = c.var.clock.now();
-		const token = randomToken();
-		await rotateSession(c.var.db, p.sessionId, {
-			id: await sha256Hex(token),
-			userId: p.userId,
-			now,
-			expiresAt: now + SESSION_ABSOLUTE_MS,
-			ip: c.req.header("CF-Connecting-IP") ?? null,
-			userAgent: c.req.header("User-Agent")?.slice(0, 256) ?? null,
-			viewing: { userId: target.id, reason, canAct },
-		});
+		await replaceSession(c, { userId: target.id, reason, canAct });
 		await appendEvent(c.var.db, {
 			id: newId(now),
 			customerId: p.customerId,
@@ -313,22 +302,13 @@ export const adminRoutes = new Hono<AppEnv>()
 			ip: c.req.header("CF-Connecting-IP") ?? null,
 			createdAt: now,
 		});
-		writeSessionCookie(c, token);
 		return c.json({ viewing: { userId: target.id, email: target.email, reason, canAct } });
 	})
 	.delete("/view", async (c) => {
 		const p = c.var.principal;
 		if (!p.viewing) return c.body(null, 204);
 		const now = c.var.clock.now();
-		const token = randomToken();
-		await rotateSession(c.var.db, p.sessionId, {
-			id: await sha256Hex(token),
-			userId: p.userId,
-			now,
-			expiresAt: now + SESSION_ABSOLUTE_MS,
-			ip: c.req.header("CF-Connecting-IP") ?? null,
-			userAgent: c.req.header("User-Agent")?.slice(0, 256) ?? null,
-		});
+		await replaceSession(c);
 		await appendEvent(c.var.db, {
 			id: newId(now),
 			customerId: p.customerId,
@@ -337,7 +317,6 @@ export const adminRoutes = new Hono<AppEnv>()
 			detail: JSON.stringify({ mailbox: p.viewing.email }),
 			createdAt: now,
 		});
-		writeSessionCookie(c, token);
 		return c.body(null, 204);
 	})
 	.get("/events.csv", async (c) => {

@@ -2,7 +2,7 @@
 // own company and first partner admin. Operators are bootstrapped with
 // `npm run admin -- create-operator EMAIL`.
 import { count, eq } from "drizzle-orm";
-import { Hono, type MiddlewareHandler } from "hono";
+import { Hono } from "hono";
 import { appendEvent } from "../db/events";
 import { customers, partners, users } from "../db/schema";
 import { randomToken } from "../lib/bytes";
@@ -10,31 +10,15 @@ import { newId } from "../lib/ids";
 import { hashPassword, paramsFor } from "../lib/password";
 import { parseMailbox } from "../mail/address";
 import type { AppEnv } from "./context";
+import { requireAccess } from "./middleware/role";
 import { requireSession } from "./middleware/session";
 import { problem } from "./problem";
 
-function requireOperator(): MiddlewareHandler<AppEnv> {
-	return async function requireOperator(c, next) {
-		const p = c.var.principal;
-		if (p.role !== "operator") {
-			const now = c.var.clock.now();
-			await appendEvent(c.var.db, {
-				id: newId(now),
-				customerId: p.customerId,
-				partnerId: p.partnerId,
-				actorUserId: p.userId,
-				kind: "access.denied",
-				detail: JSON.stringify({ method: c.req.method, path: c.req.path, role: p.role }),
-				createdAt: now,
-			});
-			throw problem(403, "Not allowed", "Only operators manage partners.");
-		}
-		await next();
-	};
-}
-
 export const operatorRoutes = new Hono<AppEnv>()
-	.use(requireSession(), requireOperator())
+	.use(
+		requireSession(),
+		requireAccess((p) => p.role === "operator", "Only operators manage partners."),
+	)
 	.get("/partners", async (c) => {
 		const db = c.var.db;
 		const rows = await db.select().from(partners).orderBy(partners.name);

@@ -2,7 +2,7 @@
 // customer with its first domain and admin. Partners configure their customers; they never
 // read their mail (no route here touches a mailbox, and the admin API refuses them).
 import { and, count, eq, inArray } from "drizzle-orm";
-import { Hono, type MiddlewareHandler } from "hono";
+import { Hono } from "hono";
 import { appendEvent } from "../db/events";
 import { customers, domains, messages, users } from "../db/schema";
 import { randomToken } from "../lib/bytes";
@@ -10,32 +10,17 @@ import { newId } from "../lib/ids";
 import { hashPassword, paramsFor } from "../lib/password";
 import { parseMailbox, toAsciiDomain } from "../mail/address";
 import type { AppEnv } from "./context";
+import { requireAccess } from "./middleware/role";
 import { requireSession } from "./middleware/session";
 import { problem } from "./problem";
 
 const HELD = ["received", "spooled", "queued", "deferred"] as const;
 
-function requirePartner(): MiddlewareHandler<AppEnv> {
-	return async function requirePartner(c, next) {
-		const p = c.var.principal;
-		if (p.role !== "partner_admin" || !p.partnerId) {
-			const now = c.var.clock.now();
-			await appendEvent(c.var.db, {
-				id: newId(now),
-				customerId: p.customerId,
-				actorUserId: p.userId,
-				kind: "access.denied",
-				detail: JSON.stringify({ method: c.req.method, path: c.req.path, role: p.role }),
-				createdAt: now,
-			});
-			throw problem(403, "Not allowed", "Only a partner's administrators can manage customers here.");
-		}
-		await next();
-	};
-}
-
 export const partnerRoutes = new Hono<AppEnv>()
-	.use(requireSession(), requirePartner())
+	.use(
+		requireSession(),
+		requireAccess((p) => p.role === "partner_admin" && p.partnerId !== null, "Only a partner's administrators can manage customers here."),
+	)
 	.get("/customers", async (c) => {
 		const partnerId = c.var.principal.partnerId as string;
 		const db = c.var.db;

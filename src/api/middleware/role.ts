@@ -1,16 +1,19 @@
 import type { MiddlewareHandler } from "hono";
 import { appendEvent } from "../../db/events";
 import type { Role } from "../../db/schema";
+import type { SessionPrincipal } from "../../db/sessions";
 import { newId } from "../../lib/ids";
 import type { AppEnv } from "../context";
 import { problem } from "../problem";
 
-/** Runs after requireSession: 403 unless the principal has one of `roles` and a company to act in. */
-export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
-	return async function requireRole(c, next) {
+/**
+ * Runs after requireSession: 403 with `detail` unless `allowed(principal)`. A refusal is an
+ * event too — who tried what (a partner reaching for a customer's inbox), in the audit log.
+ */
+export function requireAccess(allowed: (p: SessionPrincipal) => boolean, detail: string): MiddlewareHandler<AppEnv> {
+	return async function requireAccess(c, next) {
 		const p = c.var.principal;
-		if (!roles.includes(p.role) || !p.customerId) {
-			// A denied view is an event too: who tried what (a partner opening a customer's inbox).
+		if (!allowed(p)) {
 			const now = c.var.clock.now();
 			await appendEvent(c.var.db, {
 				id: newId(now),
@@ -22,8 +25,13 @@ export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
 				ip: c.req.header("CF-Connecting-IP") ?? null,
 				createdAt: now,
 			});
-			throw problem(403, "Not allowed", "Your account cannot use the administration API.");
+			throw problem(403, "Not allowed", detail);
 		}
 		await next();
 	};
+}
+
+/** One of `roles`, with a company to act in. */
+export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
+	return requireAccess((p) => roles.includes(p.role) && p.customerId !== null, "Your account cannot use the administration API.");
 }

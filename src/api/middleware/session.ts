@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { findLiveSession, touchSession } from "../../db/sessions";
-import { sha256Hex } from "../../lib/bytes";
+import { findLiveSession, type NewSession, rotateSession, touchSession } from "../../db/sessions";
+import { randomToken, sha256Hex } from "../../lib/bytes";
 import type { AppEnv } from "../context";
 import { problem } from "../problem";
 
@@ -51,4 +51,24 @@ export function requireSession(): MiddlewareHandler<AppEnv> {
 		c.set("principal", principal);
 		await next();
 	};
+}
+
+/**
+ * Gives the signed-in account a new session token (revoking the old one) whenever what the
+ * session may do changes, such as entering or leaving another user's Emergency Inbox.
+ */
+export async function replaceSession(c: Context<AppEnv>, viewing: NewSession["viewing"] = null): Promise<void> {
+	const p = c.var.principal;
+	const now = c.var.clock.now();
+	const token = randomToken();
+	await rotateSession(c.var.db, p.sessionId, {
+		id: await sha256Hex(token),
+		userId: p.userId,
+		now,
+		expiresAt: now + SESSION_ABSOLUTE_MS,
+		ip: c.req.header("CF-Connecting-IP") ?? null,
+		userAgent: c.req.header("User-Agent")?.slice(0, 256) ?? null,
+		viewing,
+	});
+	writeSessionCookie(c, token);
 }
