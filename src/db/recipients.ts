@@ -1,8 +1,7 @@
 import { eq, inArray } from "drizzle-orm";
 import type { Db } from "./client";
+import type { DomainRow } from "./domains";
 import { aliases, domains, users } from "./schema";
-
-export type DomainRow = typeof domains.$inferSelect;
 
 export interface Recipient {
 	domain: DomainRow;
