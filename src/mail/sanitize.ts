@@ -55,7 +55,14 @@ function checkUrl(name: string, value: string, cidUrl: (cid: string) => string |
 	if (name === "href" && /^mailto:/i.test(v)) return { keep: value.trim(), remote: false };
 	if (name === "href" && v.startsWith("#")) return { keep: v, remote: false };
 	if (name === "src" && /^cid:/i.test(v)) {
-		const url = cidUrl(decodeURIComponent(v.slice(4)).replace(/^<|>$/g, ""));
+		let cid: string;
+		try {
+			cid = decodeURIComponent(v.slice(4));
+		} catch {
+			// A malformed %-escape in mail is just a broken reference, never a server error.
+			return null;
+		}
+		const url = cidUrl(cid.replace(/^<|>$/g, ""));
 		return url ? { keep: url, remote: false } : null;
 	}
 	if (name === "src" && INLINE_IMAGE.test(v)) return { keep: v, remote: false };

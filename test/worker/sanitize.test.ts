@@ -35,8 +35,9 @@ describe("sanitizeHtml", () => {
 		expect(await clean('<a href="mailto:a@example.org">m</a>')).toContain('href="mailto:a@example.org"');
 	});
 
-	it("serves cid: images from the message itself and drops unknown ones", async () => {
+	it("serves cid: images from the message itself and drops unknown or malformed ones", async () => {
 		expect(await clean('<img src="cid:logo@x"><img src="cid:other@x">')).toBe('<img src="/api/files/LOGO"><img>');
+		expect(await clean('<img src="cid:%E0%A4%A">')).toBe("<img>");
 	});
 
 	it("notes remote images and CSS so the reader can offer to load them", async () => {
