@@ -29,7 +29,11 @@ const LIFETIME_MS: Record<LinkClaims["kind"], number> = { attachment: 10 * 60_00
 export async function linkFor(c: Context<AppEnv>, claims: Omit<LinkClaims, "exp">): Promise<string> {
 	const key = c.env.CREDENTIALS_KEY;
 	if (!key) throw problem(503, "Links unavailable", "The CREDENTIALS_KEY secret is not configured on this deployment.");
-	return `/api/files/${await signLink(key, { ...claims, exp: c.var.clock.now() + LIFETIME_MS[claims.kind] })}`;
+	// Expiry rounded up to a 5-minute step: reopening a message within the step yields the very
+	// same URL, so the browser reuses its frame instead of loading the body again.
+	const step = 300_000;
+	const exp = Math.ceil((c.var.clock.now() + LIFETIME_MS[claims.kind]) / step) * step;
+	return `/api/files/${await signLink(key, { ...claims, exp })}`;
 }
 
 /**

@@ -7,6 +7,7 @@
 // <template>, <xmp>, <plaintext> and comments (parser-differential mXSS), forms and their
 // controls (phishing inside trusted UI), <base>, <meta>, <link> (rebasing, refresh, remote
 // CSS), frames and plugins; URLs other than http(s), mailto, cid and inline images.
+import { htmlToText } from "./parse";
 
 /** Kept, with their content. Everything else unknown is unwrapped: content kept, tag gone. */
 const ALLOWED_ELEMENTS = new Set(
@@ -76,6 +77,18 @@ export interface SanitizeOptions {
 }
 
 export async function sanitizeHtml(html: string, options: SanitizeOptions = {}): Promise<SanitizedHtml> {
+	try {
+		return await rewrite(html, options);
+	} catch {
+		// lol-html refuses to parse markup whose meaning is ambiguous (a <style> inside foreign
+		// content, say) rather than guess. We do not guess either: such a body is shown as its
+		// text, escaped — readable, and inert by construction.
+		const escaped = htmlToText(html).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+		return { html: `<pre>${escaped}</pre>`, hasRemoteContent: false };
+	}
+}
+
+async function rewrite(html: string, options: SanitizeOptions): Promise<SanitizedHtml> {
 	const cidUrl = options.cidUrl ?? (() => null);
 	const allowRemote = options.allowRemote ?? false;
 	let hasRemoteContent = false;

@@ -2,6 +2,7 @@
 // frame and its CSP are the other walls; this one must hold on its own.
 import { describe, expect, it } from "vitest";
 import { sanitizeHtml } from "../../src/mail/sanitize";
+import h5sc from "../fixtures/xss/h5sc/vectors.txt?raw";
 
 const clean = async (html: string, allowRemote = true) =>
 	(await sanitizeHtml(html, { cidUrl: (cid) => (cid === "logo@x" ? "/api/files/LOGO" : null), allowRemote })).html;
@@ -56,6 +57,12 @@ describe("sanitizeHtml", () => {
 		expect(blocked).toContain("<img>");
 		expect(blocked).toContain("color:red");
 		expect(await clean(html, true)).toContain('src="https://t.example/p.gif"');
+	});
+
+	it("shows markup lol-html finds ambiguous as escaped text instead of failing (the H5SC page)", async () => {
+		const out = await sanitizeHtml(h5sc);
+		expect(out.html.startsWith("<pre>")).toBe(true);
+		expect(out.html).not.toMatch(/<(?!\/?pre>)/);
 	});
 
 	it("refuses inline images that are not plain raster formats", async () => {
