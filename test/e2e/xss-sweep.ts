@@ -335,8 +335,6 @@ export interface SweepResult {
 	 * and requests the browser started and its CSP blocked before they left (body frames).
 	 */
 	cspBlocked: Finding[];
-	/** A body frame in the app loading its own body URL a second time (see appExpects). */
-	reloads: Finding[];
 	viewed: number;
 	unparsed: number;
 	/** Messages whose detail the API would not give (the reader shows an error instead). */
@@ -425,7 +423,6 @@ export async function sweep(baseUrl: string, held: Map<number, string>, options:
 	const seqOfId = new Map([...held].map(([seq, id]) => [id, seq]));
 	const findings: Finding[] = [];
 	const cspBlocked: Finding[] = [];
-	const reloads: Finding[] = [];
 	let unparsed = 0;
 	const unreadable: { seq: number; detail: string }[] = [];
 	const browser = await chromium.launch({
@@ -487,10 +484,20 @@ export async function sweep(baseUrl: string, held: Map<number, string>, options:
 		context.on("requestfinished", (req) => ended(req, null));
 		context.on("requestfailed", (req) => ended(req, req.failure()?.errorText ?? "failed"));
 
-		// The body URLs the app was handed: the only documents its child frames may load, and each
-		// frame only once (the SPA may mount a new frame for the same body; that is a new frame).
+		// The body URLs the app was handed: the only documents its child frames may load, each frame
+		// each URL once. Judged after the step that fetched the message's detail, since the frame
+		// can start loading before this side has read the detail that names its URL.
 		const bodyUrls = new Set<string>();
-		const loadedOnce = new WeakMap<Frame, string>();
+		const loaded = new WeakMap<Frame, Set<string>>();
+		const frameLoads: { frame: Frame; url: string; where: { where: string; seq: number | null } }[] = [];
+		const judgeFrameLoads = () => {
+			for (const { frame, url, where } of frameLoads.splice(0)) {
+				const seen = loaded.get(frame) ?? new Set<string>();
+				loaded.set(frame, seen);
+				if (bodyUrls.has(url) && !seen.has(url)) seen.add(url);
+				else findings.push({ kind: "navigation", ...where, detail: `frame navigated to ${url.slice(0, 300)}` });
+			}
+		};
 		const open = async (name: string, expected: (frame: Frame, url: string) => boolean) => {
 			opening++;
 			const page = await context.newPage().finally(() => opening--);
@@ -508,17 +515,7 @@ export async function sweep(baseUrl: string, held: Map<number, string>, options:
 				const u = new URL(url);
 				return u.origin === origin && /^\/(login|message\/[0-9A-Z]{26})?$/.test(u.pathname);
 			}
-			if (!bodyUrls.has(url)) return false;
-			if (loadedOnce.get(frame) === url) {
-				// The same frame committing the same body URL again: seen once per full run (7,500
-				// views), never again when those vectors were opened alone, so timing in the browser or
-				// the app rather than the mail. A <meta> refresh, the way mail could do it, fails the
-				// sanitizer check on the body page. Kept apart and reported rather than failed.
-				reloads.push({ kind: "navigation", ...attribute(frame), detail: `frame loaded ${url.slice(0, 300)} again` });
-				return true;
-			}
-			if (loadedOnce.has(frame)) return false;
-			loadedOnce.set(frame, url);
+			frameLoads.push({ frame, url, where: attribute(frame) });
 			return true;
 		};
 		const app = await open("app", appExpects);
@@ -629,6 +626,7 @@ export async function sweep(baseUrl: string, held: Map<number, string>, options:
 			});
 			await settle(reader, settleMs);
 			for (const issue of await reader.evaluate(liveDom, true)) add("live-dom", reader.mainFrame(), issue);
+			judgeFrameLoads();
 			return detail;
 		}
 
@@ -652,8 +650,9 @@ export async function sweep(baseUrl: string, held: Map<number, string>, options:
 		await Promise.all(Array.from({ length: Math.max(1, options.lanes ?? 1) }, (_, i) => lane(i)));
 		// Late timers and animations get a last chance to fire before the pages go.
 		await app.waitForTimeout(1_000);
+		judgeFrameLoads();
 		for (const out of outgoing.values()) add("remote", out.frame, `${out.detail} (still pending)`);
-		return { findings, cspBlocked, reloads, viewed, unparsed, unreadable, listRows };
+		return { findings, cspBlocked, viewed, unparsed, unreadable, listRows };
 	} finally {
 		await browser.close();
 	}

@@ -103,7 +103,6 @@ describe("XSS vectors in every part of a message", () => {
 		const refused: Refused[] = rounds.flatMap((r) => r.delivery.refused);
 		const unreadable = rounds.flatMap((r) => r.result.unreadable).filter((u) => (bySeq.get(u.seq) ?? []).length === 1);
 		const csp = rounds.flatMap((r) => r.result.cspBlocked);
-		const reloads = rounds.flatMap((r) => r.result.reloads);
 		const count = (kind: Finding["kind"]) => findings.filter((f) => f.kind === kind).length;
 		const sum = (f: (r: (typeof rounds)[number]) => number) => rounds.reduce((n, r) => n + f(r), 0);
 
@@ -113,7 +112,7 @@ describe("XSS vectors in every part of a message", () => {
 				`tried per placement: ${placementCounts(groups, refused)}`,
 				`messages ${sum((r) => r.delivery.delivered.length)} (sent ${sum((r) => r.delivery.sent)}, ${sum((r) => r.result.unparsed)} stored unparsed), list rows ${first.result.listRows}`,
 				`undeliverable ${refused.length}, unreadable (server error) ${unreadable.length}`,
-				`executions ${count("execution")}, navigations ${count("navigation")} (+ ${reloads.length} same-URL body frame reloads), remote requests ${count("remote")}`,
+				`executions ${count("execution")}, navigations ${count("navigation")}, remote requests ${count("remote")}`,
 				`live DOM ${count("live-dom")}, sanitizer leaks ${count("sanitizer")}, bad attachment headers ${count("attachment")}`,
 				`CSP-blocked ${csp.length} (in the app ${csp.filter((f) => f.where === "app").length})`,
 				`${((Date.now() - started) / 1000).toFixed(0)} s`,
@@ -123,7 +122,6 @@ describe("XSS vectors in every part of a message", () => {
 		for (const u of unreadable.slice(0, 20)) log(`unreadable: ${label(bySeq.get(u.seq) ?? [])}: ${u.detail}`);
 		// Not failures (the policy held), but each is something that got past the sanitiser or the app.
 		for (const f of csp.slice(0, 20)) log(`CSP blocked: ${describeFinding(f)}`);
-		for (const f of reloads.slice(0, 20)) log(`reload: ${describeFinding(f)}`);
 		const described = findings.map(describeFinding);
 		for (const line of described.slice(0, 50)) log(`FINDING ${line}`);
 		const isolated = findings.length ? await isolate(findings) : [];
