@@ -1,5 +1,5 @@
 // Who may call each API route: the one declared table. Each sub-app enforces its line
-// (requireSession, requireRole, owner-scoped queries, signed links), and
+// (requireSession, adminScope, owner-scoped queries, signed links), and
 // test/worker/authz-matrix.test.ts checks every route against this table for every role, the
 // same roles of another tenant and anonymous callers. A route missing here fails that test.
 
@@ -12,8 +12,14 @@ export type Audience =
 	| "mailbox-owner"
 	/** As mailbox-owner, and the address must be on its company's served domain (403 otherwise: partner and operator logins). */
 	| "mailbox-on-domain"
-	/** A customer admin, on their own company's objects; users and partners 403, other companies' objects 404. */
+	/**
+	 * A customer admin, on their own company's objects; a partner admin likewise on the partner's
+	 * own company, and on its customers' settings with ?customer=ID. Users and operators 403;
+	 * other companies' objects (and customers that are not the partner's) 404.
+	 */
 	| "customer-admin"
+	/** As customer-admin, but it opens mail: a partner acting for a customer is refused (403, audited). */
+	| "inbox-admin"
 	/** A partner's admin, on its own customers; everyone else 403. */
 	| "partner-admin"
 	/** The deployment's operators; everyone else 403. */
@@ -39,7 +45,7 @@ export const ACCESS = {
 	"GET /api/admin/events": "customer-admin",
 	"GET /api/admin/events.csv": "customer-admin",
 	"GET /api/admin/users": "customer-admin",
-	"POST /api/admin/users/:id/view": "customer-admin",
+	"POST /api/admin/users/:id/view": "inbox-admin",
 	"DELETE /api/admin/view": "customer-admin",
 	"POST /api/admin/messages/:id/:action{retry|bounce}": "customer-admin",
 	"GET /api/files/:token": "anyone",

@@ -14,7 +14,7 @@ import { checkDestination } from "../relay/destination";
 import { probe } from "../relay/smtp-client";
 import type { AppEnv } from "./context";
 import { domainState } from "./domain-state";
-import { requireRole } from "./middleware/role";
+import { adminScope, ownCompanyOnly } from "./middleware/customer-scope";
 import { replaceSession, requireSession } from "./middleware/session";
 import { problem } from "./problem";
 
@@ -125,9 +125,9 @@ async function parsePatch(body: Record<string, unknown>, domain: DomainRow, env:
 }
 
 export const adminRoutes = new Hono<AppEnv>()
-	.use(requireSession(), requireRole("customer_admin"))
+	.use(requireSession(), adminScope())
 	.get("/domains", async (c) => {
-		const customerId = c.var.principal.customerId as string;
+		const customerId = c.var.customerId;
 		const [rows, counts] = await Promise.all([listCustomerDomains(c.var.db, customerId), statusCounts(c.var.db, customerId)]);
 		const result = await Promise.all(
 			rows.map(async (d) => {
@@ -158,7 +158,7 @@ export const adminRoutes = new Hono<AppEnv>()
 	})
 	.patch("/domains/:id", async (c) => {
 		const p = c.var.principal;
-		const domain = await findCustomerDomain(c.var.db, p.customerId as string, c.req.param("id"));
+		const domain = await findCustomerDomain(c.var.db, c.var.customerId, c.req.param("id"));
 		if (!domain) throw problem(404, "Domain not found");
 		const body = await c.req.json().catch(() => null);
 		if (!body || typeof body !== "object") throw problem(400, "Invalid request", "Send a JSON object with delivery and/or policy.");
@@ -178,11 +178,11 @@ export const adminRoutes = new Hono<AppEnv>()
 			});
 			await stubFor(c.env, domain.name).configChanged();
 		}
-		const updated = (await findCustomerDomain(c.var.db, p.customerId as string, domain.id)) as DomainRow;
+		const updated = (await findCustomerDomain(c.var.db, c.var.customerId, domain.id)) as DomainRow;
 		return c.json({ id: updated.id, name: updated.name, ...domainView(updated) });
 	})
 	.post("/domains/:id/test", async (c) => {
-		const domain = await findCustomerDomain(c.var.db, c.var.principal.customerId as string, c.req.param("id"));
+		const domain = await findCustomerDomain(c.var.db, c.var.customerId, c.req.param("id"));
 		if (!domain) throw problem(404, "Domain not found");
 		const dest = await destinationOf(domain, c.env.CREDENTIALS_KEY);
 		if (!dest) throw problem(409, "No delivery destination", "Set the domain's delivery host and port first.");
@@ -197,7 +197,7 @@ export const adminRoutes = new Hono<AppEnv>()
 	})
 	.post("/domains/:id/:action{hold|release|retry}", async (c) => {
 		const p = c.var.principal;
-		const domain = await findCustomerDomain(c.var.db, p.customerId as string, c.req.param("id"));
+		const domain = await findCustomerDomain(c.var.db, c.var.customerId, c.req.param("id"));
 		if (!domain) throw problem(404, "Domain not found");
 		const action = c.req.param("action");
 		const now = c.var.clock.now();
@@ -238,7 +238,7 @@ export const adminRoutes = new Hono<AppEnv>()
 		const cursor = c.req.query("cursor");
 		if (cursor !== undefined && !/^[0-9A-HJKMNP-TV-Z]{26}$/.test(cursor))
 			throw problem(400, "Invalid cursor", "Use the nextCursor value of the previous page.");
-		const rows = await listCustomerEvents(c.var.db, c.var.principal.customerId as string, {
+		const rows = await listCustomerEvents(c.var.db, c.var.customerId, {
 			limit: limit + 1,
 			...(c.req.query("kind") ? { kindPrefix: c.req.query("kind") } : {}),
 			...(cursor ? { before: cursor } : {}),
@@ -258,7 +258,7 @@ export const adminRoutes = new Hono<AppEnv>()
 		});
 	})
 	.get("/users", async (c) => {
-		const customerId = c.var.principal.customerId as string;
+		const customerId = c.var.customerId;
 		const q = (c.req.query("q") ?? "")
 			.trim()
 			.toLowerCase()
@@ -278,12 +278,12 @@ export const adminRoutes = new Hono<AppEnv>()
 			nextCursor: rows.length > 100 ? (page.at(-1)?.email ?? null) : null,
 		});
 	})
-	.post("/users/:id/view", async (c) => {
+	.post("/users/:id/view", ownCompanyOnly(), async (c) => {
 		// Opening a user's Emergency Inbox: a reason is required, it is audited, and the session
 		// is replaced (new token) by one that carries the view; read-only unless `act` is true.
 		const p = c.var.principal;
 		const target = await c.var.db.query.users.findFirst({
-			where: and(eq(users.id, c.req.param("id")), eq(users.customerId, p.customerId as string)),
+			where: and(eq(users.id, c.req.param("id")), eq(users.customerId, c.var.customerId)),
 		});
 		if (!target) throw problem(404, "User not found");
 		const body = (await c.req.json().catch(() => null)) as { reason?: unknown; act?: unknown } | null;
@@ -295,7 +295,7 @@ export const adminRoutes = new Hono<AppEnv>()
 		await replaceSession(c, { userId: target.id, reason, canAct });
 		await appendEvent(c.var.db, {
 			id: newId(now),
-			customerId: p.customerId,
+			customerId: c.var.customerId,
 			actorUserId: p.userId,
 			kind: "inbox.view_started",
 			detail: JSON.stringify({ mailbox: target.email, reason, canAct }),
@@ -311,7 +311,7 @@ export const adminRoutes = new Hono<AppEnv>()
 		await replaceSession(c);
 		await appendEvent(c.var.db, {
 			id: newId(now),
-			customerId: p.customerId,
+			customerId: c.var.customerId,
 			actorUserId: p.userId,
 			kind: "inbox.view_ended",
 			detail: JSON.stringify({ mailbox: p.viewing.email }),
@@ -326,7 +326,7 @@ export const adminRoutes = new Hono<AppEnv>()
 		const before = c.req.query("before");
 		if (before !== undefined && !/^[0-9A-HJKMNP-TV-Z]{26}$/.test(before))
 			throw problem(400, "Invalid cursor", "before must be an event id.");
-		const rows = await listCustomerEvents(c.var.db, c.var.principal.customerId as string, {
+		const rows = await listCustomerEvents(c.var.db, c.var.customerId, {
 			limit: 10_000,
 			...(c.req.query("kind") ? { kindPrefix: c.req.query("kind") } : {}),
 			...(before ? { before } : {}),
@@ -347,9 +347,9 @@ export const adminRoutes = new Hono<AppEnv>()
 	})
 	.post("/messages/:id/:action{retry|bounce}", async (c) => {
 		const p = c.var.principal;
-		const message = await findCustomerMessage(c.var.db, p.customerId as string, c.req.param("id"));
+		const message = await findCustomerMessage(c.var.db, c.var.customerId, c.req.param("id"));
 		if (!message) throw problem(404, "Message not found");
-		const domain = await findCustomerDomain(c.var.db, p.customerId as string, message.domainId);
+		const domain = await findCustomerDomain(c.var.db, c.var.customerId, message.domainId);
 		if (!domain) throw problem(404, "Message not found");
 		const stub = stubFor(c.env, domain.name);
 		const action = c.req.param("action");

@@ -17,5 +17,9 @@ export interface AppEnv {
 		clock: Clock;
 		principal: SessionPrincipal;
 		mailbox: Mailbox;
+		/** Administration routes: the company acted on (see middleware/customer-scope). */
+		customerId: string;
+		/** True when a partner admin acts for one of its customers: settings, never mail. */
+		onBehalf: boolean;
 	};
 }

@@ -1,7 +1,7 @@
 // The D1 schema. drizzle-kit turns this file into migrations/ (never edit an applied one).
 // Times are Unix milliseconds; ids are ULIDs (time-ordered, so `ORDER BY id` is arrival order).
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const createdAt = () => integer("created_at").notNull().default(sql`(unixepoch('subsec') * 1000)`);
 
@@ -17,6 +17,8 @@ export const customers = sqliteTable(
 		id: text("id").primaryKey(),
 		partnerId: text("partner_id").references(() => partners.id),
 		name: text("name").notNull(),
+		/** Outage notices go to every user's alternate address too, not only to the admins'. */
+		notifyUsers: integer("notify_users", { mode: "boolean" }).notNull().default(false),
 		createdAt: createdAt(),
 	},
 	(t) => [index("customers_partner_idx").on(t.partnerId, t.name)],
@@ -37,6 +39,8 @@ export const domains = sqliteTable(
 		/** Unicode form for people. */
 		displayName: text("display_name").notNull(),
 		verifiedAt: integer("verified_at"),
+		/** What the TXT record `_emergency-inbox.<domain>` must hold to prove ownership. */
+		verificationToken: text("verification_token"),
 		deliveryHost: text("delivery_host"),
 		deliveryPort: integer("delivery_port"),
 		deliveryTls: text("delivery_tls").$type<TlsMode>().notNull().default("opportunistic"),
@@ -121,6 +125,79 @@ export const aliases = sqliteTable(
 		createdAt: createdAt(),
 	},
 	(t) => [uniqueIndex("aliases_address_uq").on(t.address), index("aliases_user_idx").on(t.userId)],
+);
+
+/** A group address: mail to it reaches each member's Emergency Inbox. */
+export const groups = sqliteTable(
+	"groups",
+	{
+		id: text("id").primaryKey(),
+		customerId: text("customer_id")
+			.notNull()
+			.references(() => customers.id),
+		/** Canonical address, as users.email; unique across users, aliases and groups. */
+		address: text("address").notNull(),
+		name: text("name").notNull().default(""),
+		createdAt: createdAt(),
+	},
+	(t) => [uniqueIndex("groups_address_uq").on(t.address), index("groups_customer_idx").on(t.customerId, t.address)],
+);
+
+export const groupMembers = sqliteTable(
+	"group_members",
+	{
+		groupId: text("group_id")
+			.notNull()
+			.references(() => groups.id, { onDelete: "cascade" }),
+		userId: text("user_id")
+			.notNull()
+			.references(() => users.id, { onDelete: "cascade" }),
+	},
+	(t) => [primaryKey({ columns: [t.groupId, t.userId] }), index("group_members_user_idx").on(t.userId)],
+);
+
+export type UserTokenPurpose = "set-password";
+
+/** One-time links mailed to a user (invitation, password reset): only the SHA-256 of the token is kept. */
+export const userTokens = sqliteTable(
+	"user_tokens",
+	{
+		id: text("id").primaryKey(),
+		userId: text("user_id")
+			.notNull()
+			.references(() => users.id, { onDelete: "cascade" }),
+		purpose: text("purpose").$type<UserTokenPurpose>().notNull(),
+		expiresAt: integer("expires_at").notNull(),
+		usedAt: integer("used_at"),
+		createdAt: createdAt(),
+	},
+	(t) => [index("user_tokens_user_idx").on(t.userId)],
+);
+
+export type DiscoveryOutcome = "accepted" | "refused" | "unknown";
+
+/** Recipient discovery: what the customer's server answered at RCPT TO for an address. */
+export const discoveredRecipients = sqliteTable(
+	"discovered_recipients",
+	{
+		id: text("id").primaryKey(),
+		customerId: text("customer_id")
+			.notNull()
+			.references(() => customers.id),
+		domainId: text("domain_id")
+			.notNull()
+			.references(() => domains.id, { onDelete: "cascade" }),
+		/** Canonical address. */
+		address: text("address").notNull(),
+		outcome: text("outcome").$type<DiscoveryOutcome>().notNull(),
+		code: integer("code"),
+		text: text("text"),
+		checkedAt: integer("checked_at").notNull(),
+	},
+	(t) => [
+		uniqueIndex("discovered_domain_address_uq").on(t.domainId, t.address),
+		index("discovered_customer_idx").on(t.customerId, t.address),
+	],
 );
 
 export const sessions = sqliteTable(
@@ -212,6 +289,8 @@ export const messages = sqliteTable(
 		index("messages_retention_idx").on(t.deliveredAt).where(sql`${t.r2Key} IS NOT NULL`),
 		index("messages_domain_status_idx").on(t.domainId, t.status),
 		index("messages_status_idx").on(t.status, t.receivedAt),
+		// Reports: a domain's mail over a period.
+		index("messages_domain_received_idx").on(t.domainId, t.receivedAt),
 	],
 );
 

@@ -114,8 +114,9 @@ function expected(audience: Audience, who: Who, touchesObject: boolean): "allow"
 	if (audience === "mailbox-on-domain") return who === "partner" || who === "operator" ? 403 : "allow";
 	if (audience === "partner-admin") return who === "partner" ? "allow" : 403;
 	if (audience === "operator") return who === "operator" ? "allow" : 403;
+	// customer-admin and inbox-admin: a partner admin administers the partner's own company.
 	if (who === "admin") return "allow";
-	if (who === "other-admin") return touchesObject ? 404 : "allow";
+	if (who === "other-admin" || who === "partner") return touchesObject ? 404 : "allow";
 	return 403;
 }
 
@@ -158,12 +159,43 @@ describe("the authorization matrix", () => {
 		expect(failures).toEqual([]);
 	});
 
+	it("lets a partner manage its customers' settings but never open their mail", { timeout: 60_000 }, async () => {
+		const w = await world();
+		// Make the world's tenant a customer of the partner: ?customer=ID now reaches its objects.
+		const partner = await env.DB.prepare("SELECT partner_id FROM customers WHERE name = 'Partner Co' ORDER BY id DESC LIMIT 1").first<{
+			partner_id: string;
+		}>();
+		await env.DB.prepare("UPDATE customers SET partner_id = ? WHERE id = ?").bind(partner?.partner_id, w.t.customerId).run();
+		const admins = (Object.keys(ACCESS) as RouteKey[]).filter((r) => ["customer-admin", "inbox-admin"].includes(ACCESS[r]));
+		const failures: string[] = [];
+		for (const route of admins) {
+			const { path, init } = request(route, w);
+			const on = (customer: string) => `${path}${path.includes("?") ? "&" : "?"}customer=${customer}`;
+			const mine = await api(on(w.t.customerId), w.cookies.partner, init);
+			await mine.body?.cancel();
+			const want = ACCESS[route] === "inbox-admin" ? 403 : "allow";
+			if (want === 403 ? mine.status !== 403 : [401, 403, 404].includes(mine.status))
+				failures.push(`${route} as partner for its customer: got ${mine.status}, want ${want}`);
+			// Another company's id, by a partner that does not own it or by a customer admin: 404.
+			for (const who of ["partner", "other-admin"] as const) {
+				const foreign = await api(on(who === "partner" ? newId() : w.t.customerId), w.cookies[who], init);
+				await foreign.body?.cancel();
+				if (foreign.status !== 404) failures.push(`${route} as ${who} for a foreign customer: got ${foreign.status}, want 404`);
+			}
+		}
+		expect(failures).toEqual([]);
+		const denied = await env.DB.prepare("SELECT detail FROM events WHERE kind = 'access.denied' AND customer_id = ?")
+			.bind(w.t.customerId)
+			.all<{ detail: string }>();
+		expect(denied.results.map((r) => JSON.parse(r.detail).reason)).toContain("partners never read a customer's mail");
+	});
+
 	it("refuses every state-changing route from another site, even for the right caller", async () => {
 		const w = await world();
 		const mutating = (Object.keys(ACCESS) as RouteKey[]).filter((r) => !r.startsWith("GET "));
 		for (const route of mutating) {
 			const { path, init } = request(route, w);
-			const cookie = ACCESS[route] === "customer-admin" ? w.cookies.admin : w.cookies.owner;
+			const cookie = ["customer-admin", "inbox-admin"].includes(ACCESS[route]) ? w.cookies.admin : w.cookies.owner;
 			for (const attack of [{ "Sec-Fetch-Site": "cross-site" }, { Origin: "https://evil.example" }]) {
 				const headers = new Headers(init.headers);
 				for (const [k, v] of Object.entries(attack)) headers.set(k, v);

@@ -71,7 +71,11 @@ describe("the partner API", () => {
 		await deliver("x@example.org", t.alice.email, simpleMessage("confidential"));
 		const id = await env.DB.prepare("SELECT id FROM messages WHERE user_id = ?").bind(t.alice.id).first<string>("id");
 		expect((await api(`/mailbox/messages/${id}`, p.cookie)).status).toBe(404);
-		expect((await api(`/admin/users/${t.alice.id}/view`, p.cookie, json({ reason: "Partner wants to read" }))).status).toBe(403);
+		// Acting for its customer, the partner manages settings but is refused the inbox.
+		expect((await api(`/admin/domains?customer=${t.customerId}`, p.cookie)).status).toBe(200);
+		const view = await api(`/admin/users/${t.alice.id}/view?customer=${t.customerId}`, p.cookie, json({ reason: "Partner wants to read" }));
+		expect(view.status).toBe(403);
+		expect(((await view.json()) as { title: string }).title).toBe("Partners cannot open a customer's mail");
 	});
 });
 

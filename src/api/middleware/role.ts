@@ -1,6 +1,5 @@
 import type { MiddlewareHandler } from "hono";
 import { appendEvent } from "../../db/events";
-import type { Role } from "../../db/schema";
 import type { SessionPrincipal } from "../../db/sessions";
 import { newId } from "../../lib/ids";
 import type { AppEnv } from "../context";
@@ -29,9 +28,4 @@ export function requireAccess(allowed: (p: SessionPrincipal) => boolean, detail:
 		}
 		await next();
 	};
-}
-
-/** One of `roles`, with a company to act in. */
-export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
-	return requireAccess((p) => roles.includes(p.role) && p.customerId !== null, "Your account cannot use the administration API.");
 }
