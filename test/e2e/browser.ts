@@ -1,0 +1,53 @@
+// Headless Chromium for the end-to-end tests: one launch, pages that record what a page of
+// ours must never do (open a script dialog, reach a host other than the service), and the
+// sign-in every test starts with.
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from "playwright-core";
+import { DEMO_PASSWORD } from "../../scripts/lib/demo-tenant";
+
+const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
+
+export const launchChromium = (): Promise<Browser> => chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+
+/** Pages against one service; `takeViolations()` after each test must come back empty. */
+export class WatchedPages {
+	private readonly contexts: BrowserContext[] = [];
+	private dialogs: string[] = [];
+	private foreign: string[] = [];
+
+	constructor(
+		private readonly browser: Browser,
+		private readonly baseUrl: string,
+	) {}
+
+	async newPage(options: BrowserContextOptions = {}): Promise<Page> {
+		const context = await this.browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+		this.contexts.push(context);
+		context.on("request", (r) => {
+			if (!r.url().startsWith(`${this.baseUrl}/`) && !/^(about|data|blob):/.test(r.url())) this.foreign.push(r.url());
+		});
+		context.on("dialog", (d) => {
+			this.dialogs.push(d.message());
+			void d.dismiss();
+		});
+		return context.newPage();
+	}
+
+	/** Closes this test's pages and hands back what they did that they must not. */
+	async takeViolations(): Promise<{ dialogs: string[]; foreign: string[] }> {
+		for (const c of this.contexts.splice(0)) await c.close();
+		const seen = { dialogs: this.dialogs, foreign: this.foreign };
+		this.dialogs = [];
+		this.foreign = [];
+		return seen;
+	}
+}
+
+/** Signs in through the login page and waits for the page a signed-in person lands on. */
+export async function signInPage(page: Page, baseUrl: string, email: string, password = DEMO_PASSWORD): Promise<void> {
+	await page.goto(`${baseUrl}/`);
+	await page.waitForURL(/\/login/);
+	await page.getByLabel("Email address").fill(email);
+	await page.getByLabel("Password").fill(password);
+	await page.getByRole("button", { name: "Sign in" }).click();
+	await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+}
