@@ -134,36 +134,48 @@ export interface UserPage {
 	nextCursor: string | null;
 }
 
-const domainPath = (id: string) => `/api/admin/domains/${encodeURIComponent(id)}`;
+/**
+ * The company the admin pages act on: null for the signed-in admin's own company, or a
+ * partner's customer (the partner drill-down), sent as ?customer=ID on every admin call.
+ */
+let adminCustomer: string | null = null;
+export const setAdminCustomer = (id: string | null) => {
+	adminCustomer = id;
+};
+
+/** An /api/admin URL for `path` (starting with "/"), with `params` and the acted-on customer. */
+export function adminUrl(path: string, params: Record<string, string | null | undefined> = {}): string {
+	const search = new URLSearchParams();
+	for (const [k, v] of Object.entries(params)) if (v) search.set(k, v);
+	if (adminCustomer) search.set("customer", adminCustomer);
+	return `/api/admin${path}${search.size > 0 ? `?${search}` : ""}`;
+}
+
+/** For calls added elsewhere in web/src/admin: a typed JSON request, errors as ApiError. */
+export const adminRequest = <T>(method: string, path: string, body?: unknown, params?: Record<string, string | null | undefined>) =>
+	request<T>(method, adminUrl(path, params), body);
+
+const domainPath = (id: string) => `/domains/${encodeURIComponent(id)}`;
 
 /** The customer admin's calls; every one answers 403 for other roles. */
 export const adminApi = {
-	domains: () => request<{ domains: AdminDomain[] }>("GET", "/api/admin/domains"),
-	patchDomain: (id: string, patch: DomainPatch) => request<DomainPatchResult>("PATCH", domainPath(id), patch),
-	testConnection: (id: string) => request<ConnectionTest>("POST", `${domainPath(id)}/test`),
-	domainAction: (id: string, action: "hold" | "release" | "retry") => request<DomainActionResult>("POST", `${domainPath(id)}/${action}`),
-	events: (query: EventQuery) => {
-		const params = new URLSearchParams();
-		if (query.kind) params.set("kind", query.kind);
-		if (query.cursor) params.set("cursor", query.cursor);
-		params.set("limit", String(query.limit ?? 50));
-		return request<EventPage>("GET", `/api/admin/events?${params}`);
-	},
+	domains: () => adminRequest<{ domains: AdminDomain[] }>("GET", "/domains"),
+	patchDomain: (id: string, patch: DomainPatch) => adminRequest<DomainPatchResult>("PATCH", domainPath(id), patch),
+	testConnection: (id: string) => adminRequest<ConnectionTest>("POST", `${domainPath(id)}/test`),
+	domainAction: (id: string, action: "hold" | "release" | "retry") =>
+		adminRequest<DomainActionResult>("POST", `${domainPath(id)}/${action}`),
+	events: (query: EventQuery) =>
+		adminRequest<EventPage>("GET", "/events", undefined, { kind: query.kind, cursor: query.cursor, limit: String(query.limit ?? 50) }),
 	/** `q` is an address prefix; `cursor` the previous page's nextCursor. */
-	users: (q: string, cursor: string | null) => {
-		const params = new URLSearchParams();
-		if (q) params.set("q", q);
-		if (cursor) params.set("cursor", cursor);
-		return request<UserPage>("GET", `/api/admin/users${params.size > 0 ? `?${params}` : ""}`);
-	},
+	users: (q: string, cursor: string | null) => adminRequest<UserPage>("GET", "/users", undefined, { q, cursor }),
 	/**
 	 * Opens a user's Emergency Inbox in this session: the worker replaces the session cookie with
 	 * one that shows that mailbox (read-only unless `act`), and records the reason.
 	 */
 	viewInbox: (userId: string, reason: string, act: boolean) =>
-		request<{ viewing: Viewing }>("POST", `/api/admin/users/${encodeURIComponent(userId)}/view`, { reason, act }),
+		adminRequest<{ viewing: Viewing }>("POST", `/users/${encodeURIComponent(userId)}/view`, { reason, act }),
 	/** Back to the admin's own mailbox (a new session cookie again). */
-	leaveInbox: () => request<void>("DELETE", "/api/admin/view"),
+	leaveInbox: () => adminRequest<void>("DELETE", "/view"),
 };
 
 /**
