@@ -38,6 +38,28 @@ const CSS_REMOTE = /url\s*\(|@import|image-set\s*\(/i;
 const CSS_LOADS = /@import[^;]*;?|(?:url|image-set)\s*\((?:[^()]|\([^()]*\))*\)/gi;
 const stripCssLoads = (css: string) => css.replace(CSS_LOADS, "none");
 
+/** What CSS means once its escapes are decoded and comments dropped: `@im\port` is `@import`. */
+function cssMeaning(css: string): string {
+	return css
+		.replace(/\/\*[\s\S]*?\*\//g, "")
+		.replace(/\\([0-9a-f]{1,6})[ \t\r\n\f]?/gi, (_, hex: string) => {
+			const code = Number.parseInt(hex, 16);
+			return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : "\ufffd";
+		})
+		.replace(/\\([\s\S])/g, "$1");
+}
+
+/**
+ * CSS with remote loads removed. When escapes or comments hide a load from the plain
+ * pattern, it cannot be cut out precisely, so the whole text goes.
+ */
+function blockCssLoads(css: string): string {
+	const stripped = stripCssLoads(css);
+	return CSS_REMOTE.test(cssMeaning(stripped)) ? "" : stripped;
+}
+
+const isRemoteCss = (css: string) => CSS_REMOTE.test(cssMeaning(css));
+
 export interface SanitizedHtml {
 	html: string;
 	/** The message asks for remote images or styles, which stay blocked until allowed. */
@@ -92,6 +114,7 @@ async function rewrite(html: string, options: SanitizeOptions): Promise<Sanitize
 	const cidUrl = options.cidUrl ?? (() => null);
 	const allowRemote = options.allowRemote ?? false;
 	let hasRemoteContent = false;
+	let styleText = "";
 	const rewriter = new HTMLRewriter()
 		.onDocument({
 			comments(c) {
@@ -106,9 +129,18 @@ async function rewrite(html: string, options: SanitizeOptions): Promise<Sanitize
 		})
 		.on("style", {
 			text(t) {
-				const remote = CSS_REMOTE.test(t.text);
+				// Text arrives in chunks; a load split across two must not slip through, so the
+				// sheet is judged whole, at its last chunk.
+				styleText += t.text;
+				if (!t.lastInTextNode) {
+					t.remove();
+					return;
+				}
+				const whole = styleText;
+				styleText = "";
+				const remote = isRemoteCss(whole);
 				if (remote) hasRemoteContent = true;
-				let css = remote && !allowRemote ? stripCssLoads(t.text) : t.text;
+				let css = remote && !allowRemote ? blockCssLoads(whole) : whole;
 				// A </style> cannot appear in text; "<" would only matter to a different parser.
 				css = css.replaceAll("<", "\\3C ");
 				if (css !== t.text) t.replace(css, { html: false });
@@ -129,9 +161,9 @@ async function rewrite(html: string, options: SanitizeOptions): Promise<Sanitize
 						el.removeAttribute(name);
 						continue;
 					}
-					if (lower === "style" && CSS_REMOTE.test(value)) {
+					if (lower === "style" && isRemoteCss(value)) {
 						hasRemoteContent = true;
-						if (!allowRemote) el.setAttribute(name, stripCssLoads(value));
+						if (!allowRemote) el.setAttribute(name, blockCssLoads(value));
 					}
 					if (URL_ATTRIBUTES.has(lower)) {
 						const verdict = checkUrl(lower, value, cidUrl);

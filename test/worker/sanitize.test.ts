@@ -59,6 +59,23 @@ describe("sanitizeHtml", () => {
 		expect(await clean(html, true)).toContain('src="https://t.example/p.gif"');
 	});
 
+	it("sees loads hidden by CSS escapes and comments, and by a sheet split into chunks", async () => {
+		// payloadbox #6351: the escapes spell @import 'javascript:…' to the browser.
+		const escaped = "<style>@im\\port'\\ja\\vasc\\ript:alert(\"XSS\")';</style><p>x</p>";
+		const out = await sanitizeHtml(escaped);
+		expect(out.hasRemoteContent).toBe(true);
+		expect(out.html).toBe("<style></style><p>x</p>");
+		const hex = await sanitizeHtml('<div style="color:red;background:\\75 rl(https://t.example/b.gif)">x</div>');
+		expect(hex.hasRemoteContent).toBe(true);
+		expect(hex.html).toBe('<div style="">x</div>');
+		// A sheet long enough to reach the rewriter in several chunks, with the load at its end.
+		const long = `<style>${"p{color:red}".repeat(20_000)}@import url(https://t.example/c.css);</style>`;
+		const split = await sanitizeHtml(long);
+		expect(split.hasRemoteContent).toBe(true);
+		expect(split.html).not.toContain("t.example");
+		expect(split.html).toContain("p{color:red}");
+	});
+
 	it("shows markup lol-html finds ambiguous as escaped text instead of failing (the H5SC page)", async () => {
 		const out = await sanitizeHtml(h5sc);
 		expect(out.html.startsWith("<pre>")).toBe(true);
