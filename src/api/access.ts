@@ -48,6 +48,8 @@ export const ACCESS = {
 	"POST /api/admin/users/:id/view": "inbox-admin",
 	"DELETE /api/admin/view": "customer-admin",
 	"POST /api/admin/messages/:id/:action{retry|bounce}": "customer-admin",
+	"GET /api/admin/company": "customer-admin",
+	"PATCH /api/admin/company": "customer-admin",
 	"GET /api/files/:token": "anyone",
 	"GET /api/partner/customers": "partner-admin",
 	"POST /api/partner/customers": "partner-admin",

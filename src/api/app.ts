@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import { openDb } from "../db/client";
 import type { Clock } from "../lib/clock";
 import { adminRoutes } from "./admin";
+import { companyRoutes } from "./admin-company";
 import { composeRoutes } from "./compose";
 import type { AppEnv } from "./context";
 import { fileRoutes } from "./files";
@@ -28,6 +29,7 @@ export function createApp(clock: Clock) {
 		.route("/mailbox", mailboxRoutes)
 		.route("/mailbox", composeRoutes)
 		.route("/admin", adminRoutes)
+		.route("/admin", companyRoutes)
 		.route("/files", fileRoutes)
 		.route("/partner", partnerRoutes)
 		.route("/operator", operatorRoutes)

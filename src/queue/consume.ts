@@ -7,7 +7,7 @@ import { newId } from "../lib/ids";
 import { deliverJob } from "./delivery";
 import { sendDsnJob } from "./dsn";
 import type { DeliveryJob, OutboundJob } from "./messages";
-import { notifyAdmins } from "./notify";
+import { notifyOutage } from "./notify";
 import { sendJob } from "./send";
 
 /**
@@ -38,7 +38,7 @@ async function handle(queue: string, msg: Message, env: Env, clock: Clock): Prom
 		const job = msg.body as OutboundJob;
 		if (job.kind === "dsn") return sendDsnJob(job, env, clock);
 		if (job.kind === "send") return sendJob(job, env, clock);
-		if (job.kind === "notify") return notifyAdmins(job, env, clock);
+		if (job.kind === "notify") return notifyOutage(job, env, clock);
 	}
 	throw new Error(`no consumer for ${queue} message ${JSON.stringify(msg.body).slice(0, 200)}`);
 }

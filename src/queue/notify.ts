@@ -1,12 +1,13 @@
 // ei-outbound consumer, notify jobs: when a domain goes down or comes back, its company's
 // admins hear about it at their alternate address (their own mailbox may be the one that is
-// down), with the link to the Emergency Inbox. At most one notice per domain and state in
+// down), with the link to the Emergency Inbox; so do its users when the company turned that
+// on (customers.notify_users). At most one notice per domain and state in
 // RATE_MS, so a flapping server does not flood anyone; every notice is in the activity log.
 import { and, desc, eq, gt, isNotNull, isNull } from "drizzle-orm";
 import { openDb } from "../db/client";
 import { smarthostOf } from "../db/domains";
 import { appendEvent } from "../db/events";
-import { domains, events, users } from "../db/schema";
+import { customers, domains, events, users } from "../db/schema";
 import type { Clock } from "../lib/clock";
 import { newId } from "../lib/ids";
 import { rfc5322Date } from "../lib/rfc5322-date";
@@ -16,7 +17,7 @@ import type { NotifyJob } from "./messages";
 
 const RATE_MS = 30 * 60_000;
 
-export async function notifyAdmins(job: NotifyJob, env: Env, clock: Clock): Promise<void> {
+export async function notifyOutage(job: NotifyJob, env: Env, clock: Clock): Promise<void> {
 	const db = openDb(env.DB);
 	const domain = await db.query.domains.findFirst({ where: eq(domains.id, job.domainId) });
 	if (!domain) return;
@@ -29,13 +30,14 @@ export async function notifyAdmins(job: NotifyJob, env: Env, clock: Clock): Prom
 		.limit(1);
 	if (recent) return;
 
-	const admins = await db
-		.select({ id: users.id, email: users.email, alternate: users.alternateEmail })
+	const company = await db.query.customers.findFirst({ columns: { notifyUsers: true }, where: eq(customers.id, domain.customerId) });
+	const people = await db
+		.select({ id: users.id, email: users.email, alternate: users.alternateEmail, role: users.role })
 		.from(users)
 		.where(
 			and(
 				eq(users.customerId, domain.customerId),
-				eq(users.role, "customer_admin"),
+				...(company?.notifyUsers ? [] : [eq(users.role, "customer_admin")]),
 				isNotNull(users.alternateEmail),
 				isNull(users.disabledAt),
 			),
@@ -47,18 +49,24 @@ export async function notifyAdmins(job: NotifyJob, env: Env, clock: Clock): Prom
 		job.state === "down"
 			? `[Emergency Inbox] ${domain.displayName}: your mail server is unreachable`
 			: `[Emergency Inbox] ${domain.displayName}: your mail server is back`;
-	const text =
-		job.state === "down"
+	const textFor = (role: string) => {
+		const admin = role === "customer_admin";
+		if (job.state === "up")
+			return admin
+				? `Since ${when}, your mail server for ${domain.displayName} accepts mail again. Emergency Inbox is delivering the mail it held, oldest first.\n\n${env.PUBLIC_URL}/admin`
+				: `Since ${when}, mail for ${domain.displayName} reaches your usual mailbox again. What arrived during the outage is being delivered there, oldest first; until then it stays in your Emergency Inbox:\n${env.PUBLIC_URL}/`;
+		return admin
 			? `Since ${when}, Emergency Inbox cannot deliver mail for ${domain.displayName} to your mail server${job.error ? ` (${job.error})` : ""}.\n\nNew mail is held safely and your users can read and answer it in their Emergency Inbox:\n${env.PUBLIC_URL}/\n\nWe keep retrying and deliver everything held, in order, as soon as the server answers again.`
-			: `Since ${when}, your mail server for ${domain.displayName} accepts mail again. Emergency Inbox is delivering the mail it held, oldest first.\n\n${env.PUBLIC_URL}/admin`;
-	for (const admin of admins) {
-		const to = admin.alternate as string;
+			: `Since ${when}, your company's mail server for ${domain.displayName} is unreachable. Your new mail is held safely: read and answer it in your Emergency Inbox:\n${env.PUBLIC_URL}/\n\nIt reaches your usual mailbox, in order, once the server is back.`;
+	};
+	for (const person of people) {
+		const to = person.alternate as string;
 		const raw = composeMessage({
 			from: { name: "Emergency Inbox", addr: from },
 			to: [{ name: "", addr: to }],
 			cc: [],
 			subject,
-			text,
+			text: textFor(person.role),
 			messageId: `<${newId(clock.now())}.notice@${env.RELAY_HOSTNAME}>`,
 			date: new Date(clock.now()),
 			inReplyTo: null,
@@ -72,7 +80,7 @@ export async function notifyAdmins(job: NotifyJob, env: Env, clock: Clock): Prom
 			domainId: domain.id,
 			actorUserId: null,
 			kind: outcome.kind === "delivered" ? kind : `${kind}_failed`,
-			detail: JSON.stringify({ to, admin: admin.email, result: outcome.text.slice(0, 200) }),
+			detail: JSON.stringify({ to, user: person.email, role: person.role, result: outcome.text.slice(0, 200) }),
 			createdAt: clock.now(),
 		});
 	}

@@ -91,6 +91,7 @@ function request(route: RouteKey, w: World): { path: string; init: RequestInit }
 		"PATCH /api/mailbox/messages": { ids: [w.messageId], seen: true },
 		"POST /api/mailbox/send": { to: [], cc: [], bcc: [], subject: "", text: "", attachments: [] },
 		"PATCH /api/admin/domains/:id": { policy: {} },
+		"PATCH /api/admin/company": {},
 		// No reason: refused with 422 after the access check, so the admin's session is not rotated.
 		"POST /api/admin/users/:id/view": {},
 		"POST /api/partner/customers": { name: "" },

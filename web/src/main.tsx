@@ -18,6 +18,7 @@ const AdminDomains = lazy(() => admin().then((m) => ({ default: m.Domains })));
 const AdminDomain = lazy(() => admin().then((m) => ({ default: m.Domain })));
 const AdminActivity = lazy(() => admin().then((m) => ({ default: m.Activity })));
 const AdminUsers = lazy(() => admin().then((m) => ({ default: m.Users })));
+const AdminCompany = lazy(() => admin().then((m) => ({ default: m.CompanySettings })));
 
 const root = document.getElementById("app");
 if (!root) throw new Error("index.html has no #app element");
@@ -40,6 +41,7 @@ render(
 					<Route path="/domains/:id" component={AdminDomain} />
 					<Route path="/users" component={AdminUsers} />
 					<Route path="/activity" component={AdminActivity} />
+					<Route path="/company" component={AdminCompany} />
 				</Route>
 			</Route>
 			<Route path="*" component={NotFound} />

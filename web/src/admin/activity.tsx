@@ -2,7 +2,7 @@
 // kind through the URL so a filtered view can be bookmarked or shared with a colleague.
 import { useSearchParams } from "@solidjs/router";
 import { createEffect, createSignal, For, on, Show } from "solid-js";
-import { adminApi } from "../api";
+import { adminApi, adminUrl } from "../api";
 import { longDate } from "../format";
 import { user, useSessionGuard } from "../session";
 import { useTitle } from "../title";
@@ -79,6 +79,9 @@ export default function Activity() {
 					<button type="button" class="button button-quiet" onClick={() => void load(null)} disabled={loading()}>
 						Refresh
 					</button>
+					<a class="button button-quiet" href={adminUrl("/events.csv", { kind: kind() })} download="activity.csv">
+						Download CSV
+					</a>
 				</div>
 				<Show when={error()}>
 					<div role="alert" class="notice notice-error">

@@ -9,9 +9,12 @@ export const EVENT_FILTERS: { label: string; prefix: string }[] = [
 	{ label: "Notices", prefix: "dsn." },
 	{ label: "Outbound", prefix: "outbound." },
 	{ label: "Domain changes", prefix: "domain." },
+	{ label: "Users", prefix: "user." },
+	{ label: "Groups", prefix: "group." },
+	{ label: "Company settings", prefix: "company." },
 	{ label: "Sign-ins", prefix: "auth." },
 	{ label: "Dead letters", prefix: "queue." },
-	{ label: "Alerts to admins", prefix: "notify." },
+	{ label: "Outage alerts", prefix: "notify." },
 	{ label: "Inbox access by admins", prefix: "inbox." },
 	{ label: "Refused access", prefix: "access." },
 ];
@@ -35,10 +38,11 @@ const LABELS: Record<string, string> = {
 	"auth.login": "Signed in",
 	"auth.login_failed": "Sign-in failed",
 	"queue.dead_letter": "Dead letter",
-	"notify.down": "Admins alerted: server down",
-	"notify.up": "Admins alerted: server back",
-	"notify.down_failed": "Alert to admins failed",
-	"notify.up_failed": "Alert to admins failed",
+	"notify.down": "Outage alert sent: server down",
+	"notify.up": "Outage alert sent: server back",
+	"notify.down_failed": "Outage alert failed",
+	"notify.up_failed": "Outage alert failed",
+	"company.updated": "Company settings changed",
 	"message.received": "Message received",
 	"message.sent": "Message sent",
 	"message.retry": "Message retried",
@@ -129,7 +133,7 @@ export function eventSummary(e: AdminEvent): string {
 			return joined(`${text(d.recipients)} recipient(s)`, typeof d.size === "number" ? humanSize(d.size) : "");
 	}
 	if (family === "notify")
-		return joined(`To ${text(d.to)}${d.admin ? ` (for ${text(d.admin)})` : ""}`, e.kind.endsWith("_failed") ? text(d.result) : "");
+		return joined(`To ${text(d.to)}${d.user ? ` (for ${text(d.user)})` : ""}`, e.kind.endsWith("_failed") ? text(d.result) : "");
 	if (family === "delivery" || family === "outbound") return joined(d.to ? `To ${text(d.to)}` : "", reply(d));
 	return generic(d);
 }

@@ -21,6 +21,9 @@ export default function AdminLayout(props: RouteSectionProps) {
 					<A href="/admin/activity" activeClass="active">
 						Activity
 					</A>
+					<A href="/admin/company" activeClass="active">
+						Company
+					</A>
 				</nav>
 				{props.children}
 			</div>

@@ -1,0 +1,55 @@
+// Company settings that are not about one domain: the name people see, and whether outage
+// alerts go to every user (at their alternate address) or to the administrators only.
+import { eq } from "drizzle-orm";
+import { Hono } from "hono";
+import { customers, events, partners } from "../db/schema";
+import { newId } from "../lib/ids";
+import type { AppEnv } from "./context";
+import { adminScope } from "./middleware/customer-scope";
+import { requireSession } from "./middleware/session";
+import { problem } from "./problem";
+
+async function companyView(c: { var: AppEnv["Variables"] }) {
+	const [row] = await c.var.db
+		.select({ id: customers.id, name: customers.name, notifyUsers: customers.notifyUsers, partner: partners.name })
+		.from(customers)
+		.leftJoin(partners, eq(partners.id, customers.partnerId))
+		.where(eq(customers.id, c.var.customerId))
+		.limit(1);
+	if (!row) throw problem(404, "Customer not found");
+	return row;
+}
+
+export const companyRoutes = new Hono<AppEnv>()
+	.use(requireSession(), adminScope())
+	.get("/company", async (c) => c.json(await companyView(c)))
+	.patch("/company", async (c) => {
+		const body = (await c.req.json().catch(() => null)) as { name?: unknown; notifyUsers?: unknown } | null;
+		if (!body || typeof body !== "object") throw problem(400, "Invalid request", "Send a JSON object with name and/or notifyUsers.");
+		const set: Partial<typeof customers.$inferInsert> = {};
+		if (body.name !== undefined) {
+			const name = typeof body.name === "string" ? body.name.trim() : "";
+			if (name.length < 2 || name.length > 200) throw problem(422, "Invalid company settings", "name must be 2 to 200 characters.");
+			set.name = name;
+		}
+		if (body.notifyUsers !== undefined) {
+			if (typeof body.notifyUsers !== "boolean") throw problem(422, "Invalid company settings", "notifyUsers must be true or false.");
+			set.notifyUsers = body.notifyUsers;
+		}
+		if (Object.keys(set).length > 0) {
+			const now = c.var.clock.now();
+			await c.var.db.batch([
+				c.var.db.update(customers).set(set).where(eq(customers.id, c.var.customerId)),
+				c.var.db.insert(events).values({
+					id: newId(now),
+					customerId: c.var.customerId,
+					partnerId: c.var.onBehalf ? c.var.principal.partnerId : null,
+					actorUserId: c.var.principal.userId,
+					kind: "company.updated",
+					detail: JSON.stringify(set),
+					createdAt: now,
+				}),
+			]);
+		}
+		return c.json(await companyView(c));
+	});

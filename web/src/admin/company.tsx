@@ -1,0 +1,86 @@
+// Company settings → Company: the name people see, and who hears about an outage. Admins are
+// always alerted at their alternate address; users only when the company chooses it (some
+// prefer to tell their people themselves).
+import { createResource, createSignal, Show } from "solid-js";
+import { adminRequest } from "../api";
+import { useSessionGuard } from "../session";
+import { useTitle } from "../title";
+import { errorText, isForbidden } from "./errors";
+import { Forbidden } from "./forbidden";
+import { createResult, ResultLine } from "./result";
+
+interface Company {
+	id: string;
+	name: string;
+	notifyUsers: boolean;
+	partner: string | null;
+}
+
+export default function CompanySettings() {
+	useTitle(() => "Company");
+	const guard = useSessionGuard();
+	const [company, { mutate }] = createResource(() => adminRequest<Company>("GET", "/company"));
+	const result = createResult();
+	const [saving, setSaving] = createSignal(false);
+
+	async function submit(event: SubmitEvent & { currentTarget: HTMLFormElement }) {
+		event.preventDefault();
+		const form = new FormData(event.currentTarget);
+		result.clear();
+		setSaving(true);
+		try {
+			mutate(
+				await adminRequest<Company>("PATCH", "/company", {
+					name: String(form.get("name") ?? ""),
+					notifyUsers: form.get("notify-users") === "on",
+				}),
+			);
+			result.ok("Company settings saved.");
+		} catch (err) {
+			if (!guard(err)) result.error(errorText(err, "Could not save."));
+		} finally {
+			setSaving(false);
+		}
+	}
+
+	return (
+		<Show when={!isForbidden(company.error)} fallback={<Forbidden />}>
+			<h1>Company</h1>
+			<Show when={company.error}>
+				<p role="alert" class="notice notice-error">
+					{errorText(company.error, "Could not load the company settings.")}
+				</p>
+			</Show>
+			<Show when={company()}>
+				{(c) => (
+					<section class="card admin-section" aria-labelledby="company-title">
+						<h2 id="company-title">{c().name}</h2>
+						<Show when={c().partner}>{(p) => <p class="muted">Managed with {p()}.</p>}</Show>
+						<form class="stack" novalidate onSubmit={submit}>
+							<div class="field">
+								<label for="company-name">Company name</label>
+								<input id="company-name" name="name" value={c().name} required minLength={2} maxLength={200} />
+							</div>
+							<fieldset class="choices">
+								<legend>Outage alerts</legend>
+								<p class="muted">
+									When a domain's mail server goes down or comes back, administrators are always told at their alternate address.
+								</p>
+								<label class="check">
+									<input type="checkbox" name="notify-users" checked={c().notifyUsers} />
+									<span>Also tell every user, at their alternate address, with the link to their Emergency Inbox</span>
+								</label>
+							</fieldset>
+							<div class="form-actions">
+								<button type="submit" class="button button-primary" disabled={saving()}>
+									{saving() ? "Saving…" : "Save company settings"}
+								</button>
+							</div>
+							<ResultLine result={result.result()} />
+						</form>
+					</section>
+				)}
+			</Show>
+		</Show>
+	);
+}
