@@ -6,15 +6,14 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nodemailer from "nodemailer";
-import { type Browser, type BrowserContext, chromium, type Page, type Request } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { DEMO_PASSWORD } from "../../scripts/lib/demo-tenant";
 import { type LocalService, startLocal } from "../../scripts/lib/local-service";
 import { freePort } from "../../scripts/lib/ports";
 import type { MessageSummary } from "../../src/api/types";
+import { launchChromium, signInPage, WatchedPages } from "./browser";
 import { signIn as apiSignIn, inbox } from "./client";
 
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
 const SUBJECT = "Supplier invoice, due Friday";
 const REASON = "Alice is on leave and the supplier invoice is due";
 const READ_ONLY = "You are viewing alice@acme.test's Emergency Inbox read-only.";
@@ -22,10 +21,7 @@ const wait = { timeout: 30_000, interval: 200 };
 
 let service: LocalService;
 let browser: Browser;
-/** What the pages must never do: open script dialogs, or reach a host other than the service. */
-const dialogs: string[] = [];
-const foreign: Request[] = [];
-const contexts: BrowserContext[] = [];
+let pages: WatchedPages;
 
 interface AuditEvent {
 	kind: string;
@@ -48,7 +44,8 @@ beforeAll(async () => {
 	const smtp = nodemailer.createTransport({ host: "127.0.0.1", port: service.smtpPort, ignoreTLS: true });
 	await smtp.sendMail({ from: "zed@example.org", to: "alice@acme.test", subject: SUBJECT, text: "Invoice 42 attached in spirit." });
 	await vi.waitFor(async () => expect(await alicesMessage()).toBeDefined(), wait);
-	browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+	browser = await launchChromium();
+	pages = new WatchedPages(browser, service.url);
 });
 
 afterAll(async () => {
@@ -57,31 +54,13 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-	for (const c of contexts.splice(0)) await c.close();
-	const seen = { dialogs: dialogs.splice(0), foreign: foreign.splice(0).map((r) => r.url()) };
-	expect(seen).toEqual({ dialogs: [], foreign: [] });
+	expect(await pages.takeViolations()).toEqual({ dialogs: [], foreign: [] });
 });
 
-async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
-	const context = await browser.newContext({ viewport });
-	contexts.push(context);
-	context.on("request", (r) => {
-		if (!r.url().startsWith(`${service.url}/`) && !/^(about|data|blob):/.test(r.url())) foreign.push(r);
-	});
-	const page = await context.newPage();
-	page.on("dialog", (d) => {
-		dialogs.push(d.message());
-		void d.dismiss();
-	});
-	return page;
-}
+const newPage = (viewport = { width: 1280, height: 900 }) => pages.newPage({ viewport });
 
 async function signIn(page: Page, email: string) {
-	await page.goto(`${service.url}/`);
-	await page.waitForURL(/\/login/);
-	await page.getByLabel("Email address").fill(email);
-	await page.getByLabel("Password").fill(DEMO_PASSWORD);
-	await page.getByRole("button", { name: "Sign in" }).click();
+	await signInPage(page, service.url, email);
 	await page.getByRole("heading", { name: "Inbox", exact: true, level: 1 }).waitFor();
 }
 

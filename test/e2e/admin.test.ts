@@ -7,25 +7,21 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nodemailer from "nodemailer";
-import { type Browser, type BrowserContext, chromium, type Page, type Request } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { DEMO_PASSWORD } from "../../scripts/lib/demo-tenant";
 import { type Downstream, startDownstream } from "../../scripts/lib/downstream";
 import { type LocalService, startLocal } from "../../scripts/lib/local-service";
 import { freePort } from "../../scripts/lib/ports";
+import { launchChromium, signInPage, WatchedPages } from "./browser";
 import { signIn as apiSignIn, inbox } from "./client";
 
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
 const SUBJECT = "Held while the server is down";
 const wait = { timeout: 30_000, interval: 200 };
 
 let service: LocalService;
 let acmeServer: Downstream;
 let browser: Browser;
-/** What the pages must never do: open script dialogs, or reach a host other than the service. */
-const dialogs: string[] = [];
-const foreign: Request[] = [];
-const contexts: BrowserContext[] = [];
+let pages: WatchedPages;
 
 interface DomainView {
 	id: string;
@@ -50,7 +46,8 @@ beforeAll(async () => {
 	await vi.waitFor(async () => expect((await acme(admin))?.health.state).toBe("down"), wait);
 	const alice = await apiSignIn(service.url, "alice@acme.test");
 	await vi.waitFor(async () => expect((await inbox(service.url, alice)).map((m) => m.subject)).toContain(SUBJECT), wait);
-	browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+	browser = await launchChromium();
+	pages = new WatchedPages(browser, service.url);
 });
 
 afterAll(async () => {
@@ -60,31 +57,13 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-	for (const c of contexts.splice(0)) await c.close();
-	const seen = { dialogs: dialogs.splice(0), foreign: foreign.splice(0).map((r) => r.url()) };
-	expect(seen).toEqual({ dialogs: [], foreign: [] });
+	expect(await pages.takeViolations()).toEqual({ dialogs: [], foreign: [] });
 });
 
-async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
-	const context = await browser.newContext({ viewport });
-	contexts.push(context);
-	context.on("request", (r) => {
-		if (!r.url().startsWith(`${service.url}/`) && !/^(about|data|blob):/.test(r.url())) foreign.push(r);
-	});
-	const page = await context.newPage();
-	page.on("dialog", (d) => {
-		dialogs.push(d.message());
-		void d.dismiss();
-	});
-	return page;
-}
+const newPage = (viewport = { width: 1280, height: 900 }) => pages.newPage({ viewport });
 
 async function signIn(page: Page, email: string) {
-	await page.goto(`${service.url}/`);
-	await page.waitForURL(/\/login/);
-	await page.getByLabel("Email address").fill(email);
-	await page.getByLabel("Password").fill(DEMO_PASSWORD);
-	await page.getByRole("button", { name: "Sign in" }).click();
+	await signInPage(page, service.url, email);
 	await page.getByRole("heading", { name: "Inbox", exact: true, level: 1 }).waitFor();
 }
 

@@ -6,13 +6,13 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nodemailer from "nodemailer";
-import { type Browser, type BrowserContext, chromium, type Page, type Request } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import PostalMime, { type Email } from "postal-mime";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { DEMO_PASSWORD } from "../../scripts/lib/demo-tenant";
 import { type LocalService, ROOT, startLocal } from "../../scripts/lib/local-service";
 import { freePort } from "../../scripts/lib/ports";
 import type { MessageSummary } from "../../src/api/types";
+import { launchChromium, signInPage, WatchedPages } from "./browser";
 import { signIn as apiSignIn, inbox } from "./client";
 
 // Each run has its own state folder, so plain subjects are unique (and read well in the screenshots).
@@ -28,23 +28,10 @@ const BODY_WORD = "pineapple";
 const ATTACHMENT = { filename: "invoice-2026-11.pdf", bytes: Buffer.from(`%PDF-1.4\n${"0123456789abcdef".repeat(512)}\n%%EOF\n`) };
 const PIXEL = "http://198.51.100.7/pixel.gif";
 const SCREENSHOTS = join(ROOT, "docs", "screenshots");
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
 
 let service: LocalService;
 let browser: Browser;
-/** What the pages must never do: open script dialogs, or reach a host other than the service. */
-const dialogs: string[] = [];
-const foreignRequests: Request[] = [];
-
-/**
- * Requests to other hosts that left the browser. Chromium reports a load that the frame's CSP
- * refused as a request that failed with "csp": it never reached the network.
- * A request still pending counts as leaked.
- */
-function leaked(): string[] {
-	return foreignRequests.filter((r) => !/^csp$|ERR_BLOCKED_BY_CSP/.test(r.failure()?.errorText ?? "")).map((r) => r.url());
-}
-const contexts: BrowserContext[] = [];
+let pages: WatchedPages;
 
 beforeAll(async () => {
 	service = await startLocal({ port: await freePort(), smtpPort: await freePort(), stateDir: mkdtempSync(join(tmpdir(), "ei-webmail-")) });
@@ -88,7 +75,8 @@ beforeAll(async () => {
 		async () => expect((await inbox(service.url, cookie)).map((m) => m.subject)).toEqual(expect.arrayContaining(Object.values(SUBJECTS))),
 		{ timeout: 30_000, interval: 200 },
 	);
-	browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+	browser = await launchChromium();
+	pages = new WatchedPages(browser, service.url);
 });
 
 afterAll(async () => {
@@ -97,33 +85,13 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-	for (const c of contexts.splice(0)) await c.close();
-	const seen = { dialogs: dialogs.splice(0), leaked: leaked() };
-	foreignRequests.length = 0;
-	expect(seen).toEqual({ dialogs: [], leaked: [] });
+	expect(await pages.takeViolations()).toEqual({ dialogs: [], foreign: [] });
 });
 
-async function newPage(viewport = { width: 1280, height: 800 }): Promise<Page> {
-	const context = await browser.newContext({ viewport, acceptDownloads: true, colorScheme: "light" });
-	contexts.push(context);
-	context.on("request", (r) => {
-		const url = r.url();
-		if (!url.startsWith(`${service.url}/`) && !/^(about|data|blob):/.test(url)) foreignRequests.push(r);
-	});
-	const page = await context.newPage();
-	page.on("dialog", (d) => {
-		dialogs.push(d.message());
-		void d.dismiss();
-	});
-	return page;
-}
+const newPage = (viewport = { width: 1280, height: 800 }) => pages.newPage({ viewport, acceptDownloads: true, colorScheme: "light" });
 
 async function signIn(page: Page, email = "alice@acme.test") {
-	await page.goto(`${service.url}/`);
-	await page.waitForURL(/\/login/);
-	await page.getByLabel("Email address").fill(email);
-	await page.getByLabel("Password").fill(DEMO_PASSWORD);
-	await page.getByRole("button", { name: "Sign in" }).click();
+	await signInPage(page, service.url, email);
 	await page.getByRole("heading", { name: "Inbox", exact: true, level: 1 }).waitFor();
 }
 
@@ -176,15 +144,15 @@ describe("the webmail in Chromium", () => {
 		await page.frameLocator('iframe[title="Message body"]').getByText("Big savings inside.").waitFor();
 		await page.getByText("Remote images are blocked to protect your privacy.").waitFor();
 		await (await frame.elementHandle())?.contentFrame().then((f) => f?.waitForLoadState("load"));
-		await vi.waitFor(() => expect(leaked()).toEqual([]));
+		await vi.waitFor(() => expect(pages.leaked()).toEqual([]));
 		const allowed = page.waitForEvent("request", (r) => r.url() === PIXEL && r.frame() !== page.mainFrame());
 		await page.getByRole("button", { name: "Show images" }).click();
 		expect(await frame.getAttribute("src")).toMatch(/[?&]images=1$/);
 		await allowed;
 		await page.getByRole("button", { name: "Show images" }).waitFor({ state: "detached" });
 		// The user allowed exactly this load, for this message, this time.
-		expect(new Set(leaked())).toEqual(new Set([PIXEL]));
-		foreignRequests.length = 0;
+		expect(new Set(pages.leaked())).toEqual(new Set([PIXEL]));
+		pages.forgetForeign();
 	});
 
 	it("replies to bob, whose server is down too: the reply waits in bob's Emergency Inbox", async () => {
