@@ -5,7 +5,7 @@ import { createEffect, createResource, Match, on, Show, Switch } from "solid-js"
 import { ApiError, api, type MessageDetail } from "../api";
 import { BackIcon, ForwardIcon, MailIcon, ReplyAllIcon, ReplyIcon, RestoreIcon, TrashIcon } from "../components/icons";
 import { MessageView } from "../components/message-view";
-import { useSessionGuard } from "../session";
+import { readOnly, useSessionGuard } from "../session";
 import { useShortcuts } from "../state/keyboard";
 import { forgetRemembered, lastList, markCurrent, neighbour, patchRemembered } from "../state/list-memory";
 import { refreshStatus } from "../state/mailbox-status";
@@ -92,10 +92,11 @@ export default function Message() {
 		next: () => step(1),
 		previous: () => step(-1),
 		back: backToList,
-		reply: () => compose("reply"),
-		replyAll: () => compose("replyAll"),
-		forward: () => compose("forward"),
-		delete: remove,
+		// Read-only (an admin viewing someone's inbox): the keys that would change it do nothing.
+		reply: () => readOnly() || compose("reply"),
+		replyAll: () => readOnly() || compose("replyAll"),
+		forward: () => readOnly() || compose("forward"),
+		delete: () => readOnly() || remove(),
 	});
 
 	return (
@@ -105,7 +106,7 @@ export default function Message() {
 					<BackIcon />
 					<span>Back</span>
 				</button>
-				<Show when={ready()}>
+				<Show when={!readOnly() && ready()}>
 					{(m) => (
 						<>
 							<button type="button" class="button button-tool" onClick={() => compose("reply")} title="Reply (r)">
