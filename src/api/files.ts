@@ -7,7 +7,7 @@ import { verifyLink } from "../lib/signed-links";
 import { parseEmail } from "../mail/parse";
 import { bodyCsp, bodyDocument, sanitizeHtml } from "../mail/sanitize";
 import type { AppEnv } from "./context";
-import { attachmentDisposition, linkFor, rawBody } from "./message-parts";
+import { attachmentDownload, linkFor, rawBody } from "./message-parts";
 import { problem } from "./problem";
 
 /** Image types a browser renders without running anything (no SVG: it is a document). */
@@ -40,17 +40,10 @@ export const fileRoutes = new Hono<AppEnv>().get("/:token", async (c) => {
 			? email.attachments.find((a) => a.contentId?.replace(/^<|>$/g, "") === claims.part)
 			: email.attachments[Number(claims.part)];
 	if (!part) throw problem(404, "Attachment not found");
-	const content = typeof part.content === "string" ? new TextEncoder().encode(part.content) : part.content;
 	if (claims.kind === "inline" && INLINE_IMAGES.has(part.mimeType.toLowerCase())) {
+		const content = typeof part.content === "string" ? new TextEncoder().encode(part.content) : part.content;
 		return new Response(content, { headers: { "Content-Type": part.mimeType.toLowerCase(), "Cache-Control": "private, max-age=600" } });
 	}
-	// Everything else is a download of opaque bytes: a mail-supplied text/html or image/svg+xml
-	// must never render in our origin, whatever its declared type.
-	return new Response(content, {
-		headers: {
-			"Content-Type": "application/octet-stream",
-			"Content-Disposition": attachmentDisposition(part.filename ?? `attachment-${claims.part}`),
-			"Cache-Control": "private, no-store",
-		},
-	});
+	// Everything else is a download of opaque bytes.
+	return attachmentDownload(part, `attachment-${claims.part}`);
 });

@@ -11,7 +11,7 @@ import { formatAddress, formatAddresses, parseEmail } from "../mail/parse";
 import { sanitizeHtml } from "../mail/sanitize";
 import type { AppEnv } from "./context";
 import { domainState } from "./domain-state";
-import { attachmentDisposition, linkFor, ownDomain, rawBody } from "./message-parts";
+import { attachmentDisposition, attachmentDownload, linkFor, ownDomain, rawBody } from "./message-parts";
 import { mailboxScope } from "./middleware/mailbox-scope";
 import { requireSession } from "./middleware/session";
 import { problem } from "./problem";
@@ -258,14 +258,5 @@ export const mailboxRoutes = new Hono<AppEnv>()
 		const index = Number(c.req.param("index"));
 		const att = Number.isInteger(index) ? email.attachments[index] : undefined;
 		if (!att) throw problem(404, "Attachment not found");
-		const content = typeof att.content === "string" ? new TextEncoder().encode(att.content) : att.content;
-		// Always a download of opaque bytes: a mail-supplied text/html or image/svg+xml must
-		// never render in our origin, whatever its declared type.
-		return new Response(content, {
-			headers: {
-				"Content-Type": "application/octet-stream",
-				"Content-Disposition": attachmentDisposition(att.filename ?? `attachment-${index}`),
-				"X-Content-Type-Options": "nosniff",
-			},
-		});
+		return attachmentDownload(att, `attachment-${index}`);
 	});

@@ -18,6 +18,22 @@ export async function rawBody(bucket: R2Bucket, row: Pick<MessageRow, "r2Key">):
 }
 
 /** RFC 6266 filename for downloads: an ASCII fallback plus the exact UTF-8 name. */
+/**
+ * An attachment as a download of opaque bytes, whichever route serves it: a mail-supplied
+ * text/html or image/svg+xml must never render in our origin, whatever its declared type.
+ */
+export function attachmentDownload(part: { content: ArrayBuffer | Uint8Array | string; filename: string | null }, fallbackName: string) {
+	const content = typeof part.content === "string" ? new TextEncoder().encode(part.content) : part.content;
+	return new Response(content, {
+		headers: {
+			"Content-Type": "application/octet-stream",
+			"Content-Disposition": attachmentDisposition(part.filename ?? fallbackName),
+			"X-Content-Type-Options": "nosniff",
+			"Cache-Control": "private, no-store",
+		},
+	});
+}
+
 export function attachmentDisposition(filename: string): string {
 	const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, "_");
 	return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
