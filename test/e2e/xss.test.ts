@@ -9,20 +9,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalService, startLocal } from "../../scripts/lib/local-service";
 import { freePort } from "../../scripts/lib/ports";
-import {
-	deliverAll,
-	type Finding,
-	h5scPage,
-	loadVectors,
-	type Planted,
-	placementCounts,
-	plan,
-	type Refused,
-	type SweepOptions,
-	signInApi,
-	sweep,
-	waitForHeld,
-} from "./xss-sweep";
+import { deliverAll, placementCounts, type Refused, signInApi, waitForHeld } from "./xss-delivery";
+import { h5scPage, loadVectors, type Planted, plan } from "./xss-messages";
+import { type Finding, type SweepOptions, sweep } from "./xss-sweep";
 
 const FULL = process.env.XSS_FULL === "1";
 const log = (line: string) => console.log(`[xss] ${line}`);
