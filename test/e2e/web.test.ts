@@ -4,15 +4,16 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nodemailer from "nodemailer";
-import { type Browser, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { DEMO_PASSWORD } from "../../scripts/lib/demo-tenant";
+import type { Browser } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type LocalService, startLocal } from "../../scripts/lib/local-service";
 import { freePort } from "../../scripts/lib/ports";
+import { launchChromium, signInPage, WatchedPages } from "./browser";
 import { inbox, signIn as signInAs } from "./client";
 
 let service: LocalService;
 let browser: Browser;
+let pages: WatchedPages;
 const subject = `Quarterly numbers ${Date.now()}`;
 
 const HOSTILE = [
@@ -34,11 +35,15 @@ beforeAll(async () => {
 	const smtp = nodemailer.createTransport({ host: "127.0.0.1", port: service.smtpPort, ignoreTLS: true });
 	await smtp.sendMail({ envelope: { from: "mallory@example.org", to: ["alice@acme.test"] }, raw: HOSTILE });
 	await heldForAlice();
-	browser = await chromium.launch({
-		executablePath: "/usr/bin/chromium",
-		args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-	});
+	browser = await launchChromium();
+	pages = new WatchedPages(browser, service.url);
 });
+
+afterEach(async () => {
+	expect(await pages.takeViolations()).toEqual({ dialogs: [], foreign: [] });
+});
+
+const phone = () => pages.newPage({ viewport: { width: 375, height: 740 } });
 
 afterAll(async () => {
 	await browser?.close();
@@ -54,28 +59,6 @@ async function heldForAlice() {
 	});
 }
 
-async function watchedPage(): Promise<{ page: Page; dialogs: string[]; foreign: string[] }> {
-	const page = await browser.newPage({ viewport: { width: 375, height: 740 } });
-	const dialogs: string[] = [];
-	const foreign: string[] = [];
-	page.on("dialog", (d) => {
-		dialogs.push(d.message());
-		void d.dismiss();
-	});
-	page.on("request", (r) => {
-		if (!r.url().startsWith(service.url) && !r.url().startsWith("about:") && !r.url().startsWith("data:")) foreign.push(r.url());
-	});
-	return { page, dialogs, foreign };
-}
-
-async function signIn(page: Page, password = DEMO_PASSWORD) {
-	await page.goto(`${service.url}/`);
-	await page.waitForURL(/\/login/);
-	await page.getByLabel("Email address").fill("alice@acme.test");
-	await page.getByLabel("Password").fill(password);
-	await page.getByRole("button", { name: "Sign in" }).click();
-}
-
 describe("the Emergency Inbox in Chromium", () => {
 	it("serves the app with a strict Content-Security-Policy", async () => {
 		const res = await fetch(`${service.url}/`);
@@ -85,15 +68,17 @@ describe("the Emergency Inbox in Chromium", () => {
 	});
 
 	it("shows a wrong password as a readable error", async () => {
-		const { page } = await watchedPage();
-		await signIn(page, "not-the-password");
+		const page = await phone();
+		await page.goto(`${service.url}/login`);
+		await page.getByLabel("Email address").fill("alice@acme.test");
+		await page.getByLabel("Password").fill("not-the-password");
+		await page.getByRole("button", { name: "Sign in" }).click();
 		await expect(page.getByRole("alert").textContent()).resolves.toContain("The email address or password is wrong.");
-		await page.close();
 	});
 
 	it("signs alice in, lists her held mail and opens it with the hostile parts inert", async () => {
-		const { page, dialogs, foreign } = await watchedPage();
-		await signIn(page);
+		const page = await phone();
+		await signInPage(page, service.url, "alice@acme.test");
 		const row = page.getByText(subject);
 		await row.waitFor();
 		await row.click();
@@ -103,12 +88,11 @@ describe("the Emergency Inbox in Chromium", () => {
 		await expect(page.frameLocator('iframe[title="Message body"]').getByText("Numbers inside.").textContent()).resolves.toBe(
 			"Numbers inside.",
 		);
-		// Everything the frame would load or run has had its chance once it has loaded.
+		// Everything the frame would load or run has had its chance once it has loaded (no
+		// dialog, no request elsewhere: checked after each test).
 		await (await frame.elementHandle())?.contentFrame().then((f) => f?.waitForLoadState("load"));
-		expect(dialogs).toEqual([]);
-		expect(foreign).toEqual([]);
+		expect(pages.leaked()).toEqual([]);
 		await page.getByRole("button", { name: "Sign out" }).click();
 		await page.waitForURL(/\/login/);
-		await page.close();
 	});
 });
