@@ -1,0 +1,135 @@
+// Mail to a group address: one stored copy per enabled member, each with the member's own
+// address as its envelope recipient and the member as its mailbox, so every member sees it in
+// their Emergency Inbox during an outage and gets exactly one copy delivered downstream. The
+// copies share the redelivery key of mail sent to the member directly (domain, recipient,
+// bytes), so someone addressed both ways gets one. docs/decisions/groups.md says why.
+import { batchAtomically, openDb } from "../db/client";
+import type { DomainRow } from "../db/domains";
+import { findRedeliveries, type NewMessage, receivedStatements } from "../db/messages";
+import type { GroupMember } from "../db/recipients";
+import type { Clock } from "../lib/clock";
+import { newId } from "../lib/ids";
+import { type Summary, summarize } from "../mail/parse";
+import { putRaw } from "../spool/store";
+import { handOverMany } from "./hand-over";
+import type { ReceiveResult } from "./receive";
+
+/** The columns every stored inbound copy takes from the message's envelope and parsed headers. */
+export function receivedColumns(from: string, summary: Summary, raw: Uint8Array, sha256: string, now: number) {
+	return {
+		// The null reverse-path (bounces, RFC 5321 §4.5.5) is stored as "".
+		envelopeFrom: from === "<>" ? "" : from,
+		fromHeader: summary.from,
+		toHeader: summary.to,
+		ccHeader: summary.cc,
+		subject: summary.subject,
+		snippet: summary.snippet,
+		messageIdHeader: summary.messageId,
+		sentAt: summary.sentAt,
+		receivedAt: now,
+		size: raw.byteLength,
+		sha256,
+		hasAttachments: summary.hasAttachments,
+		parseError: summary.parseError,
+		updatedAt: now,
+	} satisfies Partial<NewMessage>;
+}
+
+interface Stored {
+	id: string;
+	domainId: string;
+	envelopeTo: string;
+	receivedAt: number;
+}
+
+export interface GroupDelivery {
+	from: string;
+	/** The group's own domain: its customer owns every copy. */
+	domain: DomainRow;
+	groupAddress: string;
+	/** At least one. */
+	members: GroupMember[];
+	raw: Uint8Array;
+	sha256: string;
+}
+
+/**
+ * Stores one copy per member in R2 and then in ONE D1 batch, and hands them to their domains'
+ * objects, before returning. Copies already stored (a redelivery, or the member reached directly
+ * with the same bytes) are not stored again. Any failure throws and leaves no copy of this
+ * attempt visible: the sender retries and the retry stores what is missing.
+ */
+export async function storeForGroup(env: Env, clock: Clock, input: GroupDelivery): Promise<ReceiveResult> {
+	const db = openDb(env.DB);
+	const { domain, members, raw, sha256 } = input;
+	const keys = members.map((m) => ({ domainId: m.domainId, envelopeTo: m.email }));
+	const before = await findRedeliveries(db, sha256, keys);
+	const have = new Set(before.map(keyOf));
+	const todo = members.filter((m) => !have.has(keyOf({ domainId: m.domainId, envelopeTo: m.email })));
+	if (todo.length === 0) return settle(env, members, before, "duplicate");
+
+	const now = clock.now();
+	const summary = await summarize(raw);
+	const ids = todo.map(() => newId(now));
+	// One R2 object per copy: each copy is delivered, and its body dropped, on its own.
+	const puts = await Promise.allSettled(ids.map((id) => putRaw(env.MAIL, domain.customerId, id, raw, sha256)));
+	const written = puts.flatMap((p) => (p.status === "fulfilled" ? [p.value] : []));
+	const failed = puts.find((p): p is PromiseRejectedResult => p.status === "rejected");
+	if (failed) {
+		await env.MAIL.delete(written);
+		throw failed.reason;
+	}
+
+	const columns = receivedColumns(input.from, summary, raw, sha256, now);
+	const rows: Stored[] = todo.map((m, i) => ({ id: ids[i] as string, domainId: m.domainId, envelopeTo: m.email, receivedAt: now }));
+	const statements = todo.flatMap((m, i) =>
+		receivedStatements(
+			db,
+			{
+				...columns,
+				id: ids[i] as string,
+				customerId: domain.customerId,
+				domainId: m.domainId,
+				userId: m.userId,
+				envelopeTo: m.email,
+				r2Key: written[i] as string,
+			},
+			newId(now),
+			newId(now),
+			summary.bodyText,
+			{ group: input.groupAddress },
+		),
+	);
+	try {
+		await batchAtomically(db, statements);
+	} catch (err) {
+		// Did the batch commit even though we saw an error? As for a single message: ask before
+		// removing the bodies; if this lookup fails too, the objects stay as invisible orphans.
+		const after = await findRedeliveries(db, sha256, keys);
+		const ours = new Set(ids);
+		if (!after.some((r) => ours.has(r.id))) {
+			await env.MAIL.delete(written);
+			// A concurrent delivery of the same message may have stored every copy meanwhile.
+			if (after.length < members.length) throw err;
+			return settle(env, members, after, "duplicate");
+		}
+	}
+	return settle(env, members, [...before, ...rows], "stored");
+}
+
+async function settle(env: Env, members: GroupMember[], stored: Stored[], outcome: "stored" | "duplicate"): Promise<ReceiveResult> {
+	const domainNames = new Map(members.map((m) => [m.domainId, m.domainName]));
+	await handOverMany(
+		env,
+		stored.map((r) => ({
+			domainName: domainNames.get(r.domainId) as string,
+			message: { id: r.id, receivedAt: r.receivedAt, recipient: r.envelopeTo },
+		})),
+	);
+	const messageIds = stored.map((r) => r.id);
+	return { outcome, messageId: messageIds[0], messageIds };
+}
+
+function keyOf(k: { domainId: string; envelopeTo: string }): string {
+	return `${k.domainId} ${k.envelopeTo}`;
+}

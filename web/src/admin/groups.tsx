@@ -1,0 +1,247 @@
+// Company settings → Groups: an address whose mail reaches each member's Emergency Inbox (and,
+// when the company's server is up, each member's own mailbox there, once). Create, change the
+// members, delete — deleting asks on the page itself, next to the group, never in a browser dialog.
+import { createSignal, For, Show } from "solid-js";
+import { plural } from "../format";
+import { useSessionGuard } from "../session";
+import { useTitle } from "../title";
+import { type GroupDetail, type GroupSummary, groupsApi } from "./directory-api";
+import "./directory.css";
+import { errorText, isForbidden } from "./errors";
+import { Forbidden } from "./forbidden";
+import { type Member, MemberPicker } from "./member-picker";
+import { createResult, ResultLine } from "./result";
+
+export default function Groups() {
+	useTitle(() => "Groups");
+	const guard = useSessionGuard();
+	const [groups, setGroups] = createSignal<GroupSummary[]>([]);
+	const [cursor, setCursor] = createSignal<string | null>(null);
+	const [loaded, setLoaded] = createSignal(false);
+	const [loading, setLoading] = createSignal(false);
+	const [error, setError] = createSignal<unknown>();
+	/** "new", a group being edited, or nothing. */
+	const [editing, setEditing] = createSignal<"new" | GroupDetail | null>(null);
+	const [confirming, setConfirming] = createSignal<string | null>(null);
+	const result = createResult();
+
+	async function load(after: string | null) {
+		setLoading(true);
+		setError(undefined);
+		try {
+			const page = await groupsApi.list(after);
+			setGroups((old) => (after ? [...old, ...page.groups] : page.groups));
+			setCursor(page.nextCursor);
+			setLoaded(true);
+		} catch (err) {
+			if (!guard(err)) setError(err);
+		} finally {
+			setLoading(false);
+		}
+	}
+	void load(null);
+
+	async function edit(id: string) {
+		result.clear();
+		try {
+			setEditing(await groupsApi.get(id));
+		} catch (err) {
+			if (!guard(err)) result.error(errorText(err, "Could not open this group."));
+		}
+	}
+
+	async function saved(group: GroupDetail, created: boolean) {
+		setEditing(null);
+		result.ok(created ? `Group ${group.address} created.` : `Group ${group.address} saved.`);
+		await load(null);
+	}
+
+	async function remove(g: GroupSummary) {
+		result.clear();
+		try {
+			await groupsApi.remove(g.id);
+			setConfirming(null);
+			result.ok(`Group ${g.address} deleted.`);
+			await load(null);
+		} catch (err) {
+			if (!guard(err)) result.error(errorText(err, "Could not delete this group."));
+		}
+	}
+
+	return (
+		<Show when={!isForbidden(error())} fallback={<Forbidden detail={errorText(error(), "")} />}>
+			<section class="admin-page" aria-labelledby="groups-title" aria-busy={loading()}>
+				<div class="list-head">
+					<h1 id="groups-title">Groups</h1>
+					<Show when={editing() === null}>
+						<button
+							type="button"
+							class="button button-primary"
+							onClick={() => {
+								result.clear();
+								setEditing("new");
+							}}
+						>
+							New group
+						</button>
+					</Show>
+				</div>
+				<p class="muted">
+					Mail to a group's address reaches each member: in their Emergency Inbox while your server is down, and one copy each on your
+					server when it is up. Disabled members are skipped.
+				</p>
+				<ResultLine id="groups-result" result={result.result()} />
+				<Show when={editing()} keyed>
+					{(g) => (
+						<GroupEditor
+							group={g === "new" ? null : g}
+							onSaved={(saved_, created) => void saved(saved_, created)}
+							onCancel={() => setEditing(null)}
+						/>
+					)}
+				</Show>
+				<Show when={error()}>
+					<div role="alert" class="notice notice-error">
+						<p>{errorText(error(), "Could not load your company's groups.")}</p>
+						<button type="button" class="button" onClick={() => void load(null)}>
+							Try again
+						</button>
+					</div>
+				</Show>
+				<Show when={loaded() && groups().length === 0 && !error()}>
+					<p class="empty">Your company has no groups yet.</p>
+				</Show>
+				<ul class="user-list" aria-label="Groups">
+					<For each={groups()}>
+						{(g) => (
+							<li class="user-row group-row">
+								<div class="user-who">
+									<p class="user-email">{g.address}</p>
+									<p class="muted">
+										{g.name || "(no name)"} · {plural(g.memberCount, "member")}
+									</p>
+								</div>
+								<div class="form-actions">
+									<button type="button" class="button" onClick={() => void edit(g.id)}>
+										Edit<span class="visually-hidden"> {g.address}</span>
+									</button>
+									<button type="button" class="button" aria-expanded={confirming() === g.id} onClick={() => setConfirming(g.id)}>
+										Delete<span class="visually-hidden"> {g.address}</span>
+									</button>
+								</div>
+								<Show when={confirming() === g.id}>
+									<div class="confirm notice notice-error" role="group" aria-label={`Confirm deleting ${g.address}`}>
+										<p>
+											Delete {g.address}? Its members keep the mail they already have; new mail to this address is then treated like mail to
+											an unknown address.
+										</p>
+										<div class="form-actions">
+											<button type="button" class="button button-primary" onClick={() => void remove(g)}>
+												Delete group
+											</button>
+											<button type="button" class="button" onClick={() => setConfirming(null)}>
+												Cancel
+											</button>
+										</div>
+									</div>
+								</Show>
+							</li>
+						)}
+					</For>
+				</ul>
+				<Show when={cursor()}>
+					{(next) => (
+						<button type="button" class="button load-more" onClick={() => void load(next())} disabled={loading()}>
+							{loading() ? "Loading…" : "Load more"}
+						</button>
+					)}
+				</Show>
+			</section>
+		</Show>
+	);
+}
+
+/** Which field a 422 from the groups API names: its detail starts with the field's name. */
+function fieldOf(text: string): "address" | "name" | "members" | null {
+	return (/^(address|name|members)\b/.exec(text)?.[1] as "address" | "name" | "members" | undefined) ?? null;
+}
+
+function GroupEditor(props: { group: GroupDetail | null; onSaved: (group: GroupDetail, created: boolean) => void; onCancel: () => void }) {
+	const guard = useSessionGuard();
+	const result = createResult();
+	const [members, setMembers] = createSignal<Member[]>(props.group?.members ?? []);
+	const [invalid, setInvalid] = createSignal<string | null>(null);
+	const [saving, setSaving] = createSignal(false);
+	const prefix = props.group ? "group-edit" : "group-new";
+
+	async function submit(event: SubmitEvent) {
+		event.preventDefault();
+		if (saving()) return;
+		const data = new FormData(event.currentTarget as HTMLFormElement);
+		const name = String(data.get("name") ?? "");
+		const ids = members().map((m) => m.id);
+		setInvalid(null);
+		result.clear();
+		setSaving(true);
+		try {
+			const saved = props.group
+				? await groupsApi.patch(props.group.id, { name, members: ids })
+				: await groupsApi.create({ address: String(data.get("address") ?? ""), name, members: ids });
+			props.onSaved(saved, !props.group);
+		} catch (err) {
+			if (guard(err)) return;
+			const text = errorText(err, "Could not save the group.");
+			const field = fieldOf(text);
+			setInvalid(field);
+			result.error(text);
+			if (field) document.getElementById(`${prefix}-${field === "members" ? "find" : field}`)?.focus();
+		} finally {
+			setSaving(false);
+		}
+	}
+
+	return (
+		<form class="card admin-section group-editor stack" aria-labelledby={`${prefix}-title`} novalidate onSubmit={submit}>
+			<h2 id={`${prefix}-title`}>{props.group ? `Edit ${props.group.address}` : "New group"}</h2>
+			<Show when={!props.group}>
+				<div class="field">
+					<label for={`${prefix}-address`}>Address</label>
+					<input
+						id={`${prefix}-address`}
+						name="address"
+						type="email"
+						inputmode="email"
+						autocomplete="off"
+						spellcheck={false}
+						required
+						aria-invalid={invalid() === "address" || undefined}
+						aria-describedby={`${prefix}-address-help`}
+					/>
+					<p class="field-help" id={`${prefix}-address-help`}>
+						On one of your company's domains, and not already a user's address or alias, such as sales@ or support@.
+					</p>
+				</div>
+			</Show>
+			<div class="field">
+				<label for={`${prefix}-name`}>Name</label>
+				<input
+					id={`${prefix}-name`}
+					name="name"
+					maxlength="200"
+					value={props.group?.name ?? ""}
+					aria-invalid={invalid() === "name" || undefined}
+				/>
+			</div>
+			<MemberPicker idPrefix={prefix} members={members()} onChange={setMembers} invalid={invalid() === "members"} />
+			<ResultLine id={`${prefix}-result`} result={result.result()} />
+			<div class="form-actions">
+				<button type="submit" class="button button-primary" disabled={saving()}>
+					{saving() ? "Saving…" : props.group ? "Save group" : "Create group"}
+				</button>
+				<button type="button" class="button" onClick={() => props.onCancel()}>
+					Cancel
+				</button>
+			</div>
+		</form>
+	);
+}
