@@ -1,0 +1,185 @@
+// npm run bench:reports — the report API over 100,000 messages, beside a floor measured in the same run.
+//   ours:  GET /api/admin/reports for acme.test through `wrangler dev` (session, scope, domain check,
+//          the four grouped queries in one D1 batch, timelines, JSON): 30 days by day, 14 days by hour
+//   floor: the same four statements (REPORT_SQL, the very text src/db/reports.ts sends) against the
+//          same SQLite file in plain Node (node:sqlite)
+//   also:  GET /api/session, what any API call pays before its own work
+// The messages arrive evenly over 30 days; most were held and delivered hours later, 1% bounced a
+// day later, a tenth never held; one outage a day in the events. Read the ratio, not the absolute
+// numbers: machines here are shared and noisy.
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { promisify } from "node:util";
+import { monotonicFactory } from "ulid";
+import { DEMO_PASSWORD, demoSeedSql, GLOBEX_PORT } from "../scripts/lib/demo-tenant";
+import { type LocalService, ROOT, startLocal } from "../scripts/lib/local-service";
+import { freePort } from "../scripts/lib/ports";
+import type { Report } from "../src/api/report-types";
+import { REPORT_SQL, reportParams } from "../src/db/report-sql";
+import { d1File, seedMailbox } from "./lib/seed-mailbox";
+import { percentile } from "./lib/stats";
+
+const MESSAGES = Number(process.env.BENCH_REPORT_MESSAGES || 100_000);
+const REQUESTS = Number(process.env.BENCH_REPORT_N || 100);
+const WARMUP = 10;
+const DAYS = 30;
+const DOMAIN = { customerId: "acme", domainId: "acme-test", userId: "acme-alice", address: "alice@acme.test" };
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const run = promisify(execFile);
+
+interface Timing {
+	p50: number;
+	p95: number;
+}
+
+async function time(n: number, once: () => Promise<unknown> | unknown): Promise<Timing> {
+	for (let i = 0; i < WARMUP; i++) await once();
+	const ms: number[] = [];
+	for (let i = 0; i < n; i++) {
+		const t = performance.now();
+		await once();
+		ms.push(performance.now() - t);
+	}
+	ms.sort((a, b) => a - b);
+	return { p50: percentile(ms, 50), p95: percentile(ms, 95) };
+}
+
+const utcDate = (t: number) => new Date(t).toISOString().slice(0, 10);
+
+/** Turns the seeded (all held) mailbox into a history: delivered after recovery, bounced, never held; and outages. */
+function shapeHistory(file: string) {
+	const db = new DatabaseSync(file);
+	db.exec("BEGIN");
+	// Three in four held and delivered 1–6 hours later; one in a hundred bounced a day later; one in ten never held.
+	db.exec(`UPDATE messages SET status = 'delivered', delivered_at = received_at + (1 + abs(random()) % 6) * ${HOUR}, r2_key = NULL
+		WHERE domain_id = '${DOMAIN.domainId}' AND abs(random()) % 4 <> 0`);
+	db.exec(`UPDATE messages SET status = 'bounced', updated_at = received_at + ${DAY}, delivered_at = NULL
+		WHERE domain_id = '${DOMAIN.domainId}' AND abs(random()) % 100 = 0`);
+	db.exec(`UPDATE messages SET held_at = NULL WHERE domain_id = '${DOMAIN.domainId}' AND status = 'delivered' AND abs(random()) % 10 = 0`);
+	const nextId = monotonicFactory();
+	const event = db.prepare("INSERT INTO events (id, customer_id, domain_id, kind, detail, created_at) VALUES (?, ?, ?, ?, ?, ?)");
+	const now = Date.now();
+	for (let d = DAYS; d > 0; d--) {
+		const down = now - d * DAY + 2 * HOUR;
+		event.run(nextId(down), DOMAIN.customerId, DOMAIN.domainId, "domain.down", JSON.stringify({ error: "cannot connect" }), down);
+		event.run(nextId(down + HOUR), DOMAIN.customerId, DOMAIN.domainId, "domain.up", "{}", down + HOUR);
+	}
+	db.exec("COMMIT");
+	db.close();
+}
+
+const now = Date.now();
+const today = Math.floor(now / DAY) * DAY;
+const CASES = [
+	{ label: `${DAYS} days by day`, from: today - (DAYS - 1) * DAY, days: DAYS, bucket: "day" as const },
+	{ label: "14 days by hour", from: today - 13 * DAY, days: 14, bucket: "hour" as const },
+];
+const windowOf = (c: (typeof CASES)[number]) => ({
+	customerId: DOMAIN.customerId,
+	domainId: DOMAIN.domainId,
+	start: c.from,
+	end: c.from + c.days * DAY,
+	bucketMs: c.bucket === "hour" ? HOUR : DAY,
+});
+
+const stateDir = mkdtempSync(join(tmpdir(), "ei-bench-reports-"));
+console.log(`seeding ${MESSAGES.toLocaleString("en")} messages for ${DOMAIN.address} in ${stateDir}…`);
+await run(join(ROOT, "node_modules/.bin/wrangler"), ["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], {
+	cwd: ROOT,
+	env: { ...process.env, CI: "1" },
+});
+const file = d1File(stateDir);
+{
+	const db = new DatabaseSync(file);
+	db.exec(await demoSeedSql(GLOBEX_PORT));
+	db.close();
+}
+seedMailbox(file, { count: MESSAGES, ...DOMAIN, rareEvery: 1_000_000, rareWord: "unused", days: DAYS });
+shapeHistory(file);
+
+// Floor first, while nothing else has the file open (as bench/web.ts does).
+const floors: { floor: Timing; received: number }[] = [];
+const plans: string[] = [];
+{
+	const db = new DatabaseSync(file, { readOnly: true });
+	const keys = Object.keys(REPORT_SQL) as (keyof typeof REPORT_SQL)[];
+	for (const c of CASES) {
+		const params = reportParams(windowOf(c));
+		const statements = keys.map((k) => [db.prepare(REPORT_SQL[k]), params[k]] as const);
+		const once = () => statements.map(([stmt, args]) => stmt.all(...args));
+		const received = (once()[0] as { received: number }[]).reduce((s, r) => s + r.received, 0);
+		floors.push({ floor: await time(REQUESTS, once), received });
+		if (c === CASES[0])
+			for (const k of keys) {
+				const plan = db.prepare(`EXPLAIN QUERY PLAN ${REPORT_SQL[k]}`).all(...params[k]) as { detail: string }[];
+				plans.push(`${k}: ${plan.map((p) => p.detail).join(" | ")}`);
+			}
+	}
+	db.close();
+}
+
+let service: LocalService | undefined;
+try {
+	service = await startLocal({ port: await freePort(), smtpPort: await freePort(), stateDir });
+	const base = service.url;
+	const login = await fetch(`${base}/api/session`, {
+		method: "POST",
+		headers: { "Content-Type": "application/json" },
+		body: JSON.stringify({ email: "admin@acme.test", password: DEMO_PASSWORD }),
+	});
+	if (login.status !== 200) throw new Error(`sign-in answered ${login.status}`);
+	const cookie = (login.headers.get("Set-Cookie") ?? "").split(";")[0] as string;
+
+	const rows: { label: string; ours: Timing; floor: Timing; received: number }[] = [];
+	for (const [i, c] of CASES.entries()) {
+		const w = windowOf(c);
+		const url = `${base}/api/admin/reports?domain=${DOMAIN.domainId}&from=${utcDate(w.start)}&to=${utcDate(w.end - DAY)}&bucket=${c.bucket}`;
+		const get = async () => {
+			const res = await fetch(url, { headers: { Cookie: cookie } });
+			if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
+			return (await res.json()) as Report;
+		};
+		const floor = floors[i] as (typeof floors)[number];
+		// Same numbers as the floor's SQL, or the comparison means nothing.
+		const first = await get();
+		if (first.totals.received !== floor.received)
+			console.warn(`warning: ${c.label}: the API counts ${first.totals.received} received, the floor ${floor.received}`);
+		rows.push({ label: c.label, ours: await time(REQUESTS, get), floor: floor.floor, received: first.totals.received });
+	}
+	const roundTrip = await time(REQUESTS, async () => {
+		const res = await fetch(`${base}/api/session`, { headers: { Cookie: cookie } });
+		await res.arrayBuffer();
+	});
+
+	const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 1)} ms`;
+	console.log("");
+	console.log(
+		`${"GET /api/admin/reports".padEnd(36)}${"ours p50".padStart(11)}${"p95".padStart(10)}${"floor p50".padStart(11)}${"p95".padStart(10)}${"× floor p50".padStart(13)}`,
+	);
+	for (const r of rows)
+		console.log(
+			`${`${r.label} (${r.received.toLocaleString("en")} received)`.padEnd(36)}${ms(r.ours.p50).padStart(11)}${ms(r.ours.p95).padStart(10)}${ms(r.floor.p50).padStart(11)}${ms(r.floor.p95).padStart(10)}${`${(r.ours.p50 / r.floor.p50).toFixed(1)}×`.padStart(13)}`,
+		);
+	console.log(`${"GET /api/session (per-call cost)".padEnd(36)}${ms(roundTrip.p50).padStart(11)}${ms(roundTrip.p95).padStart(10)}`);
+	console.log("");
+	console.log(
+		`${MESSAGES.toLocaleString("en")} messages over ${DAYS} days; ${REQUESTS} sequential requests each after ${WARMUP} warm-up; floor: the same SQL in node:sqlite`,
+	);
+	for (const p of plans) console.log(`query plan ${p}`);
+	mkdirSync(join(ROOT, "bench/results"), { recursive: true });
+	writeFileSync(
+		join(ROOT, "bench/results/reports.json"),
+		JSON.stringify(
+			{ at: new Date().toISOString(), messages: MESSAGES, requests: REQUESTS, rows, sessionRoundTrip: roundTrip, plans },
+			null,
+			2,
+		),
+	);
+} finally {
+	await service?.stop();
+	rmSync(stateDir, { recursive: true, force: true });
+}
