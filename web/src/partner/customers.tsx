@@ -1,0 +1,161 @@
+// The partner's dashboard (/partner): every customer with its health at a glance — domains
+// down, mail held, each domain's state — the way into each one's settings, and a new customer.
+import { A } from "@solidjs/router";
+import { createSignal, For, Match, Show, Switch } from "solid-js";
+import { errorText, isForbidden } from "../admin/errors";
+import { plural } from "../format";
+import { user, useSessionGuard } from "../session";
+import { useTitle } from "../title";
+import { type CreatedCustomer, type PartnerCustomer, partnerApi } from "./api";
+import { NewCustomerForm } from "./new-customer";
+import { type OneTime, OneTimePassword } from "./one-time-password";
+import { RoleOnly } from "./role-only";
+
+const STATES: Record<PartnerCustomer["domains"][number]["state"], string> = {
+	up: "Up",
+	down: "Down",
+	draining: "Delivering held mail",
+	held: "On hold",
+};
+
+export default function Customers() {
+	useTitle(() => "Customers");
+	return (
+		<RoleOnly role="partner_admin" title="The customer list is for partners' administrators.">
+			<CustomerList />
+		</RoleOnly>
+	);
+}
+
+function CustomerList() {
+	const guard = useSessionGuard();
+	const [customers, setCustomers] = createSignal<PartnerCustomer[]>();
+	const [error, setError] = createSignal<unknown>();
+	const [loading, setLoading] = createSignal(false);
+	const [adding, setAdding] = createSignal(false);
+	const [created, setCreated] = createSignal<OneTime | null>(null);
+
+	async function refresh() {
+		setLoading(true);
+		try {
+			setCustomers((await partnerApi.customers()).customers);
+			setError(undefined);
+		} catch (err) {
+			if (!guard(err)) setError(err);
+		} finally {
+			setLoading(false);
+		}
+	}
+	void refresh();
+
+	function onCreated(c: CreatedCustomer, name: string) {
+		setAdding(false);
+		setCreated({
+			title: `${name} is ready`,
+			email: c.admin.email,
+			password: c.admin.oneTimePassword,
+			caution: `Not by email to ${c.admin.email}: that domain's mail is held here until you set where it goes.`,
+		});
+		void refresh();
+	}
+
+	const attention = () => customers()?.filter((c) => c.domainsDown > 0).length ?? 0;
+	/** The partner's own company is administered under /admin, like any customer's own. */
+	const settingsOf = (c: PartnerCustomer) =>
+		c.id === user()?.customerId ? "/admin/domains" : `/partner/customers/${encodeURIComponent(c.id)}/domains`;
+
+	return (
+		<section class="admin partner-page" aria-labelledby="customers-title" aria-busy={loading()}>
+			<div class="list-head">
+				<h1 id="customers-title">Customers</h1>
+				<button type="button" class="button button-quiet" onClick={() => void refresh()} disabled={loading()}>
+					{loading() ? "Refreshing…" : "Refresh"}
+				</button>
+				<button
+					type="button"
+					class="button button-primary"
+					aria-expanded={adding()}
+					aria-controls="new-customer"
+					onClick={() => {
+						setCreated(null);
+						setAdding(!adding());
+					}}
+				>
+					New customer
+				</button>
+			</div>
+			<Show when={created()}>{(c) => <OneTimePassword created={c()} onDone={() => setCreated(null)} />}</Show>
+			<div id="new-customer">
+				<Show when={adding()}>
+					<NewCustomerForm onCreated={onCreated} onCancel={() => setAdding(false)} />
+				</Show>
+			</div>
+			<Switch>
+				<Match when={isForbidden(error())}>
+					<p role="alert" class="notice notice-error">
+						{errorText(error(), "")}
+					</p>
+				</Match>
+				<Match when={error() && !customers()}>
+					<div role="alert" class="notice notice-error">
+						<p>{errorText(error(), "Could not load your customers.")}</p>
+						<button type="button" class="button" onClick={() => void refresh()}>
+							Try again
+						</button>
+					</div>
+				</Match>
+				<Match when={customers()?.length === 0}>
+					<p class="empty">No customers yet.</p>
+				</Match>
+				<Match when={customers()}>
+					{(list) => (
+						<>
+							<p class="customer-summary" classList={{ "customer-summary-alert": attention() > 0 }}>
+								{attention() > 0
+									? `${plural(attention(), "customer")} of ${list().length} with a domain down.`
+									: "Every customer's domains are up."}
+							</p>
+							<ul class="domain-cards customer-cards" aria-label="Customers">
+								<For each={list()}>
+									{(c) => (
+										<li class="card customer-card" classList={{ "customer-down": c.domainsDown > 0 }}>
+											<h2>
+												<A href={settingsOf(c)}>{c.name}</A>
+												<Show when={c.id === user()?.customerId}>
+													<span class="tag tag-pending">Your company</span>
+												</Show>
+											</h2>
+											<Show when={c.domains.length > 0} fallback={<p class="muted small">No domains yet.</p>}>
+												<p class="health-line">
+													<span class={`health ${c.domainsDown > 0 ? "health-down" : "health-up"}`}>
+														{c.domainsDown > 0 ? `${plural(c.domainsDown, "domain")} down` : "All up"}
+													</span>
+													<span>{c.held > 0 ? `${plural(c.held, "message")} held` : "No mail held"}</span>
+												</p>
+												<ul class="customer-domains" aria-label={`${c.name}'s domains`}>
+													<For each={c.domains}>
+														{(d) => (
+															<li>
+																<span class="customer-domain">{d.name}</span>{" "}
+																<span class={`health health-${d.state}`}>{STATES[d.state]}</span>
+															</li>
+														)}
+													</For>
+												</ul>
+											</Show>
+										</li>
+									)}
+								</For>
+							</ul>
+						</>
+					)}
+				</Match>
+				<Match when={loading()}>
+					<p class="loading" role="status">
+						Loading…
+					</p>
+				</Match>
+			</Switch>
+		</section>
+	);
+}
