@@ -28,6 +28,8 @@ async function freePort(): Promise<number> {
 	});
 }
 process.env.EI_TEST_OUTBOX_PORT ??= String(await freePort());
+/** The same for the fake DNS-over-HTTPS resolver (scripts/lib/fake-doh.ts) the worker asks as DOH_URL. */
+process.env.EI_TEST_DOH_PORT ??= String(await freePort());
 
 export default defineConfig({
 	test: {
@@ -44,6 +46,7 @@ export default defineConfig({
 								// Cheap password hashing in tests only; production keeps the default (2^15).
 								SCRYPT_N: "1024",
 								OUTBOUND_SMTP: `127.0.0.1:${process.env.EI_TEST_OUTBOX_PORT}`,
+								DOH_URL: `http://127.0.0.1:${process.env.EI_TEST_DOH_PORT}/dns-query`,
 								CREDENTIALS_KEY: btoa("test-only credentials key, 32 by"),
 								TEST_MIGRATIONS: await readD1Migrations("./migrations"),
 							},

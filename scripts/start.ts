@@ -25,6 +25,7 @@ Emergency Inbox is running.
   globex.test   127.0.0.1:${service.globex.port}   mail server, keeps what it gets in ${service.globex.dir}
   acme.test     127.0.0.1:9      nothing listens: Acme is in an outage, its mail is held
   Outbox        127.0.0.1:${service.outbox.port}   DSNs land in ${service.outbox.dir}
+  DNS           ${service.dns.url}   (DoH; records in ${join(stateDir, "dns.json")}, edit with npm run dns)
   State         ${stateDir}   (kept across restarts: it is a mail spool)
 
 Demo logins (password: ${DEMO_PASSWORD})

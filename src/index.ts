@@ -1,6 +1,6 @@
 // Wiring only: each entry point hands off to the module that owns the flow.
 import { createApp } from "./api/app";
-import { receiveEmail } from "./ingest/receive";
+import { handleEmail } from "./ingest/receive";
 import { sweepUnclaimed } from "./ingest/sweep";
 import { systemClock } from "./lib/clock";
 import { consumeQueue } from "./queue/consume";
@@ -13,7 +13,7 @@ const app = createApp(systemClock);
 export default {
 	fetch: app.fetch,
 	async email(message, env) {
-		await receiveEmail(message, env, systemClock);
+		await handleEmail(message, env, systemClock);
 	},
 	async queue(batch, env) {
 		await consumeQueue(batch, env, systemClock);

@@ -7,5 +7,7 @@ declare module "vitest" {
 		smtpControl: string;
 		/** Base URL listing what arrived at the outbox (OUTBOUND_SMTP): GET /messages?to= */
 		outboxControl: string;
+		/** Base URL of the fake DoH resolver's control API (scripts/lib/fake-doh.ts): PUT /records, PUT /failures. */
+		dohControl: string;
 	}
 }

@@ -17,6 +17,7 @@ export const DEMO_LOGINS = [
 	{ email: "bob@acme.test", role: "user", what: "Acme user" },
 	{ email: "carol@globex.test", role: "user", what: "Globex user; globex.test is healthy" },
 	{ email: "admin@globex.test", role: "customer_admin", what: "Globex's admin" },
+	{ email: "operator@demo.test", role: "operator", what: "the operator, who runs this deployment (partners)" },
 ] as const;
 
 const q = (v: string | number | null) => (v === null ? "NULL" : typeof v === "number" ? String(v) : `'${v.replaceAll("'", "''")}'`);
@@ -41,6 +42,8 @@ export async function demoSeedSql(globexPort: number, now = Date.now()): Promise
 		["acme-bob", "bob@acme.test", "acme", null, "user", "Bob Example"],
 		["globex-carol", "carol@globex.test", "globex", null, "user", "Carol Example"],
 		["globex-admin", "admin@globex.test", "globex", null, "customer_admin", "Globex Admin"],
+		// No company and no mailbox: operators manage partners, nothing else.
+		["demo-operator", "operator@demo.test", null, null, "operator", "Olive Operator"],
 	];
 	for (const [id, email, customerId, partnerId, role, name] of users) {
 		const hash = await hashPassword(DEMO_PASSWORD);
@@ -52,3 +55,13 @@ export async function demoSeedSql(globexPort: number, now = Date.now()): Promise
 	}
 	return `${rows.join("\n")}\n`;
 }
+
+/**
+ * DNS the local resolver starts with (scripts/lib/fake-doh.ts, .state/dns.json): the demo
+ * domains' MX already points at Cloudflare Email Routing, as a customer's would once set up.
+ * Records added by hand (`npm run dns -- set …`) are kept; these only fill what is missing.
+ */
+export const DEMO_DNS: Record<string, { MX: string[] }> = {
+	"acme.test": { MX: ["10 route1.mx.cloudflare.net.", "20 route2.mx.cloudflare.net."] },
+	"globex.test": { MX: ["10 route1.mx.cloudflare.net.", "20 route2.mx.cloudflare.net."] },
+};

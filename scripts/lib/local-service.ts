@@ -1,5 +1,6 @@
 // Runs the whole service on this machine: local D1 migrations, the demo seed, `wrangler dev`
-// (workerd with D1, R2, Durable Objects and Queues on disk) and the SMTP ingress.
+// (workerd with D1, R2, Durable Objects and Queues on disk), the SMTP ingress, and a DNS
+// resolver of its own (DOH_URL, records in STATE/dns.json) so domain setup needs no Internet.
 // Used by `npm start`, the end-to-end tests and the benchmarks.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -7,8 +8,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { SMTPServer } from "smtp-server";
-import { demoSeedSql } from "./demo-tenant";
+import { DEMO_DNS, demoSeedSql } from "./demo-tenant";
 import { type Downstream, startDownstream } from "./downstream";
+import { type FakeDoh, startFakeDoh } from "./fake-doh";
 import { freePort } from "./ports";
 import { startSmtpIngress } from "./smtp-ingress";
 
@@ -24,6 +26,8 @@ export interface LocalOptions {
 	outboxPort?: number;
 	/** Where D1, R2 and Durable Object state live; keep it to keep the spool across restarts. */
 	stateDir: string;
+	/** The local DNS-over-HTTPS resolver (records in STATE/dns.json); default: any free port. */
+	dnsPort?: number;
 	log?: (line: string) => void;
 	/** Pipe wrangler's own output through `log` (npm start) or keep it quiet (tests). */
 	verbose?: boolean;
@@ -34,6 +38,8 @@ export interface LocalService {
 	smtpPort: number;
 	globex: Downstream;
 	outbox: Downstream;
+	/** The resolver the worker asks (DOH_URL): `dns.set(name, type, values)` publishes records. */
+	dns: FakeDoh;
 	stop(): Promise<void>;
 }
 
@@ -87,7 +93,12 @@ export async function startLocal(options: LocalOptions): Promise<LocalService> {
 		name: "outbox.local",
 		log,
 	});
-	const closeSinks = () => Promise.all([globex.close(), outbox.close()]);
+	const dns = await startFakeDoh({
+		port: options.dnsPort ?? (await freePort()),
+		file: join(options.stateDir, "dns.json"),
+		seed: DEMO_DNS,
+	});
+	const closeSinks = () => Promise.all([globex.close(), outbox.close(), dns.close()]);
 
 	const persist = ["--local", "--persist-to", options.stateDir];
 	const url = `http://127.0.0.1:${options.port}`;
@@ -96,6 +107,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalService> {
 		PUBLIC_URL: url,
 		OUTBOUND_SMTP: `127.0.0.1:${outbox.port}`,
 		CREDENTIALS_KEY: credentialsKey(options.stateDir),
+		DOH_URL: dns.url,
 	};
 	let worker: ChildProcess | undefined;
 	const stopWorker = () => {
@@ -145,6 +157,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalService> {
 		smtpPort: options.smtpPort,
 		globex,
 		outbox,
+		dns,
 		async stop() {
 			await new Promise<void>((r) => (ingress ? ingress.close(() => r()) : r()));
 			await closeSinks();

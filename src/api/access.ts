@@ -1,5 +1,7 @@
-// Who may call each API route: the one declared table. Each sub-app enforces its line
-// (requireSession, adminScope, owner-scoped queries, signed links), and
+// Who may call each API route: the one declared table. src/api/app.ts enforces it per prefix
+// (/api/admin: requireSession + adminScope; /api/mailbox: requireSession + mailboxScope;
+// partner and operator: their own checks), queries are scoped by owner or company, signed
+// links carry their own claims; and
 // test/worker/authz-matrix.test.ts checks every route against this table for every role, the
 // same roles of another tenant and anonymous callers. A route missing here fails that test.
 
@@ -29,6 +31,7 @@ export const ACCESS = {
 	"POST /api/session": "anyone",
 	"GET /api/session": "signed-in",
 	"DELETE /api/session": "anyone",
+	"POST /api/session/password": "anyone",
 	"GET /api/mailbox/messages": "mailbox-owner",
 	"PATCH /api/mailbox/messages": "mailbox-owner",
 	"GET /api/mailbox/status": "mailbox-on-domain",
@@ -42,16 +45,38 @@ export const ACCESS = {
 	"PATCH /api/admin/domains/:id": "customer-admin",
 	"POST /api/admin/domains/:id/test": "customer-admin",
 	"POST /api/admin/domains/:id/:action{hold|release|retry}": "customer-admin",
+	"POST /api/admin/domains": "customer-admin",
+	"POST /api/admin/domains/:id/verify": "customer-admin",
+	"GET /api/admin/domains/:id/checklist": "customer-admin",
+	"DELETE /api/admin/domains/:id": "customer-admin",
 	"GET /api/admin/events": "customer-admin",
 	"GET /api/admin/events.csv": "customer-admin",
 	"GET /api/admin/users": "customer-admin",
+	"POST /api/admin/users": "customer-admin",
+	"POST /api/admin/users/import": "customer-admin",
+	"POST /api/admin/users/invite": "customer-admin",
+	"GET /api/admin/users/:id": "customer-admin",
+	"PATCH /api/admin/users/:id": "customer-admin",
+	"DELETE /api/admin/users/:id": "customer-admin",
+	"POST /api/admin/users/:id/aliases": "customer-admin",
+	"DELETE /api/admin/users/:id/aliases/:aliasId": "customer-admin",
 	"POST /api/admin/users/:id/view": "inbox-admin",
 	"DELETE /api/admin/view": "customer-admin",
 	"POST /api/admin/messages/:id/:action{retry|bounce}": "customer-admin",
 	"GET /api/admin/company": "customer-admin",
 	"PATCH /api/admin/company": "customer-admin",
+	"GET /api/admin/groups": "customer-admin",
+	"POST /api/admin/groups": "customer-admin",
+	"GET /api/admin/groups/:id": "customer-admin",
+	"PATCH /api/admin/groups/:id": "customer-admin",
+	"DELETE /api/admin/groups/:id": "customer-admin",
+	"POST /api/admin/domains/:id/discover": "customer-admin",
+	"GET /api/admin/domains/:id/discovery": "customer-admin",
+	"GET /api/admin/reports": "customer-admin",
+	"GET /api/admin/reports.csv": "customer-admin",
 	"GET /api/files/:token": "anyone",
 	"GET /api/partner/customers": "partner-admin",
+	"GET /api/partner/customers/:id": "partner-admin",
 	"POST /api/partner/customers": "partner-admin",
 	"GET /api/operator/partners": "operator",
 	"POST /api/operator/partners": "operator",

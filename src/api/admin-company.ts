@@ -5,8 +5,6 @@ import { Hono } from "hono";
 import { customers, events, partners } from "../db/schema";
 import { newId } from "../lib/ids";
 import type { AppEnv } from "./context";
-import { adminScope } from "./middleware/customer-scope";
-import { requireSession } from "./middleware/session";
 import { problem } from "./problem";
 
 async function companyView(c: { var: AppEnv["Variables"] }) {
@@ -21,7 +19,6 @@ async function companyView(c: { var: AppEnv["Variables"] }) {
 }
 
 export const companyRoutes = new Hono<AppEnv>()
-	.use(requireSession(), adminScope())
 	.get("/company", async (c) => c.json(await companyView(c)))
 	.patch("/company", async (c) => {
 		const body = (await c.req.json().catch(() => null)) as { name?: unknown; notifyUsers?: unknown } | null;

@@ -1,28 +1,32 @@
 // Customer admin API for delivery: domains (destination, policy, health), maintenance hold,
 // retry and bounce. Every query takes the admin's customer id first; another customer's
 // domain or message answers 404, exactly like one that does not exist.
-import { and, eq, gt, like } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { findCustomerDomain, findCustomerMessage, listCustomerDomains, statusCounts } from "../db/admin-domains";
 import { type DomainRow, destinationOf } from "../db/domains";
 import { appendEvent, listCustomerEvents } from "../db/events";
 import { domains, type TlsMode, type UnknownRecipientPolicy, users } from "../db/schema";
 import { validatePolicy } from "../domain/schedule";
+import { csvDocument } from "../lib/csv";
 import { newId } from "../lib/ids";
 import { seal } from "../lib/secret-box";
 import { checkDestination } from "../relay/destination";
 import { probe } from "../relay/smtp-client";
 import type { AppEnv } from "./context";
 import { domainState } from "./domain-state";
-import { adminScope, ownCompanyOnly } from "./middleware/customer-scope";
-import { replaceSession, requireSession } from "./middleware/session";
+import { verificationView } from "./domain-verification";
+import { ownCompanyOnly } from "./middleware/customer-scope";
+import { replaceSession } from "./middleware/session";
 import { problem } from "./problem";
 
 const TLS_MODES: TlsMode[] = ["required", "opportunistic", "off"];
 const MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
 
-function domainView(d: DomainRow) {
+export function domainView(d: DomainRow) {
 	return {
+		/** Ownership: the TXT record that proves it, and whether it has been checked. */
+		verification: verificationView(d),
 		delivery: { host: d.deliveryHost, port: d.deliveryPort, tls: d.deliveryTls, authUser: d.deliveryAuthUser },
 		/** Mail written in the Emergency Inbox to people outside: this smarthost, or null for Cloudflare Email Service. */
 		outbound: d.smarthostHost ? { host: d.smarthostHost, port: d.smarthostPort, tls: d.smarthostTls, authUser: d.smarthostAuthUser } : null,
@@ -125,7 +129,6 @@ async function parsePatch(body: Record<string, unknown>, domain: DomainRow, env:
 }
 
 export const adminRoutes = new Hono<AppEnv>()
-	.use(requireSession(), adminScope())
 	.get("/domains", async (c) => {
 		const customerId = c.var.customerId;
 		const [rows, counts] = await Promise.all([listCustomerDomains(c.var.db, customerId), statusCounts(c.var.db, customerId)]);
@@ -189,6 +192,17 @@ export const adminRoutes = new Hono<AppEnv>()
 		const refused = checkDestination(dest, c.env.ENVIRONMENT);
 		if (refused) throw problem(422, "Destination not allowed", refused);
 		const result = await probe(dest, { heloName: c.env.RELAY_HOSTNAME });
+		// Recorded: the setup checklist shows the last test of the destination now set.
+		const now = c.var.clock.now();
+		await appendEvent(c.var.db, {
+			id: newId(now),
+			customerId: domain.customerId,
+			domainId: domain.id,
+			actorUserId: c.var.principal.userId,
+			kind: "domain.tested",
+			detail: JSON.stringify({ host: dest.host, port: dest.port, ok: result.kind === "delivered", code: result.code, text: result.text }),
+			createdAt: now,
+		});
 		return c.json({
 			ok: result.kind === "delivered",
 			outcome: { kind: result.kind, code: result.code, enhanced: result.enhanced, text: result.text },
@@ -257,27 +271,6 @@ export const adminRoutes = new Hono<AppEnv>()
 			nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
 		});
 	})
-	.get("/users", async (c) => {
-		const customerId = c.var.customerId;
-		const q = (c.req.query("q") ?? "")
-			.trim()
-			.toLowerCase()
-			.replace(/[%_\\]/g, "");
-		const cursor = c.req.query("cursor");
-		const rows = await c.var.db
-			.select({ id: users.id, email: users.email, displayName: users.displayName, role: users.role, disabledAt: users.disabledAt })
-			.from(users)
-			.where(
-				and(eq(users.customerId, customerId), ...(q ? [like(users.email, `${q}%`)] : []), ...(cursor ? [gt(users.email, cursor)] : [])),
-			)
-			.orderBy(users.email)
-			.limit(101);
-		const page = rows.slice(0, 100);
-		return c.json({
-			users: page.map((u) => ({ id: u.id, email: u.email, displayName: u.displayName, role: u.role, disabled: u.disabledAt !== null })),
-			nextCursor: rows.length > 100 ? (page.at(-1)?.email ?? null) : null,
-		});
-	})
 	.post("/users/:id/view", ownCompanyOnly(), async (c) => {
 		// Opening a user's Emergency Inbox: a reason is required, it is audited, and the session
 		// is replaced (new token) by one that carries the view; read-only unless `act` is true.
@@ -331,16 +324,11 @@ export const adminRoutes = new Hono<AppEnv>()
 			...(c.req.query("kind") ? { kindPrefix: c.req.query("kind") } : {}),
 			...(before ? { before } : {}),
 		});
-		const cell = (v: unknown) =>
-			`"${String(v ?? "")
-				.replace(/^([=+\-@\t\r])/, "'$1")
-				.replaceAll('"', '""')}"`;
-		const lines = [["id", "time", "kind", "domain", "message", "actor", "ip", "detail"].map(cell).join(",")];
-		for (const e of rows)
-			lines.push(
-				[e.id, new Date(e.createdAt).toISOString(), e.kind, e.domainId, e.messageId, e.actorUserId, e.ip, e.detail].map(cell).join(","),
-			);
-		return c.body(`${lines.join("\r\n")}\r\n`, 200, {
+		const csv = csvDocument([
+			["id", "time", "kind", "domain", "message", "actor", "ip", "detail"],
+			...rows.map((e) => [e.id, new Date(e.createdAt).toISOString(), e.kind, e.domainId, e.messageId, e.actorUserId, e.ip, e.detail]),
+		]);
+		return c.body(csv, 200, {
 			"Content-Type": "text/csv; charset=utf-8",
 			"Content-Disposition": 'attachment; filename="activity.csv"',
 		});

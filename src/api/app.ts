@@ -4,16 +4,39 @@ import { openDb } from "../db/client";
 import type { Clock } from "../lib/clock";
 import { adminRoutes } from "./admin";
 import { companyRoutes } from "./admin-company";
+import { discoveryRoutes } from "./admin-discovery";
+import { domainSetupRoutes } from "./admin-domain-setup";
+import { groupRoutes } from "./admin-groups";
+import { adminUserRoutes } from "./admin-users";
 import { composeRoutes } from "./compose";
 import type { AppEnv } from "./context";
 import { fileRoutes } from "./files";
 import { mailboxRoutes } from "./mailbox";
 import { csrf } from "./middleware/csrf";
+import { adminScope } from "./middleware/customer-scope";
+import { mailboxScope } from "./middleware/mailbox-scope";
 import { securityHeaders } from "./middleware/security-headers";
+import { requireSession } from "./middleware/session";
 import { operatorRoutes } from "./operator";
 import { partnerRoutes } from "./partner";
 import { problemResponse } from "./problem";
+import { reportRoutes } from "./reports";
 import { sessionRoutes } from "./session";
+import { setPasswordRoutes } from "./set-password";
+
+/** Every /api/admin route: one session check and one decision on the company acted on. */
+const adminApp = new Hono<AppEnv>()
+	.use(requireSession(), adminScope())
+	.route("/", adminRoutes)
+	.route("/", domainSetupRoutes)
+	.route("/", adminUserRoutes)
+	.route("/", companyRoutes)
+	.route("/", groupRoutes)
+	.route("/", discoveryRoutes)
+	.route("/", reportRoutes);
+
+/** Every /api/mailbox route: the session, and whose mailbox it works on. */
+const mailboxApp = new Hono<AppEnv>().use(requireSession(), mailboxScope()).route("/", mailboxRoutes).route("/", composeRoutes);
 
 export function createApp(clock: Clock) {
 	return new Hono<AppEnv>()
@@ -26,10 +49,9 @@ export function createApp(clock: Clock) {
 		})
 		.use(csrf())
 		.route("/session", sessionRoutes)
-		.route("/mailbox", mailboxRoutes)
-		.route("/mailbox", composeRoutes)
-		.route("/admin", adminRoutes)
-		.route("/admin", companyRoutes)
+		.route("/session", setPasswordRoutes)
+		.route("/mailbox", mailboxApp)
+		.route("/admin", adminApp)
 		.route("/files", fileRoutes)
 		.route("/partner", partnerRoutes)
 		.route("/operator", operatorRoutes)

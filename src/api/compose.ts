@@ -15,8 +15,6 @@ import type { OutboundJob } from "../queue/messages";
 import { putRaw } from "../spool/store";
 import type { AppEnv } from "./context";
 import { ownDomain, rawBody } from "./message-parts";
-import { mailboxScope } from "./middleware/mailbox-scope";
-import { requireSession } from "./middleware/session";
 import { problem } from "./problem";
 import type { ComposeRequest, ComposeResult, Upload } from "./types";
 
@@ -26,7 +24,6 @@ const MAX_SUBJECT = 998;
 const MAX_TEXT = 1_000_000;
 
 export const composeRoutes = new Hono<AppEnv>()
-	.use(requireSession(), mailboxScope())
 	.post("/uploads", async (c) => {
 		const p = c.var.mailbox;
 		const domain = await ownDomain(c);
@@ -66,6 +63,13 @@ export const composeRoutes = new Hono<AppEnv>()
 	.post("/send", async (c) => {
 		const p = c.var.mailbox;
 		const senderDomain = await ownDomain(c);
+		// Until the domain's owner has proved it in DNS, nobody sends as it from here.
+		if (senderDomain.verifiedAt === null)
+			throw problem(
+				409,
+				"Domain not verified",
+				`Mail from ${senderDomain.displayName} can be sent once an administrator has verified the domain (Company settings → Domains → Setup).`,
+			);
 		const body = (await c.req.json().catch(() => null)) as ComposeRequest | null;
 		if (!body || typeof body !== "object") throw problem(400, "Invalid request", "Send {to, cc, bcc, subject, text, attachments}.");
 		const bad = (detail: string) => problem(422, "Cannot send", detail);

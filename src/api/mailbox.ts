@@ -12,8 +12,6 @@ import { sanitizeHtml } from "../mail/sanitize";
 import type { AppEnv } from "./context";
 import { domainState } from "./domain-state";
 import { attachmentDisposition, attachmentDownload, linkFor, ownDomain, rawBody } from "./message-parts";
-import { mailboxScope } from "./middleware/mailbox-scope";
-import { requireSession } from "./middleware/session";
 import { problem } from "./problem";
 import type { Contact, Folder, MailboxStatus, MessageDetail, MessagePage, MessagesPatch, RecipientStatus } from "./types";
 
@@ -45,7 +43,6 @@ function day(value: string | undefined, name: string): number | undefined {
 }
 
 export const mailboxRoutes = new Hono<AppEnv>()
-	.use(requireSession(), mailboxScope())
 	.get("/messages", async (c) => {
 		const limit = pageLimit(c.req.query("limit"));
 		const q = c.req.query("q")?.trim();

@@ -13,6 +13,7 @@ import type { AppEnv } from "./context";
 import { requireAccess } from "./middleware/role";
 import { requireSession } from "./middleware/session";
 import { problem } from "./problem";
+import type { CreatedPartner, OperatorPartner } from "./types";
 
 export const operatorRoutes = new Hono<AppEnv>()
 	.use(
@@ -23,7 +24,9 @@ export const operatorRoutes = new Hono<AppEnv>()
 		const db = c.var.db;
 		const rows = await db.select().from(partners).orderBy(partners.name);
 		const sizes = await db.select({ partnerId: customers.partnerId, n: count() }).from(customers).groupBy(customers.partnerId);
-		return c.json({ partners: rows.map((r) => ({ id: r.id, name: r.name, customers: sizes.find((s) => s.partnerId === r.id)?.n ?? 0 })) });
+		return c.json<{ partners: OperatorPartner[] }>({
+			partners: rows.map((r) => ({ id: r.id, name: r.name, customers: sizes.find((s) => s.partnerId === r.id)?.n ?? 0 })),
+		});
 	})
 	.post("/partners", async (c) => {
 		const body = (await c.req.json().catch(() => null)) as { name?: unknown; adminEmail?: unknown; adminAlternateEmail?: unknown } | null;
@@ -65,5 +68,8 @@ export const operatorRoutes = new Hono<AppEnv>()
 			detail: JSON.stringify({ name, admin: admin.address.canonical }),
 			createdAt: now,
 		});
-		return c.json({ id: partnerId, admin: { id: adminId, email: admin.address.canonical, oneTimePassword: password } }, 201);
+		return c.json<CreatedPartner>(
+			{ id: partnerId, admin: { id: adminId, email: admin.address.canonical, oneTimePassword: password } },
+			201,
+		);
 	});

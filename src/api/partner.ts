@@ -1,20 +1,56 @@
 // A channel partner's view: its customers with their health at a glance, and creating a
 // customer with its first domain and admin. Partners configure their customers; they never
-// read their mail (no route here touches a mailbox, and the admin API refuses them).
+// read their mail (no route here touches a mailbox, and the admin API, which they use for a
+// customer's settings with ?customer=ID, refuses them its users' inboxes).
 import { and, count, eq, inArray } from "drizzle-orm";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { appendEvent } from "../db/events";
-import { customers, domains, messages, users } from "../db/schema";
+import { customers, domains, messages, partners, users } from "../db/schema";
 import { randomToken } from "../lib/bytes";
 import { newId } from "../lib/ids";
 import { hashPassword, paramsFor } from "../lib/password";
 import { parseMailbox, toAsciiDomain } from "../mail/address";
 import type { AppEnv } from "./context";
+import { domainState } from "./domain-state";
+import { newVerificationToken } from "./domain-verification";
 import { requireAccess } from "./middleware/role";
 import { requireSession } from "./middleware/session";
 import { problem } from "./problem";
+import type { CreatedCustomer, PartnerCustomer, PartnerCustomerDetail } from "./types";
 
 const HELD = ["received", "spooled", "queued", "deferred"] as const;
+
+type Customer = typeof customers.$inferSelect;
+
+/** Each customer's domains with their state, how many are down, and how much mail is held for them. */
+async function atAGlance(c: Context<AppEnv>, rows: Customer[]): Promise<PartnerCustomer[]> {
+	const db = c.var.db;
+	const ids = rows.map((r) => r.id);
+	const doms = ids.length ? await db.select().from(domains).where(inArray(domains.customerId, ids)).orderBy(domains.name) : [];
+	const domainIds = doms.map((d) => d.id);
+	const held = doms.length
+		? await db
+				.select({ domainId: messages.domainId, n: count() })
+				.from(messages)
+				.where(and(inArray(messages.domainId, domainIds), inArray(messages.status, [...HELD])))
+				.groupBy(messages.domainId)
+		: [];
+	const states = new Map(
+		await Promise.all(
+			doms.map(async (d) => [d.id, domainState(d, await c.env.DOMAIN.get(c.env.DOMAIN.idFromName(d.name)).status())] as const),
+		),
+	);
+	return rows.map((cu) => {
+		const mine = doms.filter((d) => d.customerId === cu.id);
+		return {
+			id: cu.id,
+			name: cu.name,
+			domains: mine.map((d) => ({ id: d.id, name: d.displayName, state: states.get(d.id) ?? "up" })),
+			domainsDown: mine.filter((d) => states.get(d.id) === "down").length,
+			held: held.filter((h) => mine.some((d) => d.id === h.domainId)).reduce((sum, h) => sum + h.n, 0),
+		};
+	});
+}
 
 export const partnerRoutes = new Hono<AppEnv>()
 	.use(
@@ -23,34 +59,19 @@ export const partnerRoutes = new Hono<AppEnv>()
 	)
 	.get("/customers", async (c) => {
 		const partnerId = c.var.principal.partnerId as string;
+		const rows = await c.var.db.select().from(customers).where(eq(customers.partnerId, partnerId)).orderBy(customers.name);
+		return c.json<{ customers: PartnerCustomer[] }>({ customers: await atAGlance(c, rows) });
+	})
+	// One customer, for the drill-down's "Managing … as …" banner. Another partner's customer is
+	// 404, exactly like one that does not exist.
+	.get("/customers/:id", async (c) => {
+		const partnerId = c.var.principal.partnerId as string;
 		const db = c.var.db;
-		const rows = await db.select().from(customers).where(eq(customers.partnerId, partnerId)).orderBy(customers.name);
-		const ids = rows.map((r) => r.id);
-		const doms = ids.length ? await db.select().from(domains).where(inArray(domains.customerId, ids)) : [];
-		const held = ids.length
-			? await db
-					.select({ domainId: messages.domainId, n: count() })
-					.from(messages)
-					.where(and(inArray(messages.domainId, doms.map((d) => d.id).concat("")), inArray(messages.status, [...HELD])))
-					.groupBy(messages.domainId)
-			: [];
-		const health = new Map(
-			await Promise.all(
-				doms.map(async (d) => [d.id, (await c.env.DOMAIN.get(c.env.DOMAIN.idFromName(d.name)).status()).health.state] as const),
-			),
-		);
-		return c.json({
-			customers: rows.map((cu) => {
-				const mine = doms.filter((d) => d.customerId === cu.id);
-				return {
-					id: cu.id,
-					name: cu.name,
-					domains: mine.map((d) => ({ id: d.id, name: d.displayName, state: d.held ? "held" : (health.get(d.id) ?? "up") })),
-					domainsDown: mine.filter((d) => health.get(d.id) === "down" || d.deliveryHost === null).length,
-					held: held.filter((h) => mine.some((d) => d.id === h.domainId)).reduce((sum, h) => sum + h.n, 0),
-				};
-			}),
-		});
+		const row = await db.query.customers.findFirst({ where: and(eq(customers.id, c.req.param("id")), eq(customers.partnerId, partnerId)) });
+		const partner = row && (await db.query.partners.findFirst({ where: eq(partners.id, partnerId) }));
+		if (!row || !partner) throw problem(404, "Customer not found", "No customer of yours has this id.");
+		const [summary] = await atAGlance(c, [row]);
+		return c.json<PartnerCustomerDetail>({ ...(summary as PartnerCustomer), partner: { id: partner.id, name: partner.name } });
 	})
 	.post("/customers", async (c) => {
 		const p = c.var.principal;
@@ -84,7 +105,10 @@ export const partnerRoutes = new Hono<AppEnv>()
 		const password = randomToken(15);
 		await db.batch([
 			db.insert(customers).values({ id: customerId, partnerId: p.partnerId, name, createdAt: now }),
-			db.insert(domains).values({ id: domainId, customerId, name: domain, displayName: domain, createdAt: now }),
+			// Unverified until the customer publishes the TXT record (Domains → Setup); its mail is deferred till then.
+			db
+				.insert(domains)
+				.values({ id: domainId, customerId, name: domain, displayName: domain, verificationToken: newVerificationToken(), createdAt: now }),
 			db.insert(users).values({
 				id: adminId,
 				customerId,
@@ -105,7 +129,7 @@ export const partnerRoutes = new Hono<AppEnv>()
 			detail: JSON.stringify({ name, domain, admin: admin.address.canonical }),
 			createdAt: now,
 		});
-		return c.json(
+		return c.json<CreatedCustomer>(
 			{
 				id: customerId,
 				domain: { id: domainId, name: domain },

@@ -75,7 +75,9 @@ export const sessionRoutes = new Hono<AppEnv>()
 		await clear(db, accountKey);
 		await appendEvent(db, { id: newId(now), customerId: user.customerId, actorUserId: user.id, kind: "auth.login", ip, createdAt: now });
 		writeSessionCookie(c, token);
-		return c.json<{ user: User }>({ user: { id: user.id, email: user.email, displayName: user.displayName, role: user.role } });
+		return c.json<{ user: User }>({
+			user: { id: user.id, email: user.email, displayName: user.displayName, role: user.role, customerId: user.customerId },
+		});
 	})
 	.get("/", requireSession(), (c) => {
 		const p = c.var.principal;
@@ -83,7 +85,7 @@ export const sessionRoutes = new Hono<AppEnv>()
 			? { userId: p.viewing.userId, email: p.viewing.email, reason: p.viewing.reason, canAct: p.viewing.canAct }
 			: null;
 		return c.json<{ user: User; viewing: Viewing | null }>({
-			user: { id: p.userId, email: p.email, displayName: p.displayName, role: p.role },
+			user: { id: p.userId, email: p.email, displayName: p.displayName, role: p.role, customerId: p.customerId },
 			viewing,
 		});
 	})

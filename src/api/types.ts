@@ -9,6 +9,8 @@ export interface User {
 	email: string;
 	displayName: string;
 	role: Role;
+	/** The account's own company: null for operators (and a partner admin without one). */
+	customerId: string | null;
 }
 
 /** GET /api/session: set while a customer admin views a user's Emergency Inbox (show a banner). */
@@ -151,4 +153,48 @@ export interface ComposeRequest {
 
 export interface ComposeResult {
 	id: string;
+}
+
+/** A domain as a partner sees it at a glance: "held" is the maintenance hold. */
+export interface PartnerDomain {
+	id: string;
+	name: string;
+	state: "up" | "down" | "draining" | "held";
+}
+
+/** GET /api/partner/customers: one customer's health at a glance. */
+export interface PartnerCustomer {
+	id: string;
+	name: string;
+	domains: PartnerDomain[];
+	/** Domains whose server is down, or that have nowhere to deliver yet. */
+	domainsDown: number;
+	/** Messages held for the customer's servers. */
+	held: number;
+}
+
+/** GET /api/partner/customers/:id: the same, with the partner it is managed as. */
+export interface PartnerCustomerDetail extends PartnerCustomer {
+	partner: { id: string; name: string };
+}
+
+/** POST /api/partner/customers: the first admin's password is shown once, to pass on. */
+export interface CreatedCustomer {
+	id: string;
+	domain: { id: string; name: string };
+	admin: { id: string; email: string; oneTimePassword: string };
+}
+
+/** GET /api/operator/partners. */
+export interface OperatorPartner {
+	id: string;
+	name: string;
+	/** Including the partner's own company. */
+	customers: number;
+}
+
+/** POST /api/operator/partners: the partner's first admin, with a password shown once. */
+export interface CreatedPartner {
+	id: string;
+	admin: { id: string; email: string; oneTimePassword: string };
 }

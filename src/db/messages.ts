@@ -1,4 +1,4 @@
-import { and, desc, eq, isNotNull, lt } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, lt } from "drizzle-orm";
 import { batchAtomically, type Db } from "./client";
 import { deliveries, domains, events, messages } from "./schema";
 import { indexStatement } from "./search";
@@ -30,9 +30,24 @@ export async function insertReceived(
 	eventId: string,
 	bodyText: string,
 ) {
+	await batchAtomically(db, receivedStatements(db, row, deliveryId, eventId, bodyText));
+}
+
+/**
+ * The statements that record one received message (row, delivery row, log event, search entry),
+ * for a caller that puts several messages in one batch. `detail` adds to the event's detail.
+ */
+export function receivedStatements(
+	db: Db,
+	row: NewMessage & { id: string; receivedAt: number },
+	deliveryId: string,
+	eventId: string,
+	bodyText: string,
+	detail: Record<string, string> = {},
+) {
 	const userId = row.userId;
 	const search = userId ? [indexStatement({ ...row, userId }, bodyText)] : [];
-	await batchAtomically(db, [
+	return [
 		db.insert(messages).values(row),
 		db.insert(deliveries).values({
 			id: deliveryId,
@@ -48,11 +63,43 @@ export async function insertReceived(
 			domainId: row.domainId,
 			messageId: row.id,
 			kind: "message.received",
-			detail: JSON.stringify({ from: row.envelopeFrom, to: row.envelopeTo, size: row.size }),
+			detail: JSON.stringify({ from: row.envelopeFrom, to: row.envelopeTo, size: row.size, ...detail }),
 			createdAt: row.receivedAt,
 		}),
 		...search,
-	]);
+	];
+}
+
+/** D1 allows 100 bound parameters per statement. */
+const IN_CHUNK = 90;
+
+/**
+ * The stored messages among several redelivery keys with the same bytes, in one round trip:
+ * one lookup per domain (and per 90 recipients), each on messages_redelivery_uq.
+ */
+export async function findRedeliveries(db: Db, sha256: string, keys: { domainId: string; envelopeTo: string }[]) {
+	const byDomain = new Map<string, string[]>();
+	for (const k of keys) byDomain.set(k.domainId, [...(byDomain.get(k.domainId) ?? []), k.envelopeTo]);
+	const lookups = [...byDomain].flatMap(([domainId, recipients]) => {
+		const chunks: string[][] = [];
+		for (let i = 0; i < recipients.length; i += IN_CHUNK) chunks.push(recipients.slice(i, i + IN_CHUNK));
+		return chunks.map((chunk) =>
+			db
+				.select({ id: messages.id, domainId: messages.domainId, envelopeTo: messages.envelopeTo, receivedAt: messages.receivedAt })
+				.from(messages)
+				.where(
+					and(
+						eq(messages.domainId, domainId),
+						inArray(messages.envelopeTo, chunk),
+						eq(messages.sha256, sha256),
+						eq(messages.direction, "in"),
+					),
+				),
+		);
+	});
+	const [first, ...rest] = lookups;
+	if (!first) return [];
+	return (await db.batch([first, ...rest])).flat();
 }
 
 /** Stored messages nobody has claimed since `before`: what the cron sweep hands over again. */

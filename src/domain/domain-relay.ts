@@ -63,16 +63,23 @@ export class DomainRelay extends DurableObject<Env> {
 
 	/** Takes a stored message into the spool and dispatches or holds it. Repeating it changes nothing. */
 	async accept(msg: AcceptedMessage, domainName: string): Promise<void> {
+		await this.acceptMany([msg], domainName);
+	}
+
+	/** As accept(), for several messages at once (a group's copies): one pump for all of them. */
+	async acceptMany(msgs: AcceptedMessage[], domainName: string): Promise<void> {
 		this.remember("domain", domainName);
 		// Due at once (0): arrival time comes from the ingesting worker's clock, which need
 		// not agree with this object's to the millisecond.
-		this.sql(
-			`INSERT INTO spool (message_id, recipient, received_at, state, next_attempt_at)
-			 VALUES (?, ?, ?, 'waiting', 0) ON CONFLICT (message_id) DO NOTHING`,
-			msg.id,
-			msg.recipient,
-			msg.receivedAt,
-		);
+		for (const msg of msgs) {
+			this.sql(
+				`INSERT INTO spool (message_id, recipient, received_at, state, next_attempt_at)
+				 VALUES (?, ?, ?, 'waiting', 0) ON CONFLICT (message_id) DO NOTHING`,
+				msg.id,
+				msg.recipient,
+				msg.receivedAt,
+			);
+		}
 		await this.pump();
 	}
 

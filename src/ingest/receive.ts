@@ -10,16 +10,38 @@ import { newId } from "../lib/ids";
 import { parseAddress } from "../mail/address";
 import { summarize } from "../mail/parse";
 import { putRaw } from "../spool/store";
+import { receivedColumns, storeForGroup } from "./fan-out";
 import { handOver } from "./hand-over";
 import { readRaw, TooLargeError } from "./read-raw";
-import { reject } from "./verdict";
+import { DeferredError, defer, reject } from "./verdict";
 
 /** The parts of ForwardableEmailMessage we rely on; tests build the same shape. */
 export type InboundEmail = Pick<ForwardableEmailMessage, "from" | "to" | "raw" | "rawSize" | "setReject">;
 
 export interface ReceiveResult {
-	outcome: "stored" | "duplicate" | "rejected";
+	outcome: "stored" | "duplicate" | "rejected" | "deferred";
 	messageId?: string;
+	/** A group address: every member's copy (messageId is the first). */
+	messageIds?: string[];
+	/** deferred: the temporary SMTP reply ("451 4.7.1 …") the sender should see. */
+	reply?: string;
+}
+
+/** Where wrangler's local endpoint stands in for Email Routing (see deferWith). */
+const LOCAL_ENVIRONMENTS = new Set(["local", "test"]);
+
+/** The email() handler itself: a deferral becomes a throw, Email Routing's temporary failure. */
+export async function handleEmail(message: InboundEmail, env: Env, clock: Clock): Promise<void> {
+	const result = await receiveEmail(message, env, clock);
+	if (result.outcome === "deferred") deferWith(message, env, result.reply ?? "451 4.3.0 Try again later");
+}
+
+function deferWith(message: InboundEmail, env: Env, reply: string): never {
+	// Production: the throw alone (setReject would turn Email Routing's answer permanent, and
+	// the sender would drop the message). wrangler's local endpoint reports a reject reason
+	// next to the exception, which is how the local SMTP ingress and the tests read our exact reply.
+	if (LOCAL_ENVIRONMENTS.has(env.ENVIRONMENT)) message.setReject(reply);
+	throw new DeferredError(reply);
 }
 
 export async function receiveEmail(message: InboundEmail, env: Env, clock: Clock): Promise<ReceiveResult> {
@@ -30,8 +52,14 @@ export async function receiveEmail(message: InboundEmail, env: Env, clock: Clock
 	const candidates = rcpt.canonical === rcpt.mailbox ? [rcpt.canonical] : [rcpt.canonical, rcpt.mailbox];
 	const recipient = await resolveRecipient(db, rcpt.domain, candidates);
 	if (!recipient) return rejectWith(message, reject.domainNotServed(rcpt.domain));
-	const { domain, userId } = recipient;
-	if (!userId && domain.unknownRecipients === "reject") return rejectWith(message, reject.unknownUser(rcpt.canonical));
+	const { domain, userId, group } = recipient;
+	// Anyone can add a domain; until its owner proves it in DNS, its mail is not theirs to read.
+	// Before the user check, so an unverified domain says nothing about who exists there.
+	if (domain.verifiedAt === null) return { outcome: "deferred", reply: defer.notVerified(rcpt.domain) };
+	// A group with no enabled member is treated as an unknown address: the domain's policy decides.
+	const members = group?.members ?? [];
+	if (!userId && members.length === 0 && domain.unknownRecipients === "reject")
+		return rejectWith(message, reject.unknownUser(rcpt.canonical));
 	if (message.rawSize > domain.maxMessageBytes) return rejectWith(message, reject.tooLarge(domain.maxMessageBytes));
 
 	let raw: Uint8Array;
@@ -43,6 +71,9 @@ export async function receiveEmail(message: InboundEmail, env: Env, clock: Clock
 	}
 
 	const sha256 = await sha256Hex(raw);
+	if (group && members.length > 0) {
+		return storeForGroup(env, clock, { from: message.from, domain, groupAddress: group.address, members, raw, sha256 });
+	}
 	const existing = await findRedelivery(db, domain.id, message.to, sha256);
 	if (existing) {
 		// Stored on an earlier attempt whose acknowledgement was lost: accept again without a
@@ -59,27 +90,13 @@ export async function receiveEmail(message: InboundEmail, env: Env, clock: Clock
 		await insertReceived(
 			db,
 			{
+				...receivedColumns(message.from, summary, raw, sha256, now),
 				id,
 				customerId: domain.customerId,
 				domainId: domain.id,
 				userId,
-				// The null reverse-path (bounces, RFC 5321 §4.5.5) is stored as "".
-				envelopeFrom: message.from === "<>" ? "" : message.from,
 				envelopeTo: message.to,
-				fromHeader: summary.from,
-				toHeader: summary.to,
-				ccHeader: summary.cc,
-				subject: summary.subject,
-				snippet: summary.snippet,
-				messageIdHeader: summary.messageId,
-				sentAt: summary.sentAt,
-				receivedAt: now,
-				size: raw.byteLength,
-				sha256,
 				r2Key,
-				hasAttachments: summary.hasAttachments,
-				parseError: summary.parseError,
-				updatedAt: now,
 			},
 			newId(now),
 			newId(now),

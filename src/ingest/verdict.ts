@@ -8,3 +8,21 @@ export const reject = {
 	badRecipient: (address: string) => `501 5.1.3 Bad recipient address syntax: ${address}`,
 	tooLarge: (limit: number) => `552 5.3.4 Message size exceeds fixed limit of ${limit} bytes`,
 } as const;
+
+/**
+ * Temporary answers: the sender keeps the message and tries again later (RFC 5321 §4.2.1).
+ * Email Routing gives one only when the handler throws (setReject is always permanent there),
+ * so these travel as a DeferredError; see receive.ts deferWith().
+ */
+export const defer = {
+	/** Anyone can add a domain; until its owner proves it in DNS, its mail goes nowhere, and nothing is lost. */
+	notVerified: (domain: string) => `451 4.7.1 Domain ${domain} is not yet verified here; try again later`,
+} as const;
+
+/** Thrown from email(): Email Routing answers the sender with a temporary failure. */
+export class DeferredError extends Error {
+	constructor(readonly reply: string) {
+		super(reply);
+		this.name = "DeferredError";
+	}
+}

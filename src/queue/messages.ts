@@ -40,4 +40,13 @@ export interface NotifyJob {
 	error: string | null;
 }
 
-export type OutboundJob = DsnJob | SendJob | NotifyJob;
+/** ei-outbound: a welcome mail with a one-time set-password link, to the user's alternate address. */
+export interface InviteJob {
+	kind: "invite";
+	userId: string;
+	customerId: string;
+	/** The administrator who asked for it: the actor of the user.invited event. */
+	requestedBy: string | null;
+}
+
+export type OutboundJob = DsnJob | SendJob | NotifyJob | InviteJob;

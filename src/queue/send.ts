@@ -92,13 +92,15 @@ async function deliverOne(
 ): Promise<Outcome> {
 	const rcpt = parseAddress(to);
 	const served = rcpt ? await findDomainByName(openDb(env.DB), rcpt.domain) : undefined;
-	if (served) {
+	// An unverified domain is only a claim: its mail goes out to the Internet like anyone else's.
+	if (served?.verifiedAt != null) {
 		let rejected: string | null = null;
 		const result = await receiveEmail(
 			{ from, to, raw: new Blob([raw]).stream(), rawSize: raw.byteLength, setReject: (reason: string) => (rejected = reason) },
 			env,
 			clock,
 		);
+		if (result.outcome === "deferred") return { kind: "tempfail", code: 451, enhanced: "4.7.1", text: result.reply ?? "try again later" };
 		if (result.outcome === "rejected") {
 			const m = /^([245]\d\d) (\d\.\d{1,3}\.\d{1,3}) (.*)$/s.exec(rejected ?? "");
 			return { kind: "permfail", code: Number(m?.[1] ?? 550), enhanced: m?.[2] ?? "5.0.0", text: m?.[3] ?? rejected ?? "rejected" };
@@ -176,5 +178,6 @@ async function bounceToSender(
 		env,
 		clock,
 	);
-	await settleNotice(db, key, result.outcome === "rejected" ? { skipped: "the sender's own mailbox refused the bounce" } : { sentAt: now });
+	const refused = result.outcome === "rejected" || result.outcome === "deferred";
+	await settleNotice(db, key, refused ? { skipped: "the sender's own mailbox refused the bounce" } : { sentAt: now });
 }

@@ -32,7 +32,8 @@ const QUIT_WAIT_MS = 10_000;
 
 const HELO_NAME = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$|^\[[0-9A-Fa-f:.IPv6]+\]$/;
 
-function newSession(dest: Destination, options: SessionOptions): Session {
+/** A session not yet connected, with the options checked: shared by delivery, probes and discovery. */
+export function newSession(dest: Destination, options: SessionOptions): Session {
 	// A HELO name with CRLF in it would inject commands; this is a configuration bug, not an outcome.
 	if (options.heloName.length > 255 || !HELO_NAME.test(options.heloName)) {
 		throw new TypeError(`invalid heloName ${JSON.stringify(options.heloName)}`);
@@ -49,13 +50,13 @@ function newSession(dest: Destination, options: SessionOptions): Session {
 }
 
 /** What ended the session, as an outcome; anything not already one is a network failure. */
-function failure(e: unknown, session: Session): Outcome {
+export function failure(e: unknown, session: Session): Outcome {
 	const outcome = e instanceof SessionAbort ? e.outcome : localTempfail(`connection error: ${e instanceof Error ? e.message : String(e)}`);
 	session.transcript.note(outcome.code === 0 ? outcome.text : `session ended: ${outcome.code} ${outcome.text}`);
 	return outcome;
 }
 
-async function quit(session: Session): Promise<void> {
+export async function quit(session: Session): Promise<void> {
 	try {
 		await session.wire?.send([{ line: "QUIT" }], session.t.command);
 		await session.wire?.readReply(Math.min(session.t.command, QUIT_WAIT_MS), "the QUIT reply");

@@ -16,7 +16,7 @@ const UNSAFE_IN_PATH = /[\u0000-\u0020\u007f<>]/;
 /** RFC 5321 §4.5.3.1.3: a path is at most 256 octets. */
 const MAX_PATH = 256;
 
-function safePath(address: string): boolean {
+export function safePath(address: string): boolean {
 	return new TextEncoder().encode(address).length <= MAX_PATH && !UNSAFE_IN_PATH.test(address);
 }
 
@@ -129,7 +129,7 @@ async function abandonData(session: Session, dataReply: Reply | null): Promise<v
 }
 
 /** RSET before the next MAIL FROM when the last transaction did not finish cleanly. */
-async function reset(session: Session): Promise<void> {
+export async function reset(session: Session): Promise<void> {
 	const wire = session.wire as SmtpWire;
 	await wire.send([{ line: "RSET" }], session.t.command);
 	const reply = await wire.readReply(session.t.command, "the RSET reply");

@@ -26,6 +26,8 @@ export interface SmtpScript {
 	mail?: string;
 	/** Reply to RCPT TO, per address. */
 	rcpt?: Record<string, string>;
+	/** Recipients per transaction; past it smtp-server answers "452 4.5.3 too many recipients". */
+	maxRecipients?: number;
 	/** Reply to the DATA command (instead of 354). */
 	data?: string;
 	/** Reply after the end of data. */

@@ -27,6 +27,8 @@ export interface ScriptedSmtp {
 	port: number;
 	messages(): ReceivedMessage[];
 	connections(): number;
+	/** Every command verb the server received, in order ("EHLO", "MAIL", "RCPT", …); none for STARTTLS scripts. */
+	commands(): string[];
 	/** Replaces the script for connections from now on (a server that comes back, say). */
 	setScript(script: SmtpScript): void;
 	close(): Promise<void>;
@@ -75,12 +77,31 @@ function replyError(line: string): Error & { responseCode: number } {
 
 const sleep = (ms: number | undefined) => (ms ? new Promise<void>((r) => setTimeout(r, ms)) : Promise.resolve());
 
+/**
+ * smtp-server's commands reach us only through its logger ("command" entries). With STARTTLS on
+ * it would also print a warning about its built-in certificate, so those scripts log nothing.
+ */
+function commandLogger(script: SmtpScript, command: (verb: string) => void) {
+	if (script.starttls) return false;
+	const none = () => {};
+	return {
+		debug: (entry: { tnx?: string; command?: string }) => {
+			if (entry?.tnx === "command" && entry.command) command(entry.command);
+		},
+		trace: none,
+		info: none,
+		warn: none,
+		error: none,
+		fatal: none,
+	};
+}
+
 /** smtp-server configured from a script: the real protocol engine for everything it can express. */
-function smtpServerFor(script: SmtpScript, record: (m: ReceivedMessage) => void): SMTPServer {
+function smtpServerFor(script: SmtpScript, record: (m: ReceivedMessage) => void, command: (verb: string) => void): SMTPServer {
 	const disabled = [...(script.starttls ? [] : ["STARTTLS"]), ...(script.auth ? [] : ["AUTH"])];
 	return new SMTPServer({
 		name: HOST_NAME,
-		logger: false,
+		logger: commandLogger(script, command),
 		disableReverseLookup: true,
 		// Replies carry exactly the enhanced codes the script gives, and none otherwise.
 		hideENHANCEDSTATUSCODES: true,
@@ -90,6 +111,8 @@ function smtpServerFor(script: SmtpScript, record: (m: ReceivedMessage) => void)
 		authOptional: !script.authRequired,
 		allowInsecureAuth: true,
 		...(script.size ? { size: script.size } : {}),
+		// Not in @types/smtp-server, but smtp-server enforces it (smtp-connection.js, RCPT).
+		...((script.maxRecipients ? { maxRecipients: script.maxRecipients } : {}) as object),
 		onConnect(_session, callback) {
 			void sleep(script.delayMs?.greeting).then(() => callback(script.greeting ? replyError(script.greeting) : undefined));
 		},
@@ -138,6 +161,7 @@ class RawSession {
 		private readonly socket: net.Socket,
 		private readonly script: SmtpScript,
 		private readonly record: (m: ReceivedMessage) => void,
+		private readonly command: (verb: string) => void,
 	) {
 		socket.on("data", (d: Buffer) => {
 			this.buf = Buffer.concat([this.buf, d]);
@@ -216,6 +240,7 @@ class RawSession {
 			const line = await this.line();
 			if (line === null) return;
 			const verb = (line.split(/[ :]/)[0] ?? "").toUpperCase();
+			this.command(verb);
 			const arg = (line.match(/<([^>]*)>/) ?? [])[1] ?? "";
 			switch (verb) {
 				case "EHLO": {
@@ -299,13 +324,15 @@ export async function startScriptedSmtp(initial: SmtpScript = {}): Promise<Scrip
 	validate(initial);
 	const received: ReceivedMessage[] = [];
 	const record = (m: ReceivedMessage) => received.push(m);
+	const verbs: string[] = [];
+	const command = (verb: string) => verbs.push(verb);
 	const sockets = new Set<net.Socket>();
 	let script = initial;
 	let failing: SMTPServer;
 	let healthy: SMTPServer;
 	const configure = () => {
-		failing = smtpServerFor(script, record);
-		healthy = smtpServerFor(withoutFailures(script), record);
+		failing = smtpServerFor(script, record, command);
+		healthy = smtpServerFor(withoutFailures(script), record, command);
 	};
 	configure();
 	let seen = 0;
@@ -320,7 +347,7 @@ export async function startScriptedSmtp(initial: SmtpScript = {}): Promise<Scrip
 		const n = sinceScript++;
 		const failNow = script.failFirst === undefined || n < script.failFirst;
 		const effective = failNow ? script : withoutFailures(script);
-		if (needsRaw(effective)) new RawSession(socket, effective, record);
+		if (needsRaw(effective)) new RawSession(socket, effective, record, command);
 		else (failNow ? failing : healthy).connect(socket, {});
 	});
 	server.listen(0, "127.0.0.1");
@@ -331,6 +358,7 @@ export async function startScriptedSmtp(initial: SmtpScript = {}): Promise<Scrip
 		port,
 		messages: () => [...received],
 		connections: () => seen,
+		commands: () => [...verbs],
 		setScript(next) {
 			validate(next);
 			script = next;
@@ -355,6 +383,7 @@ async function body(req: http.IncomingMessage): Promise<unknown> {
  * HTTP control for tests that cannot run Node code (workerd):
  *   POST /servers {script} → {id, port}      GET /servers/:id/messages → ReceivedMessageJson[]
  *   GET /servers/:id/connections → number    POST /servers/:id/script {script} → {id, port}
+ *   GET /servers/:id/commands → string[] (command verbs received)
  *   DELETE /servers/:id
  */
 export async function startControlServer(): Promise<{ url: string; close(): Promise<void> }> {
@@ -389,6 +418,7 @@ export async function startControlServer(): Promise<{ url: string; close(): Prom
 				);
 			}
 			if (parts[2] === "connections" && req.method === "GET") return send(200, smtp.connections());
+			if (parts[2] === "commands" && req.method === "GET") return send(200, smtp.commands());
 			if (parts[2] === "script" && req.method === "POST") {
 				smtp.setScript((await body(req)) as SmtpScript);
 				return send(200, { id, port: smtp.port });

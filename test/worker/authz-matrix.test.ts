@@ -45,6 +45,13 @@ interface World {
 	cookies: Record<Who, string>;
 	messageId: string;
 	token: string;
+	/** The partner's own company: one of its customers, for the partner routes that name one. */
+	partnerCo: string;
+	/** A group of the tenant (alice in it), for the group routes. */
+	groupId: string;
+	/** An alias of alice, for the alias routes; and a user of the tenant that may be deleted. */
+	aliasId: string;
+	doomedId: string;
 }
 
 async function world(): Promise<World> {
@@ -58,9 +65,33 @@ async function world(): Promise<World> {
 	const partnerCo = newId();
 	await env.DB.prepare("INSERT INTO partners (id, name) VALUES (?, 'Partner')").bind(partnerId).run();
 	await env.DB.prepare("INSERT INTO customers (id, partner_id, name) VALUES (?, ?, 'Partner Co')").bind(partnerCo, partnerId).run();
+	const groupId = newId();
+	await env.DB.batch([
+		env.DB.prepare("INSERT INTO groups (id, customer_id, address, name) VALUES (?, ?, ?, 'Team')").bind(
+			groupId,
+			t.customerId,
+			`team@${t.domain}`,
+		),
+		env.DB.prepare("INSERT INTO group_members (group_id, user_id) VALUES (?, ?)").bind(groupId, t.alice.id),
+	]);
+	const aliasId = newId();
+	const doomedId = newId();
+	await env.DB.batch([
+		env.DB.prepare("INSERT INTO aliases (id, customer_id, user_id, address) VALUES (?, ?, ?, ?)").bind(
+			aliasId,
+			t.customerId,
+			t.alice.id,
+			`a.liddell@${t.domain}`,
+		),
+		env.DB.prepare("INSERT INTO users (id, customer_id, email) VALUES (?, ?, ?)").bind(doomedId, t.customerId, `doomed@${t.domain}`),
+	]);
 	return {
 		t,
 		messageId,
+		partnerCo,
+		groupId,
+		aliasId,
+		doomedId,
 		token: (detail.attachments[0]?.downloadUrl ?? "").replace("/api/files/", ""),
 		cookies: {
 			anonymous: "",
@@ -85,15 +116,38 @@ function request(route: RouteKey, w: World): { path: string; init: RequestInit }
 		.replace(":action{retry|bounce}", "retry")
 		.replace(":index", "0")
 		.replace(":token", w.token)
+		// Reports name their domain in the query: the tenant's, so another company's admin gets 404.
+		.replace(/^\/admin\/reports(\.csv)?$/, (p) => `${p}?domain=${w.t.domainId}`)
+		.replace("/partner/customers/:id", `/partner/customers/${w.partnerCo}`)
+		.replace("/admin/groups/:id", `/admin/groups/${w.groupId}`)
+		.replace(":aliasId", w.aliasId)
+		// Deleting a user: not alice, whose sessions and objects the other rows use.
+		.replace(/^\/admin\/users\/:id$/, (p) => (method === "DELETE" ? `/admin/users/${w.doomedId}` : p))
 		.replace(":id", isAdmin ? w.t.domainId : pattern.startsWith("/api/admin/users") ? w.t.alice.id : w.messageId);
 	const bodies: Partial<Record<RouteKey, unknown>> = {
 		"POST /api/session": { email: w.t.alice.email, password: PASSWORD },
 		"PATCH /api/mailbox/messages": { ids: [w.messageId], seen: true },
 		"POST /api/mailbox/send": { to: [], cc: [], bcc: [], subject: "", text: "", attachments: [] },
 		"PATCH /api/admin/domains/:id": { policy: {} },
+		// No name: 422 after the access check, nothing added. The world's domain is verified (verify
+		// answers without DNS) and has mail on record, so DELETE is refused with 409 and removes nothing.
+		"POST /api/admin/domains": { name: "" },
 		"PATCH /api/admin/company": {},
+		// No address: refused with 422 after the access check. An empty PATCH changes nothing.
+		"POST /api/admin/groups": { members: [] },
+		"PATCH /api/admin/groups/:id": {},
+		// No addresses and no recent unknown recipients: 422 after the access check, no SMTP session.
+		"POST /api/admin/domains/:id/discover": {},
 		// No reason: refused with 422 after the access check, so the admin's session is not rotated.
 		"POST /api/admin/users/:id/view": {},
+		// Users: no email (422), a harmless rename, a file with no rows checked only, alice has no
+		// alternate address (skipped, nothing sent), an empty alias (422), a too-short password (422).
+		"POST /api/admin/users": {},
+		"PATCH /api/admin/users/:id": { displayName: "Alice" },
+		"POST /api/admin/users/import": { csv: "email\n", dryRun: true },
+		"POST /api/admin/users/invite": { ids: [w.t.alice.id] },
+		"POST /api/admin/users/:id/aliases": { address: "" },
+		"POST /api/session/password": { token: "not-a-token", password: "short" },
 		"POST /api/partner/customers": { name: "" },
 		"POST /api/operator/partners": { name: "" },
 	};
@@ -143,7 +197,7 @@ describe("the authorization matrix", () => {
 			(a, b) => Number(a === "DELETE /api/session") - Number(b === "DELETE /api/session"),
 		);
 		for (const route of routes) {
-			const touchesObject = route.includes(":id");
+			const touchesObject = route.includes(":id") || route.startsWith("GET /api/admin/reports");
 			for (const who of whos) {
 				const { path, init } = request(route, w);
 				const res = await api(path, w.cookies[who], init);

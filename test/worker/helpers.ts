@@ -36,6 +36,8 @@ export async function createTenant(
 			customerId,
 			name: domain,
 			displayName: domain,
+			// Verified, as a domain in use is: mail for an unverified domain is deferred (451 4.7.1).
+			verifiedAt: Date.now(),
 			unknownRecipients: options.unknownRecipients ?? "reject",
 			...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}),
 		}),

@@ -2,9 +2,10 @@
 // first domain and admin; never anyone else's customers, never their mail.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { PartnerCustomerDetail } from "../../src/api/types";
 import { newId } from "../../src/lib/ids";
 import { hashPassword, paramsFor } from "../../src/lib/password";
-import { api, createTenant, deliver, PASSWORD, signIn, simpleMessage } from "./helpers";
+import { api, createTenant, deliver, PASSWORD, signIn, signInAdmin, simpleMessage } from "./helpers";
 
 const json = (body: unknown): RequestInit => ({
 	method: "POST",
@@ -12,10 +13,10 @@ const json = (body: unknown): RequestInit => ({
 	body: JSON.stringify(body),
 });
 
-async function partner(): Promise<{ id: string; cookie: string }> {
+async function partner(name = "Partner"): Promise<{ id: string; cookie: string }> {
 	const id = newId();
 	const email = `p-${crypto.randomUUID().slice(0, 8)}@partner.test`;
-	await env.DB.prepare("INSERT INTO partners (id, name) VALUES (?, 'Partner')").bind(id).run();
+	await env.DB.prepare("INSERT INTO partners (id, name) VALUES (?, ?)").bind(id, name).run();
 	await env.DB.prepare("INSERT INTO users (id, partner_id, email, role, password_hash) VALUES (?, ?, ?, 'partner_admin', ?)")
 		.bind(newId(), id, email, await hashPassword(PASSWORD, paramsFor(env)))
 		.run();
@@ -34,6 +35,37 @@ describe("the partner API", () => {
 		const { customers } = (await res.json()) as { customers: { id: string; domainsDown: number; held: number }[] };
 		expect(customers).toEqual([expect.objectContaining({ id: mine.customerId, domainsDown: 1, held: 1 })]);
 		expect(customers.map((c) => c.id)).not.toContain(theirs.customerId);
+	});
+
+	it("shows one of its customers by id (the drill-down's banner), and no other partner's", async () => {
+		const p = await partner("Channel One");
+		const other = await partner("Channel Two");
+		const mine = await createTenant();
+		const theirs = await createTenant();
+		await env.DB.prepare("UPDATE customers SET partner_id = ? WHERE id = ?").bind(p.id, mine.customerId).run();
+		await env.DB.prepare("UPDATE customers SET partner_id = ? WHERE id = ?").bind(other.id, theirs.customerId).run();
+		await deliver("x@example.org", mine.alice.email, simpleMessage("held"));
+
+		const res = await api(`/partner/customers/${mine.customerId}`, p.cookie);
+		expect(res.status).toBe(200);
+		expect((await res.json()) as PartnerCustomerDetail).toEqual({
+			id: mine.customerId,
+			name: expect.stringMatching(/^Customer /),
+			partner: { id: p.id, name: "Channel One" },
+			// No destination yet: mail is held, so the domain counts as down.
+			domains: [{ id: mine.domainId, name: mine.domain, state: "down" }],
+			domainsDown: 1,
+			held: 1,
+		});
+		// Another partner's customer, and one that does not exist, answer alike.
+		for (const id of [theirs.customerId, newId()]) {
+			const denied = await api(`/partner/customers/${id}`, p.cookie);
+			expect(denied.status).toBe(404);
+			expect(((await denied.json()) as { title: string }).title).toBe("Customer not found");
+		}
+		expect((await api(`/partner/customers/${theirs.customerId}`, other.cookie)).status).toBe(200);
+		// The customer's own admin is not a partner.
+		expect((await api(`/partner/customers/${mine.customerId}`, await signInAdmin(mine))).status).toBe(403);
 	});
 
 	it("creates a customer with its domain and first admin, who can then sign in", async () => {
@@ -76,6 +108,15 @@ describe("the partner API", () => {
 		const view = await api(`/admin/users/${t.alice.id}/view?customer=${t.customerId}`, p.cookie, json({ reason: "Partner wants to read" }));
 		expect(view.status).toBe(403);
 		expect(((await view.json()) as { title: string }).title).toBe("Partners cannot open a customer's mail");
+		// The customer's own admin finds the attempt in its activity log.
+		const log = await api("/admin/events?kind=access.", await signInAdmin(t));
+		const events = ((await log.json()) as { events: { kind: string; detail: { reason?: string; path?: string } }[] }).events;
+		expect(events).toContainEqual(
+			expect.objectContaining({
+				kind: "access.denied",
+				detail: expect.objectContaining({ path: `/api/admin/users/${t.alice.id}/view`, reason: "partners never read a customer's mail" }),
+			}),
+		);
 	});
 });
 

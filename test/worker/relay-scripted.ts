@@ -20,6 +20,8 @@ export interface ScriptedServer {
 	port: number;
 	messages(): Promise<ReceivedMessage[]>;
 	connections(): Promise<number>;
+	/** Every command verb the server received, in order ("EHLO", "MAIL", "RCPT", …). */
+	commands(): Promise<string[]>;
 	setScript(script: SmtpScript): Promise<void>;
 	stop(): Promise<void>;
 }
@@ -51,6 +53,7 @@ export async function scriptedServer(script: SmtpScript = {}): Promise<ScriptedS
 			});
 		},
 		connections: () => call<number>("GET", `/servers/${id}/connections`),
+		commands: () => call<string[]>("GET", `/servers/${id}/commands`),
 		async setScript(next) {
 			await call("POST", `/servers/${id}/script`, next);
 		},

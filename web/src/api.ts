@@ -15,6 +15,16 @@ import type {
 	User,
 	Viewing,
 } from "../../src/api/types";
+import type {
+	AdminUser,
+	DeleteResult,
+	ImportResult,
+	InviteResult,
+	NewUser,
+	UserAlias,
+	UserPage,
+	UserPatch,
+} from "../../src/api/user-types";
 import type { AdminDomain, ConnectionTest, DomainActionResult, DomainPatch, DomainPatchResult, EventPage, EventQuery } from "./admin/types";
 
 export type {
@@ -110,6 +120,8 @@ export const api = {
 	/** `viewing` is set while a customer admin looks at a user's Emergency Inbox through this session. */
 	currentUser: () => request<{ user: User; viewing: Viewing | null }>("GET", "/api/session"),
 	signOut: () => request<void>("DELETE", "/api/session"),
+	/** The welcome email's link: sets the password (once) and answers with the account's address. */
+	setPassword: (token: string, password: string) => request<{ email: string }>("POST", "/api/session/password", { token, password }),
 	status: () => request<MailboxStatus>("GET", "/api/mailbox/status"),
 	listMessages: (query: ListQuery) => request<MessagePage>("GET", `/api/mailbox/messages${listQueryString(query)}`),
 	getMessage: (id: string) => request<MessageDetail>("GET", messagePath(id)),
@@ -119,20 +131,18 @@ export const api = {
 	send: (message: ComposeRequest) => request<ComposeResult>("POST", "/api/mailbox/send", message),
 };
 
-/** GET /api/admin/users: the company's accounts, by address. */
-export interface AdminUser {
-	id: string;
-	email: string;
-	displayName: string;
-	role: Role;
-	disabled: boolean;
-}
-
-export interface UserPage {
-	users: AdminUser[];
-	/** The last address of this page; null on the last page. */
-	nextCursor: string | null;
-}
+/** Company settings → Users: the wire types live with the worker's routes (src/api/user-types.ts). */
+export type {
+	AdminUser,
+	CompanyRole,
+	DeleteResult,
+	ImportResult,
+	InviteResult,
+	NewUser,
+	UserAlias,
+	UserPage,
+	UserPatch,
+} from "../../src/api/user-types";
 
 /**
  * The company the admin pages act on: null for the signed-in admin's own company, or a
@@ -151,11 +161,15 @@ export function adminUrl(path: string, params: Record<string, string | null | un
 	return `/api/admin${path}${search.size > 0 ? `?${search}` : ""}`;
 }
 
+/** For the partner and operator pages' calls (web/src/partner): a typed JSON request, errors as ApiError. */
+export const apiRequest = <T>(method: string, path: string, body?: unknown) => request<T>(method, path, body);
+
 /** For calls added elsewhere in web/src/admin: a typed JSON request, errors as ApiError. */
 export const adminRequest = <T>(method: string, path: string, body?: unknown, params?: Record<string, string | null | undefined>) =>
 	request<T>(method, adminUrl(path, params), body);
 
 const domainPath = (id: string) => `/domains/${encodeURIComponent(id)}`;
+const userPath = (id: string) => `/users/${encodeURIComponent(id)}`;
 
 /** The customer admin's calls; every one answers 403 for other roles. */
 export const adminApi = {
@@ -168,6 +182,17 @@ export const adminApi = {
 		adminRequest<EventPage>("GET", "/events", undefined, { kind: query.kind, cursor: query.cursor, limit: String(query.limit ?? 50) }),
 	/** `q` is an address prefix; `cursor` the previous page's nextCursor. */
 	users: (q: string, cursor: string | null) => adminRequest<UserPage>("GET", "/users", undefined, { q, cursor }),
+	user: (id: string) => adminRequest<AdminUser>("GET", userPath(id)),
+	createUser: (user: NewUser) => adminRequest<AdminUser>("POST", "/users", user),
+	patchUser: (id: string, patch: UserPatch) => adminRequest<AdminUser>("PATCH", userPath(id), patch),
+	deleteUser: (id: string) => adminRequest<DeleteResult>("DELETE", userPath(id)),
+	addAlias: (id: string, address: string) => adminRequest<UserAlias>("POST", `${userPath(id)}/aliases`, { address }),
+	removeAlias: (id: string, aliasId: string) => adminRequest<void>("DELETE", `${userPath(id)}/aliases/${encodeURIComponent(aliasId)}`),
+	/** One welcome email (a one-time set-password link) per user, to their alternate address. */
+	inviteUsers: (ids: string[]) => adminRequest<InviteResult>("POST", "/users/invite", { ids }),
+	/** Checks (dryRun) or creates users from CSV text: header email,name,role,alternate_email,aliases. */
+	importUsers: (csv: string, options: { dryRun?: boolean; invite?: boolean } = {}) =>
+		adminRequest<ImportResult>("POST", "/users/import", { csv, ...options }),
 	/**
 	 * Opens a user's Emergency Inbox in this session: the worker replaces the session cookie with
 	 * one that shows that mailbox (read-only unless `act`), and records the reason.

@@ -60,6 +60,13 @@ export function forgetSession(): void {
 	forgetStatus();
 }
 
+/** Where each role starts after signing in: operators and partners have no held mail to read here. */
+export function homePath(account: User | null): string {
+	if (account?.role === "operator") return "/operator";
+	if (account?.role === "partner_admin") return "/partner";
+	return "/";
+}
+
 /** Only same-site paths: `next` comes from the URL, so it must not become an open redirect. */
 export function safeNext(next: unknown): string {
 	return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";

@@ -4,15 +4,19 @@ import { A, useParams } from "@solidjs/router";
 import { Match, Switch } from "solid-js";
 import { useTitle } from "../title";
 import { DeliveryForm } from "./delivery-form";
+import { DiscoveryPanel } from "./discovery";
+import { DomainSetup } from "./domain-setup";
 import { useDomains } from "./domains-data";
 import { errorText, isForbidden } from "./errors";
 import { Forbidden } from "./forbidden";
 import { HealthPanel } from "./health-panel";
 import { OutboundForm } from "./outbound-form";
 import { PolicyForm } from "./policy-form";
+import { useAdminHref } from "./scope";
 
 export default function Domain() {
 	const params = useParams<{ id: string }>();
+	const to = useAdminHref();
 	const { domains, error, loading, refresh } = useDomains();
 	const domain = () => domains()?.find((d) => d.id === params.id);
 	useTitle(() => domain()?.displayName ?? "Domain");
@@ -26,14 +30,16 @@ export default function Domain() {
 				{(d) => (
 					<div class="admin-page">
 						<p class="breadcrumb">
-							<A href="/admin/domains">← All domains</A>
+							<A href={to("/domains")}>← All domains</A>
 						</p>
 						<h1>{d().displayName}</h1>
 						<div class="admin-sections">
+							<DomainSetup domain={d()} onChanged={refresh} />
 							<HealthPanel domain={d()} onChanged={refresh} />
 							<DeliveryForm domain={d()} onSaved={refresh} />
 							<OutboundForm domain={d()} onSaved={refresh} />
 							<PolicyForm domain={d()} onSaved={refresh} />
+							<DiscoveryPanel domain={d()} />
 						</div>
 					</div>
 				)}
@@ -51,7 +57,7 @@ export default function Domain() {
 					<h1>Domain not found</h1>
 					<p>This domain does not exist or is not one of your company's.</p>
 					<p>
-						<A href="/admin/domains">All domains</A>
+						<A href={to("/domains")}>All domains</A>
 					</p>
 				</div>
 			</Match>

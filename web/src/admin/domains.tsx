@@ -4,13 +4,16 @@ import { A } from "@solidjs/router";
 import { For, Match, Show, Switch } from "solid-js";
 import { plural } from "../format";
 import { useTitle } from "../title";
+import { AddDomainForm } from "./add-domain-form";
 import { useDomains } from "./domains-data";
 import { errorText, isForbidden } from "./errors";
 import { Forbidden } from "./forbidden";
 import { Counts, DestinationText, HealthFacts } from "./health";
+import { useAdminHref } from "./scope";
 
 export default function Domains() {
 	useTitle(() => "Domains");
+	const to = useAdminHref();
 	const { domains, error, loading, refresh } = useDomains();
 	return (
 		<Switch>
@@ -41,7 +44,11 @@ export default function Domains() {
 										{(d) => (
 											<li class="card domain-card">
 												<h2>
-													<A href={`/admin/domains/${encodeURIComponent(d.id)}`}>{d.displayName}</A>
+													<A href={to(`/domains/${encodeURIComponent(d.id)}`)}>{d.displayName}</A>
+													<Show when={!d.verification.verified}>
+														{" "}
+														<span class="tag tag-failed">Not verified</span>
+													</Show>
 												</h2>
 												<HealthFacts domain={d} />
 												<Counts domain={d} />
@@ -64,6 +71,7 @@ export default function Domains() {
 							</p>
 						</Match>
 					</Switch>
+					<AddDomainForm onAdded={refresh} />
 				</section>
 			</Match>
 		</Switch>

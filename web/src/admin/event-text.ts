@@ -10,6 +10,7 @@ export const EVENT_FILTERS: { label: string; prefix: string }[] = [
 	{ label: "Outbound", prefix: "outbound." },
 	{ label: "Domain changes", prefix: "domain." },
 	{ label: "Users", prefix: "user." },
+	{ label: "Aliases", prefix: "alias." },
 	{ label: "Groups", prefix: "group." },
 	{ label: "Company settings", prefix: "company." },
 	{ label: "Sign-ins", prefix: "auth." },
@@ -35,8 +36,22 @@ const LABELS: Record<string, string> = {
 	"domain.release": "Delivery released",
 	"domain.down": "Server went down",
 	"domain.up": "Server is back up",
+	"domain.added": "Domain added",
+	"domain.verified": "Domain verified (DNS TXT record)",
+	"domain.removed": "Domain removed",
+	"domain.tested": "Connection tested",
 	"auth.login": "Signed in",
 	"auth.login_failed": "Sign-in failed",
+	"auth.password_set": "Password set from the welcome email",
+	"user.created": "User added",
+	"user.updated": "User changed",
+	"user.disabled": "User disabled",
+	"user.enabled": "User enabled",
+	"user.deleted": "User deleted",
+	"user.invited": "Welcome email sent",
+	"user.invite_failed": "Welcome email not sent",
+	"alias.added": "Alias added",
+	"alias.removed": "Alias removed",
 	"queue.dead_letter": "Dead letter",
 	"notify.down": "Outage alert sent: server down",
 	"notify.up": "Outage alert sent: server back",
@@ -82,6 +97,9 @@ const COLUMNS: Record<string, string> = {
 
 type Detail = Record<string, unknown>;
 
+/** A user's fields as the user page names them. */
+const USER_FIELDS: Record<string, string> = { displayName: "name", role: "role", alternateEmail: "alternate address" };
+
 const text = (v: unknown): string => {
 	if (typeof v === "string") return v;
 	if (typeof v === "number" || typeof v === "boolean") return String(v);
@@ -117,6 +135,13 @@ export function eventSummary(e: AdminEvent): string {
 		case "domain.down":
 		case "domain.up":
 			return d.error ? `Last error: ${text(d.error)}` : "";
+		case "domain.added":
+		case "domain.removed":
+			return text(d.displayName) || text(d.name);
+		case "domain.verified":
+			return joined(text(d.name), d.record ? `TXT ${text(d.record)}` : "");
+		case "domain.tested":
+			return joined(`${d.ok === true ? "Works" : "Failed"}: ${text(d.host)}:${text(d.port)}`, reply(d));
 		case "dsn.sent":
 			return joined(`${text(d.action) || "Delivery"} notice to ${text(d.to)}`, text(d.status));
 		case "dsn.refused":
@@ -125,6 +150,20 @@ export function eventSummary(e: AdminEvent): string {
 			return joined(`${text(d.action) || "Delivery"} notice not sent`, text(d.reason));
 		case "auth.login_failed":
 			return d.email ? `As ${text(d.email)}` : "";
+		case "user.updated": {
+			const changed = d.changed && typeof d.changed === "object" ? (d.changed as Record<string, { from?: unknown; to?: unknown }>) : {};
+			const parts = Object.entries(changed).map(
+				([field, v]) => `${USER_FIELDS[field] ?? field} ${text(v?.from) || "(none)"} → ${text(v?.to) || "(none)"}`,
+			);
+			return joined(text(d.email), parts.join(", "), d.sessionsRevoked === true ? "signed out everywhere" : "");
+		}
+		case "user.invited":
+			return joined(text(d.email), `to ${text(d.to)}`);
+		case "user.invite_failed":
+			return joined(text(d.email), text(d.reason));
+		case "alias.added":
+		case "alias.removed":
+			return joined(text(d.alias), `of ${text(d.email)}`);
 		case "queue.dead_letter":
 			return `${text(d.queue) || "A"} queue gave up after ${text(d.attempts) || "several"} attempts`;
 		case "message.received":

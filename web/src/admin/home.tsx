@@ -1,6 +1,8 @@
 import { Navigate } from "@solidjs/router";
+import { useAdminHref } from "./scope";
 
-/** /admin itself has nothing to show yet: the domains are what an admin comes for. */
+/** /admin (or a drill-down's root) has nothing to show yet: the domains are what an admin comes for. */
 export default function AdminHome() {
-	return <Navigate href="/admin/domains" />;
+	const to = useAdminHref();
+	return <Navigate href={to("/domains")} />;
 }

@@ -48,7 +48,18 @@ export interface DomainPolicy {
 	held: boolean;
 }
 
+/** Ownership, proved by a TXT record: until then the domain's mail is deferred (451 4.7.1). */
+export interface DomainVerification {
+	verified: boolean;
+	verifiedAt: string | null;
+	/** The TXT record to publish: "_emergency-inbox.<domain>" = recordValue. */
+	recordName: string;
+	/** null only for a domain that has no token yet (the setup checklist gives it one). */
+	recordValue: string | null;
+}
+
 export interface DomainSettings {
+	verification: DomainVerification;
 	delivery: EndpointView;
 	/** null: Cloudflare Email Service sends mail written in the Emergency Inbox. */
 	outbound: EndpointView | null;

@@ -1,10 +1,10 @@
 // Layout for every signed-in page: checks the session once, then shows the header, whose
 // mailbox this is (while an admin views a user's), the folders, the outage banner and the
 // page; owns the global shortcuts and the status line.
-import { A, type RouteSectionProps, useNavigate } from "@solidjs/router";
+import { A, type RouteSectionProps, useLocation, useNavigate } from "@solidjs/router";
 import { createEffect, createResource, createSignal, Match, onCleanup, Show, Switch } from "solid-js";
 import { ApiError, api } from "../api";
-import { forgetSession, loadUser, readOnly, useSessionGuard } from "../session";
+import { forgetSession, homePath, loadUser, readOnly, useSessionGuard } from "../session";
 import { listenForShortcuts, useShortcuts } from "../state/keyboard";
 import { watchStatus } from "../state/mailbox-status";
 import { APP_NAME } from "../title";
@@ -31,6 +31,11 @@ export default function Shell(props: RouteSectionProps) {
 
 	createEffect(() => {
 		if (me.state === "ready") onCleanup(watchStatus());
+	});
+	// An operator has no mailbox at all: the start page is the partner list, not an empty inbox.
+	const location = useLocation();
+	createEffect(() => {
+		if (me.state === "ready" && me()?.role === "operator" && location.pathname === "/") navigate(homePath(me() ?? null), { replace: true });
 	});
 	onCleanup(listenForShortcuts());
 	useShortcuts({
@@ -71,7 +76,7 @@ export default function Shell(props: RouteSectionProps) {
 							Skip to content
 						</a>
 						<header class="app-header">
-							<A href="/" class="app-name" end>
+							<A href={homePath(user())} class="app-name" end>
 								<MailIcon />
 								<span>{APP_NAME}</span>
 							</A>

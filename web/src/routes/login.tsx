@@ -1,7 +1,7 @@
 import { useNavigate, useSearchParams } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
 import { api } from "../api";
-import { forgetSession, safeNext, setUser } from "../session";
+import { forgetSession, homePath, safeNext, setUser } from "../session";
 import { APP_NAME, useTitle } from "../title";
 
 export default function Login() {
@@ -20,7 +20,8 @@ export default function Login() {
 			const { user } = await api.signIn(String(form.get("email") ?? ""), String(form.get("password") ?? ""));
 			forgetSession();
 			setUser(user);
-			navigate(safeNext(search.next), { replace: true });
+			const next = safeNext(search.next);
+			navigate(next === "/" ? homePath(user) : next, { replace: true });
 		} catch (err) {
 			// The worker's problem detail is written for the user (wrong password, too many attempts).
 			setError(err instanceof Error ? err.message : "Sign-in failed.");
