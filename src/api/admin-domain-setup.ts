@@ -147,7 +147,7 @@ export const domainSetupRoutes = new Hono<AppEnv>()
 		const customerId = c.var.customerId;
 		const found = await findCustomerDomain(db, customerId, c.req.param("id"));
 		if (!found) throw problem(404, "Domain not found");
-		const domain = await ensureVerificationToken(db, customerId, found, newVerificationToken());
+		const domain = found;
 		const resolve = resolverFor(c.env);
 		const [txt, mx, status, received, tested, delivered] = await Promise.all([
 			domain.verifiedAt === null ? checked(resolve(verificationRecordName(domain.name), "TXT")) : undefined,

@@ -63,7 +63,7 @@ export function parseMx(record: string): { preference: number; host: string } {
 function ownership(f: ChecklistFacts): ChecklistItem {
 	const d = f.domain;
 	const name = verificationRecordName(d.name);
-	const value = d.verificationToken ? verificationRecordValue(d.verificationToken) : "(open this page again for the value)";
+	const value = d.verificationToken ? verificationRecordValue(d.verificationToken) : "(press “Verify now” to get the value)";
 	const title = "Prove you own the domain (DNS TXT record)";
 	const steps = [
 		"At your DNS provider, add a TXT record to the domain.",
