@@ -266,6 +266,7 @@ export const adminRoutes = new Hono<AppEnv>()
 				domainId: e.domainId,
 				messageId: e.messageId,
 				actorUserId: e.actorUserId,
+				actor: e.actorEmail ? { email: e.actorEmail, role: e.actorRole } : null,
 				detail: JSON.parse(e.detail) as unknown,
 			})),
 			nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
@@ -325,8 +326,18 @@ export const adminRoutes = new Hono<AppEnv>()
 			...(before ? { before } : {}),
 		});
 		const csv = csvDocument([
-			["id", "time", "kind", "domain", "message", "actor", "ip", "detail"],
-			...rows.map((e) => [e.id, new Date(e.createdAt).toISOString(), e.kind, e.domainId, e.messageId, e.actorUserId, e.ip, e.detail]),
+			["id", "time", "kind", "domain", "message", "actor", "actor_role", "ip", "detail"],
+			...rows.map((e) => [
+				e.id,
+				new Date(e.createdAt).toISOString(),
+				e.kind,
+				e.domainId,
+				e.messageId,
+				e.actorEmail ?? e.actorUserId,
+				e.actorRole,
+				e.ip,
+				e.detail,
+			]),
 		]);
 		return c.body(csv, 200, {
 			"Content-Type": "text/csv; charset=utf-8",

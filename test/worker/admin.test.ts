@@ -205,8 +205,9 @@ describe("GET /api/admin/events.csv", () => {
 		expect(res.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
 		const csv = await res.text();
 		const lines = csv.trimEnd().split("\r\n");
-		expect(lines[0]).toBe('"id","time","kind","domain","message","actor","ip","detail"');
-		expect(csv).toContain('"domain.hold"');
+		expect(lines[0]).toBe('"id","time","kind","domain","message","actor","actor_role","ip","detail"');
+		// Who acted, by address and role.
+		expect(lines.find((l) => l.includes('"domain.hold"'))).toContain(`"admin@${t.domain}","customer_admin"`);
 		expect(csv).toContain(`"'=HYPERLINK(""x"")"`);
 		const other = await createTenant();
 		expect(await (await api("/admin/events.csv", await signInAdmin(other))).text()).not.toContain("domain.hold");

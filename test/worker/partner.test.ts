@@ -13,14 +13,14 @@ const json = (body: unknown): RequestInit => ({
 	body: JSON.stringify(body),
 });
 
-async function partner(name = "Partner"): Promise<{ id: string; cookie: string }> {
+async function partner(name = "Partner"): Promise<{ id: string; email: string; cookie: string }> {
 	const id = newId();
 	const email = `p-${crypto.randomUUID().slice(0, 8)}@partner.test`;
 	await env.DB.prepare("INSERT INTO partners (id, name) VALUES (?, ?)").bind(id, name).run();
 	await env.DB.prepare("INSERT INTO users (id, partner_id, email, role, password_hash) VALUES (?, ?, ?, 'partner_admin', ?)")
 		.bind(newId(), id, email, await hashPassword(PASSWORD, paramsFor(env)))
 		.run();
-	return { id, cookie: await signIn(email) };
+	return { id, email, cookie: await signIn(email) };
 }
 
 describe("the partner API", () => {
@@ -108,15 +108,21 @@ describe("the partner API", () => {
 		const view = await api(`/admin/users/${t.alice.id}/view?customer=${t.customerId}`, p.cookie, json({ reason: "Partner wants to read" }));
 		expect(view.status).toBe(403);
 		expect(((await view.json()) as { title: string }).title).toBe("Partners cannot open a customer's mail");
-		// The customer's own admin finds the attempt in its activity log.
-		const log = await api("/admin/events?kind=access.", await signInAdmin(t));
-		const events = ((await log.json()) as { events: { kind: string; detail: { reason?: string; path?: string } }[] }).events;
-		expect(events).toContainEqual(
+		// A setting the partner changes for its customer is the partner's, by name, in the log.
+		const held = await api(`/admin/domains/${t.domainId}/hold?customer=${t.customerId}`, p.cookie, json({}));
+		expect(held.status).toBe(200);
+		// The customer's own admin finds both in its activity log.
+		const admin = await signInAdmin(t);
+		type Logged = { kind: string; actor: { email: string; role: string } | null; detail: { reason?: string; path?: string } };
+		const logged = async (kind: string) => ((await (await api(`/admin/events?kind=${kind}`, admin)).json()) as { events: Logged[] }).events;
+		expect(await logged("access.")).toContainEqual(
 			expect.objectContaining({
 				kind: "access.denied",
+				actor: { email: p.email, role: "partner_admin" },
 				detail: expect.objectContaining({ path: `/api/admin/users/${t.alice.id}/view`, reason: "partners never read a customer's mail" }),
 			}),
 		);
+		expect(await logged("domain.hold")).toContainEqual(expect.objectContaining({ actor: { email: p.email, role: "partner_admin" } }));
 	});
 });
 

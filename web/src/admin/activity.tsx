@@ -56,7 +56,10 @@ export default function Activity() {
 
 	const actor = (e: AdminEvent) => {
 		if (!e.actorUserId) return "";
-		return e.actorUserId === user()?.id ? "by you" : `by user ${e.actorUserId}`;
+		if (e.actorUserId === user()?.id) return "by you";
+		if (!e.actor) return `by a deleted account (${e.actorUserId})`;
+		const role = e.actor.role === "partner_admin" ? " (partner)" : e.actor.role === "operator" ? " (operator)" : "";
+		return `by ${e.actor.email}${role}`;
 	};
 
 	return (

@@ -1,6 +1,8 @@
 // The admin API's wire format, written down from what src/api/admin.ts returns (it has no
 // shared types there yet). Keep in step with that file: the e2e test exercises every call.
 
+import type { Role } from "../../../src/api/types";
+
 export type TlsMode = "required" | "opportunistic" | "off";
 
 /** As GET /api/admin/domains reports it: "held" is the maintenance hold, whatever the server's state. */
@@ -126,6 +128,8 @@ export interface AdminEvent {
 	domainId: string | null;
 	messageId: string | null;
 	actorUserId: string | null;
+	/** Who acted, when the account still exists: a partner's admin acting for the company too. */
+	actor: { email: string; role: Role } | null;
 	/** Free-form per kind; read it defensively. */
 	detail: unknown;
 }
