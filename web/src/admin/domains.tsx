@@ -9,11 +9,12 @@ import { useDomains } from "./domains-data";
 import { errorText, isForbidden } from "./errors";
 import { Forbidden } from "./forbidden";
 import { Counts, DestinationText, HealthFacts } from "./health";
-import { useAdminHref } from "./scope";
+import { useAdminHref, useCompanyName } from "./scope";
 
 export default function Domains() {
 	useTitle(() => "Domains");
 	const to = useAdminHref();
+	const company = useCompanyName();
 	const { domains, error, loading, refresh } = useDomains();
 	return (
 		<Switch>
@@ -35,7 +36,7 @@ export default function Domains() {
 							</div>
 						</Match>
 						<Match when={domains()?.length === 0}>
-							<p class="empty">Your company has no domains yet.</p>
+							<p class="empty">{company()} has no domains yet.</p>
 						</Match>
 						<Match when={domains()}>
 							{(list) => (

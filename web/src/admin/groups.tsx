@@ -11,8 +11,10 @@ import { errorText, isForbidden } from "./errors";
 import { Forbidden } from "./forbidden";
 import { type Member, MemberPicker } from "./member-picker";
 import { createResult, ResultLine } from "./result";
+import { useCompanyName } from "./scope";
 
 export default function Groups() {
+	const company = useCompanyName();
 	useTitle(() => "Groups");
 	const guard = useSessionGuard();
 	const [groups, setGroups] = createSignal<GroupSummary[]>([]);
@@ -109,7 +111,7 @@ export default function Groups() {
 					</div>
 				</Show>
 				<Show when={loaded() && groups().length === 0 && !error()}>
-					<p class="empty">Your company has no groups yet.</p>
+					<p class="empty">{company()} has no groups yet.</p>
 				</Show>
 				<ul class="user-list" aria-label="Groups">
 					<For each={groups()}>

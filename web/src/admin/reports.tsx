@@ -12,6 +12,7 @@ import { useTitle } from "../title";
 import { errorText, isForbidden } from "./errors";
 import { Forbidden } from "./forbidden";
 import "./reports.css";
+import { useCompanyName } from "./scope";
 import type { AdminDomain } from "./types";
 
 const ReportChart = lazy(() => import("./report-chart"));
@@ -69,6 +70,7 @@ const utcText = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 const percentText = (a: number) => `${(a * 100).toLocaleString(undefined, { maximumFractionDigits: a === 1 ? 0 : 3 })} %`;
 
 export default function Reports() {
+	const company = useCompanyName();
 	useTitle(() => "Reports");
 	const guard = useSessionGuard();
 	const [params, setParams] = useSearchParams();
@@ -211,7 +213,7 @@ export default function Reports() {
 					</div>
 				</Show>
 				<Show when={domains()?.length === 0}>
-					<p class="empty">Your company has no domains yet.</p>
+					<p class="empty">{company()} has no domains yet.</p>
 				</Show>
 				<Show when={loading() && !report()}>
 					<p class="loading" role="status">

@@ -32,3 +32,9 @@ export function useAdminHref(): (path: string) => string {
 	const scope = useAdminScope();
 	return (path) => `${scope.base}${path}`;
 }
+
+/** How the pages name the company on screen: "Your company", or the customer's name in a drill-down. */
+export function useCompanyName(): () => string {
+	const scope = useAdminScope();
+	return () => scope.customer?.name ?? "Your company";
+}

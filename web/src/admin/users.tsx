@@ -12,7 +12,7 @@ import { errorText, isForbidden } from "./errors";
 import { Forbidden } from "./forbidden";
 import { OpenInboxDialog } from "./open-inbox-dialog";
 import { createResult, ResultLine } from "./result";
-import { useAdminHref, useOnBehalf } from "./scope";
+import { useAdminHref, useCompanyName, useOnBehalf } from "./scope";
 import { AddUserForm } from "./user-add";
 import { inviteSummary, ROLES, signInState } from "./user-text";
 import "./users.css";
@@ -25,6 +25,7 @@ export default function Users() {
 	// A partner acting for its customer manages accounts, never reads their mail: no way into an inbox here.
 	const onBehalf = useOnBehalf();
 	const to = useAdminHref();
+	const company = useCompanyName();
 	const guard = useSessionGuard();
 	const navigate = useNavigate();
 	const [params, setParams] = useSearchParams();
@@ -193,7 +194,7 @@ export default function Users() {
 					</div>
 				</Show>
 				<Show when={loaded() && users().length === 0 && !error()}>
-					<p class="empty">{q().trim() ? `No address or name starts with “${q().trim()}”.` : "Your company has no users yet."}</p>
+					<p class="empty">{q().trim() ? `No address or name starts with “${q().trim()}”.` : `${company()} has no users yet.`}</p>
 				</Show>
 				<ul class="user-list" aria-label="Users">
 					<For each={users()}>

@@ -80,7 +80,10 @@ export default function Shell(props: RouteSectionProps) {
 								<MailIcon />
 								<span>{APP_NAME}</span>
 							</A>
-							<SearchBox />
+							{/* Operators have no mailbox to search. */}
+							<Show when={user().role !== "operator"}>
+								<SearchBox />
+							</Show>
 							<div class="account">
 								<button
 									type="button"
