@@ -3,15 +3,12 @@
 // sends the welcome email; the message lands in the local outbox as an .eml file, and a new user
 // opens its link in a fresh browser, chooses a password and is in their Emergency Inbox. Then
 // the admin edits an account on its own page and deletes it after an in-page confirmation.
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import PostalMime from "postal-mime";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { type LocalService, startLocal } from "../../scripts/lib/local-service";
-import { freePort } from "../../scripts/lib/ports";
-import { launchChromium, signInPage, WatchedPages } from "./browser";
+import { describe, expect, it, vi } from "vitest";
+import { browserStage, signInPage } from "./browser";
 
 const wait = { timeout: 30_000, interval: 200 };
 const DANA_HOME = "dana.scully@home.example";
@@ -23,32 +20,11 @@ const CSV = [
 	"frank@example.org,Frank Outsider,,,",
 ].join("\n");
 
-let service: LocalService;
-let browser: Browser;
-let pages: WatchedPages;
-
-beforeAll(async () => {
-	service = await startLocal({
-		port: await freePort(),
-		smtpPort: await freePort(),
-		stateDir: mkdtempSync(join(tmpdir(), "ei-admin-users-")),
-	});
-	browser = await launchChromium();
-	pages = new WatchedPages(browser, service.url);
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await service?.stop();
-});
-
-afterEach(async () => {
-	expect(await pages.takeViolations()).toEqual({ dialogs: [], foreign: [] });
-});
+const stage = browserStage("admin-users");
 
 /** The messages the local outbox kept for `to`: each .eml beside a .json envelope. */
 function outboxFor(to: string): string[] {
-	const dir = service.outbox.dir as string;
+	const dir = stage.service.outbox.dir as string;
 	return readdirSync(dir)
 		.filter((f) => f.endsWith(".json"))
 		.sort()
@@ -66,8 +42,8 @@ const scrollWidth = (page: Page) => page.evaluate(() => document.documentElement
 
 describe("managing users in Chromium", () => {
 	it("imports users from CSV, sends the welcome email, and a new user sets a password and signs in", async () => {
-		const page = await pages.newPage();
-		await signInPage(page, service.url, "admin@acme.test");
+		const page = await stage.pages.newPage();
+		await signInPage(page, stage.service.url, "admin@acme.test");
 		await toUsers(page);
 		await page.getByRole("link", { name: "Import CSV" }).click();
 		await page.getByRole("heading", { name: "Import users", level: 1 }).waitFor();
@@ -121,10 +97,10 @@ describe("managing users in Chromium", () => {
 		const mail = await PostalMime.parse(outboxFor(DANA_HOME)[0] as string);
 		expect(mail.subject).toBe("Your Emergency Inbox account dana@acme.test: choose a password");
 		const link = /(http\S+\/set-password\?token=[\w-]+)/.exec(mail.text ?? "")?.[1] ?? "";
-		expect(link.startsWith(`${service.url}/set-password?token=`)).toBe(true);
+		expect(link.startsWith(`${stage.service.url}/set-password?token=`)).toBe(true);
 
 		// Dana, in a browser that has never signed in.
-		const fresh = await pages.newPage();
+		const fresh = await stage.pages.newPage();
 		await fresh.goto(link);
 		await fresh.getByRole("heading", { name: "Choose your password", level: 1 }).waitFor();
 		await fresh.getByLabel("New password").fill("too short");
@@ -135,15 +111,15 @@ describe("managing users in Chromium", () => {
 		await fresh.getByLabel("Confirm the password").fill(NEW_PASSWORD);
 		await fresh.getByRole("button", { name: "Set password and sign in" }).click();
 		// Signed in with the new password, or a failure in the page's words.
-		await fresh.waitForURL(`${service.url}/`).catch(async () => {
+		await fresh.waitForURL(`${stage.service.url}/`).catch(async () => {
 			throw new Error(`still on ${fresh.url()}: ${await fresh.locator("main").innerText()}`);
 		});
 		await fresh.getByRole("heading", { name: "Inbox", exact: true, level: 1 }).waitFor();
-		const session = (await (await fresh.request.get(`${service.url}/api/session`)).json()) as { user: { email: string } };
+		const session = (await (await fresh.request.get(`${stage.service.url}/api/session`)).json()) as { user: { email: string } };
 		expect(session.user.email).toBe("dana@acme.test");
 
 		// The link worked once; opened again it says so, with the way to sign in.
-		const again = await pages.newPage();
+		const again = await stage.pages.newPage();
 		await again.goto(link);
 		await again.getByLabel("New password").fill("another long password");
 		await again.getByLabel("Confirm the password").fill("another long password");
@@ -153,13 +129,13 @@ describe("managing users in Chromium", () => {
 			.getByText(/already used/)
 			.waitFor();
 		await again.getByRole("link", { name: "Go to sign in" }).click();
-		await signInPage(again, service.url, "dana@acme.test", NEW_PASSWORD);
+		await signInPage(again, stage.service.url, "dana@acme.test", NEW_PASSWORD);
 		await again.getByRole("heading", { name: "Inbox", exact: true, level: 1 }).waitFor();
 	});
 
 	it("edits a user on its page, and deletes it after asking on the page, at 375 px", async () => {
-		const page = await pages.newPage({ viewport: { width: 375, height: 740 } });
-		await signInPage(page, service.url, "admin@acme.test");
+		const page = await stage.pages.newPage({ viewport: { width: 375, height: 740 } });
+		await signInPage(page, stage.service.url, "admin@acme.test");
 		await toUsers(page);
 		expect(await scrollWidth(page)).toBeLessThanOrEqual(375);
 		await page.getByLabel("Find by address or name").fill("wallach");

@@ -3,26 +3,17 @@
 // why, reads her held message read-only (nothing that would change it is offered, the API
 // refuses in its own words and nothing changes), leaves, and the activity log shows the
 // reason and the message that was opened.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import nodemailer from "nodemailer";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { type LocalService, startLocal } from "../../scripts/lib/local-service";
-import { freePort } from "../../scripts/lib/ports";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { MessageSummary } from "../../src/api/types";
-import { launchChromium, signInPage, WatchedPages } from "./browser";
+import { browserStage, signInPage } from "./browser";
 import { signIn as apiSignIn, inbox } from "./client";
 
 const SUBJECT = "Supplier invoice, due Friday";
 const REASON = "Alice is on leave and the supplier invoice is due";
 const READ_ONLY = "You are viewing alice@acme.test's Emergency Inbox read-only.";
 const wait = { timeout: 30_000, interval: 200 };
-
-let service: LocalService;
-let browser: Browser;
-let pages: WatchedPages;
 
 interface AuditEvent {
 	kind: string;
@@ -32,36 +23,22 @@ interface AuditEvent {
 }
 
 async function alicesMessage(): Promise<MessageSummary | undefined> {
-	return (await inbox(service.url, await apiSignIn(service.url, "alice@acme.test"))).find((m) => m.subject === SUBJECT);
+	return (await inbox(stage.service.url, await apiSignIn(stage.service.url, "alice@acme.test"))).find((m) => m.subject === SUBJECT);
 }
 
+const stage = browserStage("admin-view");
+
 beforeAll(async () => {
-	service = await startLocal({
-		port: await freePort(),
-		smtpPort: await freePort(),
-		stateDir: mkdtempSync(join(tmpdir(), "ei-admin-view-")),
-	});
 	// acme.test has no reachable server: the message is held for Alice.
-	const smtp = nodemailer.createTransport({ host: "127.0.0.1", port: service.smtpPort, ignoreTLS: true });
+	const smtp = nodemailer.createTransport({ host: "127.0.0.1", port: stage.service.smtpPort, ignoreTLS: true });
 	await smtp.sendMail({ from: "zed@example.org", to: "alice@acme.test", subject: SUBJECT, text: "Invoice 42 attached in spirit." });
 	await vi.waitFor(async () => expect(await alicesMessage()).toBeDefined(), wait);
-	browser = await launchChromium();
-	pages = new WatchedPages(browser, service.url);
 });
 
-afterAll(async () => {
-	await browser?.close();
-	await service?.stop();
-});
-
-afterEach(async () => {
-	expect(await pages.takeViolations()).toEqual({ dialogs: [], foreign: [] });
-});
-
-const newPage = (viewport = { width: 1280, height: 900 }) => pages.newPage({ viewport });
+const newPage = (viewport = { width: 1280, height: 900 }) => stage.pages.newPage({ viewport });
 
 async function signIn(page: Page, email: string) {
-	await signInPage(page, service.url, email);
+	await signInPage(page, stage.service.url, email);
 	await page.getByRole("heading", { name: "Inbox", exact: true, level: 1 }).waitFor();
 }
 
@@ -74,7 +51,7 @@ async function toUsers(page: Page) {
 
 /** The session as the page's own cookie sees it. */
 async function session(page: Page): Promise<{ user: { email: string }; viewing: { email: string; canAct: boolean } | null }> {
-	const res = await page.request.get(`${service.url}/api/session`);
+	const res = await page.request.get(`${stage.service.url}/api/session`);
 	expect(res.status()).toBe(200);
 	return res.json();
 }
@@ -114,7 +91,7 @@ describe("an administrator opening a user's Emergency Inbox", () => {
 
 		await reason.fill(REASON);
 		await dialog.getByRole("button", { name: "Open", exact: true }).click();
-		await page.waitForURL(`${service.url}/`);
+		await page.waitForURL(`${stage.service.url}/`);
 		await page.getByRole("heading", { name: "Inbox", exact: true, level: 1 }).waitFor();
 		await page
 			.getByRole("status")
@@ -140,9 +117,9 @@ describe("an administrator opening a user's Emergency Inbox", () => {
 		await page.keyboard.press("#");
 		expect(page.url()).toMatch(/\/message\//);
 		// Asked directly, the API refuses a change in its own words, and the message stays as it was.
-		const refused = await page.request.patch(`${service.url}/api/mailbox/messages`, {
+		const refused = await page.request.patch(`${stage.service.url}/api/mailbox/messages`, {
 			data: { ids: [(await alicesMessage())?.id], folder: "trash" },
-			headers: { Origin: service.url },
+			headers: { Origin: stage.service.url },
 		});
 		expect(refused.status()).toBe(403);
 		expect(((await refused.json()) as { detail: string }).detail).toContain(READ_ONLY);
@@ -178,7 +155,7 @@ describe("an administrator opening a user's Emergency Inbox", () => {
 		expect(await page.evaluate(() => (window as unknown as { sawAlicesMail: boolean }).sawAlicesMail)).toBe(false);
 
 		// The audit trail, through the page's own cookie, then as the Activity page shows it.
-		const res = await page.request.get(`${service.url}/api/admin/events?kind=inbox.`);
+		const res = await page.request.get(`${stage.service.url}/api/admin/events?kind=inbox.`);
 		expect(res.status()).toBe(200);
 		const events = ((await res.json()) as { events: AuditEvent[] }).events;
 		const id = (await alicesMessage())?.id;
@@ -225,7 +202,7 @@ describe("an administrator opening a user's Emergency Inbox", () => {
 		await reason.fill("Bob asked me to forward a contract.");
 		await dialog.getByLabel(/^Let me act in this inbox/).check();
 		await dialog.getByRole("button", { name: "Open", exact: true }).click();
-		await page.waitForURL(`${service.url}/`);
+		await page.waitForURL(`${stage.service.url}/`);
 		await page
 			.getByRole("status")
 			.filter({

@@ -3,25 +3,19 @@
 // domain at a live server, tests the connection, retries, and the held message arrives. Along
 // the way: a refused setting shows the API's own words, the activity log records the changes,
 // and a user who is not an admin gets a page that says so.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nodemailer from "nodemailer";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type Downstream, startDownstream } from "../../scripts/lib/downstream";
-import { type LocalService, startLocal } from "../../scripts/lib/local-service";
 import { freePort } from "../../scripts/lib/ports";
-import { launchChromium, signInPage, WatchedPages } from "./browser";
+import { browserStage, signInPage } from "./browser";
 import { signIn as apiSignIn, inbox } from "./client";
 
 const SUBJECT = "Held while the server is down";
 const wait = { timeout: 30_000, interval: 200 };
 
-let service: LocalService;
 let acmeServer: Downstream;
-let browser: Browser;
-let pages: WatchedPages;
 
 interface DomainView {
 	id: string;
@@ -30,40 +24,32 @@ interface DomainView {
 }
 
 async function acme(cookie: string): Promise<DomainView | undefined> {
-	const res = await fetch(`${service.url}/api/admin/domains`, { headers: { Cookie: cookie } });
+	const res = await fetch(`${stage.service.url}/api/admin/domains`, { headers: { Cookie: cookie } });
 	expect(res.status).toBe(200);
 	return ((await res.json()) as { domains: DomainView[] }).domains.find((d) => d.id === "acme-test");
 }
 
+const stage = browserStage("admin");
+
 beforeAll(async () => {
-	const stateDir = mkdtempSync(join(tmpdir(), "ei-admin-"));
-	service = await startLocal({ port: await freePort(), smtpPort: await freePort(), stateDir });
-	acmeServer = await startDownstream({ port: await freePort(), dir: join(stateDir, "acme-server"), name: "mx.acme.test" });
+	acmeServer = await startDownstream({ port: await freePort(), dir: join(stage.stateDir, "acme-server"), name: "mx.acme.test" });
 	// One message through the SMTP ingress: the failed delivery attempt is what marks acme.test down.
-	const smtp = nodemailer.createTransport({ host: "127.0.0.1", port: service.smtpPort, ignoreTLS: true });
+	const smtp = nodemailer.createTransport({ host: "127.0.0.1", port: stage.service.smtpPort, ignoreTLS: true });
 	await smtp.sendMail({ from: "zed@example.org", to: "alice@acme.test", subject: SUBJECT, text: "Please hold this for Alice." });
-	const admin = await apiSignIn(service.url, "admin@acme.test");
+	const admin = await apiSignIn(stage.service.url, "admin@acme.test");
 	await vi.waitFor(async () => expect((await acme(admin))?.health.state).toBe("down"), wait);
-	const alice = await apiSignIn(service.url, "alice@acme.test");
-	await vi.waitFor(async () => expect((await inbox(service.url, alice)).map((m) => m.subject)).toContain(SUBJECT), wait);
-	browser = await launchChromium();
-	pages = new WatchedPages(browser, service.url);
+	const alice = await apiSignIn(stage.service.url, "alice@acme.test");
+	await vi.waitFor(async () => expect((await inbox(stage.service.url, alice)).map((m) => m.subject)).toContain(SUBJECT), wait);
 });
 
 afterAll(async () => {
-	await browser?.close();
 	await acmeServer?.close();
-	await service?.stop();
 });
 
-afterEach(async () => {
-	expect(await pages.takeViolations()).toEqual({ dialogs: [], foreign: [] });
-});
-
-const newPage = (viewport = { width: 1280, height: 900 }) => pages.newPage({ viewport });
+const newPage = (viewport = { width: 1280, height: 900 }) => stage.pages.newPage({ viewport });
 
 async function signIn(page: Page, email: string) {
-	await signInPage(page, service.url, email);
+	await signInPage(page, stage.service.url, email);
 	await page.getByRole("heading", { name: "Inbox", exact: true, level: 1 }).waitFor();
 }
 
@@ -121,7 +107,7 @@ describe("the admin pages in Chromium", () => {
 		await schedule.fill("10, 20");
 		await policy.getByRole("button", { name: "Save policy" }).click();
 		await policy.getByText("Policy saved.").waitFor();
-		expect((await acme(await apiSignIn(service.url, "admin@acme.test")))?.policy.retrySchedule).toEqual([600, 1200]);
+		expect((await acme(await apiSignIn(stage.service.url, "admin@acme.test")))?.policy.retrySchedule).toEqual([600, 1200]);
 
 		await page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Activity" }).click();
 		await page.getByRole("heading", { name: "Activity", level: 1 }).waitFor();
@@ -147,23 +133,23 @@ describe("the admin pages in Chromium", () => {
 		await page.getByRole("link", { name: "Administration" }).click();
 		await page.locator("li.domain-card", { hasText: "acme.test" }).waitFor();
 		expect(await scrollWidth(page)).toBeLessThanOrEqual(375);
-		await page.goto(`${service.url}/admin/domains/acme-test`);
+		await page.goto(`${stage.service.url}/admin/domains/acme-test`);
 		await page.getByRole("heading", { name: "acme.test", level: 1 }).waitFor();
 		expect(await scrollWidth(page)).toBeLessThanOrEqual(375);
-		await page.goto(`${service.url}/admin/activity`);
+		await page.goto(`${stage.service.url}/admin/activity`);
 		await page.locator("ol.event-list > li").first().waitFor();
 		expect(await scrollWidth(page)).toBeLessThanOrEqual(375);
 	});
 
 	it("tells a user who is not an admin that administration is for administrators", async () => {
-		const alice = await apiSignIn(service.url, "alice@acme.test");
-		expect((await fetch(`${service.url}/api/admin/domains`, { headers: { Cookie: alice } })).status).toBe(403);
+		const alice = await apiSignIn(stage.service.url, "alice@acme.test");
+		expect((await fetch(`${stage.service.url}/api/admin/domains`, { headers: { Cookie: alice } })).status).toBe(403);
 
 		const page = await newPage({ width: 375, height: 740 });
 		await signIn(page, "alice@acme.test");
 		expect(await page.getByRole("link", { name: "Administration" }).count()).toBe(0);
 		for (const path of ["/admin", "/admin/domains/acme-test", "/admin/activity"]) {
-			await page.goto(`${service.url}${path}`);
+			await page.goto(`${stage.service.url}${path}`);
 			await page.getByRole("heading", { name: "Administration is for your company's administrators.", level: 1 }).waitFor();
 		}
 		expect(await scrollWidth(page)).toBeLessThanOrEqual(375);

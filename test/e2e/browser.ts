@@ -1,8 +1,14 @@
-// Headless Chromium for the end-to-end tests: one launch, pages that record what a page of
-// ours must never do (open a script dialog, reach a host other than the service), and the
-// sign-in every test starts with.
+// The stage for the end-to-end tests: the local service and headless Chromium per test file,
+// pages that record what a page of ours must never do (open a script dialog, reach a host
+// other than the service), and the sign-in every test starts with.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page, type Request } from "playwright-core";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { DEMO_PASSWORD } from "../../scripts/lib/demo-tenant";
+import { type LocalService, startLocal } from "../../scripts/lib/local-service";
+import { freePort } from "../../scripts/lib/ports";
 
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
 
@@ -63,4 +69,36 @@ export async function signInPage(page: Page, baseUrl: string, email: string, pas
 	await page.getByLabel("Password").fill(password);
 	await page.getByRole("button", { name: "Sign in" }).click();
 	await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+}
+
+/** What one end-to-end test file runs against: filled in by the hooks `browserStage` registers. */
+export interface Stage {
+	service: LocalService;
+	browser: Browser;
+	pages: WatchedPages;
+	/** The service's state (a temporary directory): room for a test's own mail servers too. */
+	stateDir: string;
+}
+
+/**
+ * A fresh local service (its own state, free ports) and Chromium for one test file, started
+ * before its tests and stopped after them; after each test its pages must have opened no
+ * dialog and reached no other host. The file's own beforeAll hooks run after these.
+ */
+export function browserStage(name: string): Stage {
+	const stage = {} as Stage;
+	beforeAll(async () => {
+		stage.stateDir = mkdtempSync(join(tmpdir(), `ei-${name}-`));
+		stage.service = await startLocal({ port: await freePort(), smtpPort: await freePort(), stateDir: stage.stateDir });
+		stage.browser = await launchChromium();
+		stage.pages = new WatchedPages(stage.browser, stage.service.url);
+	});
+	afterAll(async () => {
+		await stage.browser?.close();
+		await stage.service?.stop();
+	});
+	afterEach(async () => {
+		expect(await stage.pages.takeViolations()).toEqual({ dialogs: [], foreign: [] });
+	});
+	return stage;
 }

@@ -4,45 +4,30 @@
 // admin points the domain at a real SMTP server, tests the connection and reads the transcript;
 // then a message sent to newco.test through the service's SMTP ingress reaches that server.
 // Also: removing a domain, confirmed in the page (never a script dialog), and 375 px.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import nodemailer from "nodemailer";
-import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import type { Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type Arrived, type Downstream, startDownstream } from "../../scripts/lib/downstream";
-import { type LocalService, startLocal } from "../../scripts/lib/local-service";
 import { freePort } from "../../scripts/lib/ports";
-import { launchChromium, signInPage, WatchedPages } from "./browser";
+import { browserStage, signInPage } from "./browser";
 
 const wait = { timeout: 30_000, interval: 200 };
 
-let service: LocalService;
 let newco: Downstream;
 const arrived: Arrived[] = [];
-let browser: Browser;
-let pages: WatchedPages;
+
+const stage = browserStage("domain-setup");
 
 beforeAll(async () => {
-	const stateDir = mkdtempSync(join(tmpdir(), "ei-domain-setup-"));
-	service = await startLocal({ port: await freePort(), smtpPort: await freePort(), stateDir });
 	newco = await startDownstream({ port: await freePort(), name: "mx.newco.test", onMessage: (m) => arrived.push(m) });
-	browser = await launchChromium();
-	pages = new WatchedPages(browser, service.url);
 });
 
 afterAll(async () => {
-	await browser?.close();
 	await newco?.close();
-	await service?.stop();
-});
-
-afterEach(async () => {
-	expect(await pages.takeViolations()).toEqual({ dialogs: [], foreign: [] });
 });
 
 async function toDomains(page: Page) {
-	await signInPage(page, service.url, "admin@acme.test");
+	await signInPage(page, stage.service.url, "admin@acme.test");
 	await page.getByRole("link", { name: "Administration" }).click();
 	await page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Domains" }).click();
 	await page.waitForURL(/\/admin\/domains$/);
@@ -58,7 +43,7 @@ async function addDomain(page: Page, name: string) {
 
 /** One message through the service's SMTP ingress, as a sending MTA would hand it to Email Routing. */
 function send(to: string, subject: string) {
-	const smtp = nodemailer.createTransport({ host: "127.0.0.1", port: service.smtpPort, ignoreTLS: true });
+	const smtp = nodemailer.createTransport({ host: "127.0.0.1", port: stage.service.smtpPort, ignoreTLS: true });
 	return smtp.sendMail({ from: "zed@example.org", to, subject, text: "Hello, new domain." });
 }
 
@@ -66,7 +51,7 @@ const item = (setup: Locator, id: string) => setup.locator(`li[data-item="${id}"
 
 describe("domain setup in Chromium", () => {
 	it("adds newco.test, verifies it over DNS, points it at a live server, and its mail arrives there", async () => {
-		const page = await pages.newPage({ permissions: ["clipboard-read", "clipboard-write"] });
+		const page = await stage.pages.newPage({ permissions: ["clipboard-read", "clipboard-write"] });
 		await toDomains(page);
 		await addDomain(page, "NewCo.test");
 		const setup = page.getByRole("region", { name: "Setup" });
@@ -96,8 +81,8 @@ describe("domain setup in Chromium", () => {
 		await setup.getByText(`Expected a TXT record ${recordName} with the value "${recordValue}"`).waitFor();
 		await setup.getByText("does not exist in DNS (NXDOMAIN)", { exact: false }).first().waitFor();
 
-		service.dns.set(recordName, "TXT", [recordValue]);
-		service.dns.set("newco.test", "MX", ["10 route1.mx.cloudflare.net.", "20 route2.mx.cloudflare.net."]);
+		stage.service.dns.set(recordName, "TXT", [recordValue]);
+		stage.service.dns.set("newco.test", "MX", ["10 route1.mx.cloudflare.net.", "20 route2.mx.cloudflare.net."]);
 		await setup.getByRole("button", { name: "Verify now" }).click();
 		await setup.getByText(`Verified: ${recordName} holds the value we gave you.`).waitFor();
 		await setup.locator(".tag", { hasText: /^Verified$/ }).waitFor();
@@ -148,7 +133,7 @@ describe("domain setup in Chromium", () => {
 	});
 
 	it("removes a domain after an in-page confirmation, and says in the API's words why another cannot go", async () => {
-		const page = await pages.newPage();
+		const page = await stage.pages.newPage();
 		await toDomains(page);
 		await addDomain(page, "oldco.test");
 		await page.getByRole("link", { name: "← All domains" }).click();
@@ -174,7 +159,7 @@ describe("domain setup in Chromium", () => {
 	});
 
 	it("fits a 375 px phone, long TXT value included", async () => {
-		const page = await pages.newPage({ viewport: { width: 375, height: 740 } });
+		const page = await stage.pages.newPage({ viewport: { width: 375, height: 740 } });
 		await toDomains(page);
 		await addDomain(page, "narrow-phone-check.test");
 		await page.getByRole("region", { name: "Setup" }).locator("#setup-record-value").waitFor();

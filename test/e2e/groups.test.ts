@@ -2,43 +2,20 @@
 // sales@acme.test with Alice in it by picking her from the company's users, mail to the group
 // then lands in Alice's Emergency Inbox (acme.test is down in the demo), and deleting the group
 // asks on the page, never in a browser dialog. At 375 px nothing scrolls sideways.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import nodemailer from "nodemailer";
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { type LocalService, startLocal } from "../../scripts/lib/local-service";
-import { freePort } from "../../scripts/lib/ports";
-import { launchChromium, signInPage, WatchedPages } from "./browser";
+import { describe, expect, it, vi } from "vitest";
+import { browserStage, signInPage } from "./browser";
 import { signIn as apiSignIn, inbox } from "./client";
 
 const wait = { timeout: 30_000, interval: 200 };
 
-let service: LocalService;
-let browser: Browser;
-let pages: WatchedPages;
-
-beforeAll(async () => {
-	service = await startLocal({ port: await freePort(), smtpPort: await freePort(), stateDir: mkdtempSync(join(tmpdir(), "ei-groups-")) });
-	browser = await launchChromium();
-	pages = new WatchedPages(browser, service.url);
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await service?.stop();
-});
-
-afterEach(async () => {
-	expect(await pages.takeViolations()).toEqual({ dialogs: [], foreign: [] });
-});
+const stage = browserStage("groups");
 
 describe("the Groups page in Chromium", () => {
 	it("creates a group by picking its members, mail to it reaches them, and deleting asks on the page", async () => {
-		const page = await pages.newPage({ viewport: { width: 375, height: 800 } });
-		await signInPage(page, service.url, "admin@acme.test");
-		await page.goto(`${service.url}/admin/groups`);
+		const page = await stage.pages.newPage({ viewport: { width: 375, height: 800 } });
+		await signInPage(page, stage.service.url, "admin@acme.test");
+		await page.goto(`${stage.service.url}/admin/groups`);
 		await page.getByRole("heading", { name: "Groups", level: 1 }).waitFor();
 		await page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Groups" }).waitFor();
 
@@ -62,10 +39,10 @@ describe("the Groups page in Chromium", () => {
 		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
 
 		// Mail to the group, through the SMTP ingress, is held for Alice (acme.test is down).
-		const smtp = nodemailer.createTransport({ host: "127.0.0.1", port: service.smtpPort, ignoreTLS: true });
+		const smtp = nodemailer.createTransport({ host: "127.0.0.1", port: stage.service.smtpPort, ignoreTLS: true });
 		await smtp.sendMail({ from: "buyer@example.org", to: "sales@acme.test", subject: "Quote, please", text: "For 40 units." });
-		const alice = await apiSignIn(service.url, "alice@acme.test");
-		await vi.waitFor(async () => expect((await inbox(service.url, alice)).map((m) => m.subject)).toContain("Quote, please"), wait);
+		const alice = await apiSignIn(stage.service.url, "alice@acme.test");
+		await vi.waitFor(async () => expect((await inbox(stage.service.url, alice)).map((m) => m.subject)).toContain("Quote, please"), wait);
 
 		await row.getByRole("button", { name: "Delete sales@acme.test" }).click();
 		const confirm = page.getByRole("group", { name: "Confirm deleting sales@acme.test" });

@@ -3,65 +3,46 @@
 // whose first admin signs in with the one-time password, drills into Acme to change a policy
 // and see its users, and is refused Alice's inbox with a page that says why (and the refusal
 // is in Acme's activity log). operator@demo.test creates a partner.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import nodemailer from "nodemailer";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { type LocalService, startLocal } from "../../scripts/lib/local-service";
-import { freePort } from "../../scripts/lib/ports";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { PartnerCustomer } from "../../src/api/types";
-import { launchChromium, signInPage, WatchedPages } from "./browser";
+import { browserStage, signInPage } from "./browser";
 import { signIn as apiSignIn } from "./client";
 
 const wait = { timeout: 30_000, interval: 200 };
 const REFUSED = "Partners cannot open a customer's mail";
 
-let service: LocalService;
-let browser: Browser;
-let pages: WatchedPages;
-
 async function get<T>(path: string, cookie: string): Promise<T> {
-	const res = await fetch(`${service.url}/api${path}`, { headers: { Cookie: cookie } });
+	const res = await fetch(`${stage.service.url}/api${path}`, { headers: { Cookie: cookie } });
 	expect(res.status, path).toBe(200);
 	return (await res.json()) as T;
 }
 
+const stage = browserStage("partner");
+
 beforeAll(async () => {
-	service = await startLocal({ port: await freePort(), smtpPort: await freePort(), stateDir: mkdtempSync(join(tmpdir(), "ei-partner-")) });
 	// One message through the SMTP ingress: the failed delivery attempt is what marks acme.test down.
-	const smtp = nodemailer.createTransport({ host: "127.0.0.1", port: service.smtpPort, ignoreTLS: true });
+	const smtp = nodemailer.createTransport({ host: "127.0.0.1", port: stage.service.smtpPort, ignoreTLS: true });
 	await smtp.sendMail({ from: "zed@example.org", to: "alice@acme.test", subject: "Held for Alice", text: "Waiting for acme.test." });
-	const partner = await apiSignIn(service.url, "partner@demo.test");
+	const partner = await apiSignIn(stage.service.url, "partner@demo.test");
 	await vi.waitFor(async () => {
 		const { customers } = await get<{ customers: PartnerCustomer[] }>("/partner/customers", partner);
 		expect(customers.find((c) => c.id === "acme")).toMatchObject({ domainsDown: 1, held: 1 });
 	}, wait);
-	browser = await launchChromium();
-	pages = new WatchedPages(browser, service.url);
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await service?.stop();
-});
-
-afterEach(async () => {
-	expect(await pages.takeViolations()).toEqual({ dialogs: [], foreign: [] });
 });
 
 const scrollWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 const card = (page: Page, name: string) => page.locator("li.customer-card").filter({ has: page.getByRole("heading", { name, level: 2 }) });
 
 async function signIn(page: Page, email: string, landing: RegExp, password?: string) {
-	await signInPage(page, service.url, email, password);
+	await signInPage(page, stage.service.url, email, password);
 	await page.waitForURL(landing);
 }
 
 describe("a partner in Chromium", () => {
 	it("sees Acme down with mail held, and creates a customer whose admin signs in with the one-time password", async () => {
-		const page = await pages.newPage({ permissions: ["clipboard-read", "clipboard-write"] });
+		const page = await stage.pages.newPage({ permissions: ["clipboard-read", "clipboard-write"] });
 		await signIn(page, "partner@demo.test", /\/partner$/);
 		await page.getByRole("heading", { name: "Customers", level: 1 }).waitFor();
 		await page.getByText(/^1 customer of \d+ with a domain down\.$/).waitFor();
@@ -109,7 +90,7 @@ describe("a partner in Chromium", () => {
 		expect(await page.getByText(password).count()).toBe(0);
 
 		// The new admin signs in with it and administers initech.test.
-		const peter = await pages.newPage();
+		const peter = await stage.pages.newPage();
 		await signIn(peter, "peter@initech.test", /\/$/, password);
 		await peter.getByRole("heading", { name: "Inbox", exact: true, level: 1 }).waitFor();
 		await peter.getByRole("link", { name: "Administration" }).click();
@@ -117,7 +98,7 @@ describe("a partner in Chromium", () => {
 	});
 
 	it("drills into Acme: changes a policy, sees its users, and is refused Alice's inbox", async () => {
-		const page = await pages.newPage();
+		const page = await stage.pages.newPage();
 		await signIn(page, "partner@demo.test", /\/partner$/);
 		await card(page, "Acme").getByRole("link", { name: "Acme" }).click();
 		await page.waitForURL(/\/partner\/customers\/acme\/domains$/);
@@ -140,7 +121,7 @@ describe("a partner in Chromium", () => {
 		await policy.getByLabel("Retry schedule").fill("10, 20");
 		await policy.getByRole("button", { name: "Save policy" }).click();
 		await policy.getByText("Policy saved.").waitFor();
-		const admin = await apiSignIn(service.url, "admin@acme.test");
+		const admin = await apiSignIn(stage.service.url, "admin@acme.test");
 		const { domains } = await get<{ domains: { id: string; policy: { retrySchedule: number[] } }[] }>("/admin/domains", admin);
 		expect(domains.find((d) => d.id === "acme-test")?.policy.retrySchedule).toEqual([600, 1200]);
 		expect(await page.getByRole("link", { name: "← All domains" }).getAttribute("href")).toBe("/partner/customers/acme/domains");
@@ -156,7 +137,7 @@ describe("a partner in Chromium", () => {
 		await page.getByText("their mail is open only to the company's own administrators").waitFor();
 
 		// A link to Alice's inbox: the API refuses, and the page says so, never a blank window.
-		await page.goto(`${service.url}/partner/customers/acme/users/acme-alice/inbox`);
+		await page.goto(`${stage.service.url}/partner/customers/acme/users/acme-alice/inbox`);
 		await page.getByRole("heading", { name: REFUSED, level: 1 }).waitFor();
 		await page.getByText("you manage Acme's settings — its domains, delivery and users — but you cannot read its mail").waitFor();
 		await page.getByText("This attempt has been recorded in Acme's activity log.").waitFor();
@@ -173,7 +154,7 @@ describe("a partner in Chromium", () => {
 			}),
 		);
 		// The session was not turned into a view of Alice's inbox.
-		expect(((await (await page.request.get(`${service.url}/api/session`)).json()) as { viewing: unknown }).viewing).toBeNull();
+		expect(((await (await page.request.get(`${stage.service.url}/api/session`)).json()) as { viewing: unknown }).viewing).toBeNull();
 		await page.getByRole("link", { name: "Back to Acme's users" }).click();
 		await page.waitForURL(/\/partner\/customers\/acme\/users$/);
 
@@ -186,22 +167,22 @@ describe("a partner in Chromium", () => {
 		expect(await page.getByRole("region", { name: "Customer you manage" }).count()).toBe(0);
 
 		// Not one of the partner's customers: a page that says so.
-		await page.goto(`${service.url}/partner/customers/not-a-customer/domains`);
+		await page.goto(`${stage.service.url}/partner/customers/not-a-customer/domains`);
 		await page.getByRole("heading", { name: "Customer not found", level: 1 }).waitFor();
 	});
 
 	it("fits a 375 px phone", async () => {
-		const page = await pages.newPage({ viewport: { width: 375, height: 740 } });
+		const page = await stage.pages.newPage({ viewport: { width: 375, height: 740 } });
 		await signIn(page, "partner@demo.test", /\/partner$/);
 		await card(page, "Acme").waitFor();
 		expect(await scrollWidth(page)).toBeLessThanOrEqual(375);
 		await page.getByRole("button", { name: "New customer" }).click();
 		await page.getByLabel("Customer name").waitFor();
 		expect(await scrollWidth(page)).toBeLessThanOrEqual(375);
-		await page.goto(`${service.url}/partner/customers/acme/domains/acme-test`);
+		await page.goto(`${stage.service.url}/partner/customers/acme/domains/acme-test`);
 		await page.getByRole("heading", { name: "acme.test", level: 1 }).waitFor();
 		expect(await scrollWidth(page)).toBeLessThanOrEqual(375);
-		await page.goto(`${service.url}/partner/customers/acme/users/acme-bob/inbox`);
+		await page.goto(`${stage.service.url}/partner/customers/acme/users/acme-bob/inbox`);
 		await page.getByRole("heading", { name: REFUSED, level: 1 }).waitFor();
 		expect(await scrollWidth(page)).toBeLessThanOrEqual(375);
 	});
@@ -209,7 +190,7 @@ describe("a partner in Chromium", () => {
 
 describe("an operator in Chromium", () => {
 	it("lands on the partner list and creates a partner whose admin signs in", async () => {
-		const page = await pages.newPage({ viewport: { width: 375, height: 740 } });
+		const page = await stage.pages.newPage({ viewport: { width: 375, height: 740 } });
 		await signIn(page, "operator@demo.test", /\/operator$/);
 		await page.getByRole("heading", { name: "Partners", level: 1 }).waitFor();
 		const list = page.getByRole("list", { name: "Partners" });
@@ -235,24 +216,24 @@ describe("an operator in Chromium", () => {
 		await list.getByRole("listitem").filter({ hasText: "Northwind IT" }).getByText("1 customer", { exact: true }).waitFor();
 		expect(await scrollWidth(page)).toBeLessThanOrEqual(375);
 		// The app's root is the operator's page too, not an empty inbox.
-		await page.goto(`${service.url}/`);
+		await page.goto(`${stage.service.url}/`);
 		await page.waitForURL(/\/operator$/);
 
-		const pat = await pages.newPage();
+		const pat = await stage.pages.newPage();
 		await signIn(pat, "pat@northwind.example", /\/partner$/, password);
 		await card(pat, "Northwind IT").getByText("Your company").waitFor();
 	});
 
 	it("is the only one who sees the operator page; partner pages are for partners", async () => {
-		const page = await pages.newPage();
+		const page = await stage.pages.newPage();
 		await signIn(page, "admin@acme.test", /\/$/);
 		expect(await page.getByRole("link", { name: "Partner", exact: true }).count()).toBe(0);
-		await page.goto(`${service.url}/operator`);
+		await page.goto(`${stage.service.url}/operator`);
 		await page.getByRole("heading", { name: "This page is for the operators of this service.", level: 1 }).waitFor();
-		await page.goto(`${service.url}/partner`);
+		await page.goto(`${stage.service.url}/partner`);
 		await page.getByRole("heading", { name: "The customer list is for partners' administrators.", level: 1 }).waitFor();
 		// A customer admin reaching for another company through the drill-down: the API's refusal, as a page.
-		await page.goto(`${service.url}/partner/customers/globex/domains`);
+		await page.goto(`${stage.service.url}/partner/customers/globex/domains`);
 		await page.getByRole("heading", { name: "Customers are managed by their partner", level: 1 }).waitFor();
 		await page.getByText("Only a partner's administrators can manage customers here.").waitFor();
 	});

@@ -3,58 +3,45 @@
 // Reports and sees the outage still going on, the chart drawn, the held message in the totals
 // table, and downloads the CSV; a period the API refuses shows the API's own words; the partner
 // sees the same report in its drill-down into Acme; the page fits a 375 px phone in dark mode.
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import nodemailer from "nodemailer";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { type LocalService, startLocal } from "../../scripts/lib/local-service";
-import { freePort } from "../../scripts/lib/ports";
-import { launchChromium, signInPage, WatchedPages } from "./browser";
+import type { Page } from "playwright-core";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { browserStage, signInPage, WatchedPages } from "./browser";
 import { signIn as apiSignIn, inbox } from "./client";
 
 const SUBJECT = "Held for the report";
 const wait = { timeout: 30_000, interval: 200 };
 
-let service: LocalService;
-let browser: Browser;
-let pages: WatchedPages;
 /** Anything the Content-Security-Policy refused (uPlot styles its elements from script). */
 const cspViolations: string[] = [];
 
+const stage = browserStage("reports");
+
 beforeAll(async () => {
-	service = await startLocal({ port: await freePort(), smtpPort: await freePort(), stateDir: mkdtempSync(join(tmpdir(), "ei-reports-")) });
 	// The failed delivery attempt is what marks acme.test down (a domain.down event).
-	const smtp = nodemailer.createTransport({ host: "127.0.0.1", port: service.smtpPort, ignoreTLS: true });
+	const smtp = nodemailer.createTransport({ host: "127.0.0.1", port: stage.service.smtpPort, ignoreTLS: true });
 	await smtp.sendMail({ from: "zed@example.org", to: "alice@acme.test", subject: SUBJECT, text: "Keep this for Alice." });
-	const admin = await apiSignIn(service.url, "admin@acme.test");
+	const admin = await apiSignIn(stage.service.url, "admin@acme.test");
 	await vi.waitFor(async () => {
-		const res = await fetch(`${service.url}/api/admin/reports?domain=acme-test`, { headers: { Cookie: admin } });
+		const res = await fetch(`${stage.service.url}/api/admin/reports?domain=acme-test`, { headers: { Cookie: admin } });
 		expect(((await res.json()) as { outages: unknown[] }).outages).toHaveLength(1);
 	}, wait);
-	const alice = await apiSignIn(service.url, "alice@acme.test");
-	await vi.waitFor(async () => expect((await inbox(service.url, alice)).map((m) => m.subject)).toContain(SUBJECT), wait);
-	browser = await launchChromium();
-	pages = new WatchedPages(browser, service.url);
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await service?.stop();
+	const alice = await apiSignIn(stage.service.url, "alice@acme.test");
+	await vi.waitFor(async () => expect((await inbox(stage.service.url, alice)).map((m) => m.subject)).toContain(SUBJECT), wait);
 });
 
 afterEach(async () => {
-	expect(await pages.takeViolations()).toEqual({ dialogs: [], foreign: [] });
+	expect(await stage.pages.takeViolations()).toEqual({ dialogs: [], foreign: [] });
 	expect(cspViolations.splice(0)).toEqual([]);
 });
 
 async function reportsPage(options: Parameters<WatchedPages["newPage"]>[0] = {}): Promise<Page> {
-	const page = await pages.newPage(options);
+	const page = await stage.pages.newPage(options);
 	page.on("console", (m) => {
 		if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(m.text());
 	});
-	await signInPage(page, service.url, "admin@acme.test");
+	await signInPage(page, stage.service.url, "admin@acme.test");
 	return page;
 }
 
@@ -110,14 +97,14 @@ describe("the Reports page", () => {
 	});
 
 	it("works in a partner's drill-down into the customer, CSV included", async () => {
-		const page = await pages.newPage();
-		await signInPage(page, service.url, "partner@demo.test");
-		await page.goto(`${service.url}/partner/customers/acme/reports`);
+		const page = await stage.pages.newPage();
+		await signInPage(page, stage.service.url, "partner@demo.test");
+		await page.goto(`${stage.service.url}/partner/customers/acme/reports`);
 		await page.getByText("Managing Acme as Demo Partner").waitFor();
 		const outages = page.getByRole("table", { name: /^Outages and maintenance holds of acme\.test/ });
 		await expect(outages.textContent()).resolves.toMatch(/Still down/);
 		const link = page.getByRole("link", { name: "Download outages CSV" });
-		expect(new URL((await link.getAttribute("href")) as string, service.url).searchParams.get("customer")).toBe("acme");
+		expect(new URL((await link.getAttribute("href")) as string, stage.service.url).searchParams.get("customer")).toBe("acme");
 		const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
 		const csv = readFileSync((await download.path()) as string, "utf8").split("\r\n");
 		expect(csv[0]).toBe('"timeline","start_utc","end_utc","seconds","ongoing","cause"');
@@ -126,7 +113,7 @@ describe("the Reports page", () => {
 
 	it("fits a 375 px phone in dark mode", async () => {
 		const page = await reportsPage({ viewport: { width: 375, height: 800 }, colorScheme: "dark" });
-		await page.goto(`${service.url}/admin/reports?domain=acme-test&period=30d`);
+		await page.goto(`${stage.service.url}/admin/reports?domain=acme-test&period=30d`);
 		const canvas = page.getByRole("img", { name: /^Chart of mail per day/ }).locator("canvas");
 		await canvas.waitFor();
 		const box = await canvas.boundingBox();

@@ -1,19 +1,10 @@
 // The SPA in real headless Chromium against the local service: sign in, see held mail,
 // open it, and confirm hostile HTML neither runs nor reaches the network.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import nodemailer from "nodemailer";
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { type LocalService, startLocal } from "../../scripts/lib/local-service";
-import { freePort } from "../../scripts/lib/ports";
-import { launchChromium, signInPage, WatchedPages } from "./browser";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { browserStage, signInPage } from "./browser";
 import { inbox, signIn as signInAs } from "./client";
 
-let service: LocalService;
-let browser: Browser;
-let pages: WatchedPages;
 const subject = `Quarterly numbers ${Date.now()}`;
 
 const HOSTILE = [
@@ -30,30 +21,20 @@ const HOSTILE = [
 	"",
 ].join("\r\n");
 
+const stage = browserStage("web");
+
 beforeAll(async () => {
-	service = await startLocal({ port: await freePort(), smtpPort: await freePort(), stateDir: mkdtempSync(join(tmpdir(), "ei-web-")) });
-	const smtp = nodemailer.createTransport({ host: "127.0.0.1", port: service.smtpPort, ignoreTLS: true });
+	const smtp = nodemailer.createTransport({ host: "127.0.0.1", port: stage.service.smtpPort, ignoreTLS: true });
 	await smtp.sendMail({ envelope: { from: "mallory@example.org", to: ["alice@acme.test"] }, raw: HOSTILE });
 	await heldForAlice();
-	browser = await launchChromium();
-	pages = new WatchedPages(browser, service.url);
 });
 
-afterEach(async () => {
-	expect(await pages.takeViolations()).toEqual({ dialogs: [], foreign: [] });
-});
-
-const phone = () => pages.newPage({ viewport: { width: 375, height: 740 } });
-
-afterAll(async () => {
-	await browser?.close();
-	await service?.stop();
-});
+const phone = () => stage.pages.newPage({ viewport: { width: 375, height: 740 } });
 
 /** acme.test is down: the message shows once the delivery engine has held it. */
 async function heldForAlice() {
-	const cookie = await signInAs(service.url, "alice@acme.test");
-	await vi.waitFor(async () => expect((await inbox(service.url, cookie)).map((m) => m.subject)).toContain(subject), {
+	const cookie = await signInAs(stage.service.url, "alice@acme.test");
+	await vi.waitFor(async () => expect((await inbox(stage.service.url, cookie)).map((m) => m.subject)).toContain(subject), {
 		timeout: 30_000,
 		interval: 100,
 	});
@@ -61,7 +42,7 @@ async function heldForAlice() {
 
 describe("the Emergency Inbox in Chromium", () => {
 	it("serves the app with a strict Content-Security-Policy", async () => {
-		const res = await fetch(`${service.url}/`);
+		const res = await fetch(`${stage.service.url}/`);
 		expect(res.status).toBe(200);
 		expect(res.headers.get("Content-Security-Policy")).toMatch(/script-src 'self'/);
 		expect(res.headers.get("Content-Security-Policy")).toMatch(/frame-ancestors 'none'/);
@@ -69,7 +50,7 @@ describe("the Emergency Inbox in Chromium", () => {
 
 	it("shows a wrong password as a readable error", async () => {
 		const page = await phone();
-		await page.goto(`${service.url}/login`);
+		await page.goto(`${stage.service.url}/login`);
 		await page.getByLabel("Email address").fill("alice@acme.test");
 		await page.getByLabel("Password").fill("not-the-password");
 		await page.getByRole("button", { name: "Sign in" }).click();
@@ -78,7 +59,7 @@ describe("the Emergency Inbox in Chromium", () => {
 
 	it("signs alice in, lists her held mail and opens it with the hostile parts inert", async () => {
 		const page = await phone();
-		await signInPage(page, service.url, "alice@acme.test");
+		await signInPage(page, stage.service.url, "alice@acme.test");
 		const row = page.getByText(subject);
 		await row.waitFor();
 		await row.click();
@@ -91,7 +72,7 @@ describe("the Emergency Inbox in Chromium", () => {
 		// Everything the frame would load or run has had its chance once it has loaded (no
 		// dialog, no request elsewhere: checked after each test).
 		await (await frame.elementHandle())?.contentFrame().then((f) => f?.waitForLoadState("load"));
-		expect(pages.leaked()).toEqual([]);
+		expect(stage.pages.leaked()).toEqual([]);
 		await page.getByRole("button", { name: "Sign out" }).click();
 		await page.waitForURL(/\/login/);
 	});

@@ -2,17 +2,15 @@
 // an outage: acme.test is down, alice reads held mail, downloads an attachment, answers a
 // colleague (held for bob too) and writes to a healthy domain (delivered to globex's server),
 // manages her mailbox, searches, and does it all from the keyboard and on a phone.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import nodemailer from "nodemailer";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import PostalMime, { type Email } from "postal-mime";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { type LocalService, ROOT, startLocal } from "../../scripts/lib/local-service";
-import { freePort } from "../../scripts/lib/ports";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { ROOT } from "../../scripts/lib/local-service";
 import type { MessageSummary } from "../../src/api/types";
-import { launchChromium, signInPage, WatchedPages } from "./browser";
+import { browserStage, signInPage } from "./browser";
 import { signIn as apiSignIn, inbox } from "./client";
 
 // Each run has its own state folder, so plain subjects are unique (and read well in the screenshots).
@@ -29,13 +27,10 @@ const ATTACHMENT = { filename: "invoice-2026-11.pdf", bytes: Buffer.from(`%PDF-1
 const PIXEL = "http://198.51.100.7/pixel.gif";
 const SCREENSHOTS = join(ROOT, "docs", "screenshots");
 
-let service: LocalService;
-let browser: Browser;
-let pages: WatchedPages;
+const stage = browserStage("webmail");
 
 beforeAll(async () => {
-	service = await startLocal({ port: await freePort(), smtpPort: await freePort(), stateDir: mkdtempSync(join(tmpdir(), "ei-webmail-")) });
-	const smtp = nodemailer.createTransport({ host: "127.0.0.1", port: service.smtpPort, ignoreTLS: true });
+	const smtp = nodemailer.createTransport({ host: "127.0.0.1", port: stage.service.smtpPort, ignoreTLS: true });
 	// Oldest first, so the inbox reads newest first like a real one.
 	await smtp.sendMail({
 		from: '"Zed Supplier" <zed@example.org>',
@@ -70,35 +65,25 @@ beforeAll(async () => {
 		text: "We are working on the mail server. Questions: mailto:it@acme.test.",
 	});
 	// acme.test is down: each message shows once the delivery engine has held it.
-	const cookie = await apiSignIn(service.url, "alice@acme.test");
+	const cookie = await apiSignIn(stage.service.url, "alice@acme.test");
 	await vi.waitFor(
-		async () => expect((await inbox(service.url, cookie)).map((m) => m.subject)).toEqual(expect.arrayContaining(Object.values(SUBJECTS))),
+		async () =>
+			expect((await inbox(stage.service.url, cookie)).map((m) => m.subject)).toEqual(expect.arrayContaining(Object.values(SUBJECTS))),
 		{ timeout: 30_000, interval: 200 },
 	);
-	browser = await launchChromium();
-	pages = new WatchedPages(browser, service.url);
 });
 
-afterAll(async () => {
-	await browser?.close();
-	await service?.stop();
-});
-
-afterEach(async () => {
-	expect(await pages.takeViolations()).toEqual({ dialogs: [], foreign: [] });
-});
-
-const newPage = (viewport = { width: 1280, height: 800 }) => pages.newPage({ viewport, acceptDownloads: true, colorScheme: "light" });
+const newPage = (viewport = { width: 1280, height: 800 }) => stage.pages.newPage({ viewport, acceptDownloads: true, colorScheme: "light" });
 
 async function signIn(page: Page, email = "alice@acme.test") {
-	await signInPage(page, service.url, email);
+	await signInPage(page, stage.service.url, email);
 	await page.getByRole("heading", { name: "Inbox", exact: true, level: 1 }).waitFor();
 }
 
 const row = (page: Page, subject: string) => page.locator("li.row", { hasText: subject });
 
 async function aliceInbox(): Promise<MessageSummary[]> {
-	return inbox(service.url, await apiSignIn(service.url, "alice@acme.test"));
+	return inbox(stage.service.url, await apiSignIn(stage.service.url, "alice@acme.test"));
 }
 
 describe("the webmail in Chromium", () => {
@@ -144,15 +129,15 @@ describe("the webmail in Chromium", () => {
 		await page.frameLocator('iframe[title="Message body"]').getByText("Big savings inside.").waitFor();
 		await page.getByText("Remote images are blocked to protect your privacy.").waitFor();
 		await (await frame.elementHandle())?.contentFrame().then((f) => f?.waitForLoadState("load"));
-		await vi.waitFor(() => expect(pages.leaked()).toEqual([]));
+		await vi.waitFor(() => expect(stage.pages.leaked()).toEqual([]));
 		const allowed = page.waitForEvent("request", (r) => r.url() === PIXEL && r.frame() !== page.mainFrame());
 		await page.getByRole("button", { name: "Show images" }).click();
 		expect(await frame.getAttribute("src")).toMatch(/[?&]images=1$/);
 		await allowed;
 		await page.getByRole("button", { name: "Show images" }).waitFor({ state: "detached" });
 		// The user allowed exactly this load, for this message, this time.
-		expect(new Set(pages.leaked())).toEqual(new Set([PIXEL]));
-		pages.forgetForeign();
+		expect(new Set(stage.pages.leaked())).toEqual(new Set([PIXEL]));
+		stage.pages.forgetForeign();
 	});
 
 	it("replies to bob, whose server is down too: the reply waits in bob's Emergency Inbox", async () => {
@@ -187,7 +172,7 @@ describe("the webmail in Chromium", () => {
 	});
 
 	it("writes to carol at the healthy globex.test: the message reaches globex's server", async () => {
-		const before = service.globex.received();
+		const before = stage.service.globex.received();
 		const page = await newPage();
 		await signIn(page);
 		await page.keyboard.press("c");
@@ -220,7 +205,7 @@ describe("the webmail in Chromium", () => {
 		await page.getByRole("status").filter({ hasText: "Message sent." }).waitFor();
 
 		// What globex's server got, parsed: the headers are MIME-encoded.
-		const dir = service.globex.dir as string;
+		const dir = stage.service.globex.dir as string;
 		const arrived = async () => {
 			for (const f of readdirSync(dir).filter((f) => f.endsWith(".eml"))) {
 				const email = await PostalMime.parse(readFileSync(join(dir, f)));
@@ -236,7 +221,7 @@ describe("the webmail in Chromium", () => {
 			},
 			{ timeout: 30_000, interval: 200 },
 		);
-		expect(service.globex.received()).toBeGreaterThan(before);
+		expect(stage.service.globex.received()).toBeGreaterThan(before);
 		expect(email.to?.map((a) => a.address)).toEqual(["carol@globex.test"]);
 		expect(email.text).toContain("the figures are attached");
 		expect(email.attachments.map((a) => a.filename)).toEqual(["figures.csv"]);
@@ -346,7 +331,7 @@ describe("the webmail in Chromium", () => {
 		await page.getByRole("link", { name: "Compose" }).click();
 		await page.getByRole("heading", { name: "New message", level: 1 }).waitFor();
 		expect(await scrollWidth()).toBeLessThanOrEqual(375);
-		await page.goto(`${service.url}/search?q=${BODY_WORD}`);
+		await page.goto(`${stage.service.url}/search?q=${BODY_WORD}`);
 		await row(page, SUBJECTS.contract).waitFor();
 		expect(await scrollWidth()).toBeLessThanOrEqual(375);
 	});
