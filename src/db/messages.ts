@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNotNull, lt } from "drizzle-orm";
+import { and, eq, inArray, lt } from "drizzle-orm";
 import { batchAtomically, type Db } from "./client";
 import { deliveries, domains, events, messages } from "./schema";
 import { indexStatement } from "./search";

@@ -10,7 +10,6 @@ import type {
 	MessageDetail,
 	MessagePage,
 	MessagesPatch,
-	Role,
 	Upload,
 	User,
 	Viewing,

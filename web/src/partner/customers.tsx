@@ -4,9 +4,10 @@ import { A } from "@solidjs/router";
 import { createSignal, For, Match, Show, Switch } from "solid-js";
 import { errorText, isForbidden } from "../admin/errors";
 import { plural } from "../format";
-import { user, useSessionGuard } from "../session";
+import { user } from "../session";
 import { useTitle } from "../title";
 import { type CreatedCustomer, type PartnerCustomer, partnerApi } from "./api";
+import { useReloadable } from "./create-form";
 import { NewCustomerForm } from "./new-customer";
 import { type OneTime, OneTimePassword } from "./one-time-password";
 import { RoleOnly } from "./role-only";
@@ -28,25 +29,10 @@ export default function Customers() {
 }
 
 function CustomerList() {
-	const guard = useSessionGuard();
-	const [customers, setCustomers] = createSignal<PartnerCustomer[]>();
-	const [error, setError] = createSignal<unknown>();
-	const [loading, setLoading] = createSignal(false);
+	const { data, error, loading, refresh } = useReloadable(() => partnerApi.customers());
+	const customers = () => data()?.customers;
 	const [adding, setAdding] = createSignal(false);
 	const [created, setCreated] = createSignal<OneTime | null>(null);
-
-	async function refresh() {
-		setLoading(true);
-		try {
-			setCustomers((await partnerApi.customers()).customers);
-			setError(undefined);
-		} catch (err) {
-			if (!guard(err)) setError(err);
-		} finally {
-			setLoading(false);
-		}
-	}
-	void refresh();
 
 	function onCreated(c: CreatedCustomer, name: string) {
 		setAdding(false);

@@ -1,35 +1,21 @@
 // "New customer": the company, its first domain and its first administrator in one step. The
 // API judges every field (422 names it; 409 when the domain or address is taken) and its
 // words are shown next to the form. The first admin's password comes back once.
-import { createSignal } from "solid-js";
-import { errorText } from "../admin/errors";
-import { createResult, ResultLine } from "../admin/result";
-import { ApiError } from "../api";
-import { useSessionGuard } from "../session";
+import { ResultLine } from "../admin/result";
 import { type CreatedCustomer, partnerApi } from "./api";
-
-/** The field a 422 detail starts with ("adminEmail must be …"), for aria-invalid. */
-const namedField = (err: unknown) =>
-	err instanceof ApiError && err.status === 422
-		? (/^(name|domain|adminEmail|adminAlternateEmail)\b/.exec(err.detail ?? "")?.[1] ?? null)
-		: null;
+import { useCreateForm } from "./create-form";
 
 export function NewCustomerForm(props: { onCreated: (created: CreatedCustomer, name: string) => void; onCancel: () => void }) {
-	const guard = useSessionGuard();
-	const result = createResult();
-	const [invalid, setInvalid] = createSignal<string | null>(null);
-	const [pending, setPending] = createSignal(false);
+	const { result, invalid, pending, submit, described } = useCreateForm(
+		"new-customer",
+		["name", "domain", "adminEmail", "adminAlternateEmail"],
+		"Could not create the customer.",
+	);
 	let form!: HTMLFormElement;
 
-	async function submit(event: SubmitEvent) {
+	function onSubmit(event: SubmitEvent) {
 		event.preventDefault();
-		if (pending()) return;
-		const data = new FormData(form);
-		const field = (name: string) => String(data.get(name) ?? "").trim();
-		result.clear();
-		setInvalid(null);
-		setPending(true);
-		try {
+		void submit(form, async (field) => {
 			const created = await partnerApi.createCustomer({
 				name: field("name"),
 				domain: field("domain"),
@@ -37,24 +23,13 @@ export function NewCustomerForm(props: { onCreated: (created: CreatedCustomer, n
 				adminAlternateEmail: field("adminAlternateEmail"),
 			});
 			props.onCreated(created, field("name"));
-		} catch (err) {
-			if (guard(err)) return;
-			const named = namedField(err);
-			setInvalid(named);
-			result.error(errorText(err, "Could not create the customer."));
-			if (named) document.getElementById(`new-customer-${named}`)?.focus();
-		} finally {
-			setPending(false);
-		}
+		});
 	}
-
-	const described = (name: string, help?: string) =>
-		[help, invalid() === name ? "new-customer-result" : undefined].filter(Boolean).join(" ") || undefined;
 
 	return (
 		<section class="card" aria-labelledby="new-customer-title">
 			<h2 id="new-customer-title">New customer</h2>
-			<form ref={form} class="stack" novalidate onSubmit={submit}>
+			<form ref={form} class="stack" novalidate onSubmit={onSubmit}>
 				<div class="field">
 					<label for="new-customer-name">Customer name</label>
 					<input
@@ -113,7 +88,7 @@ export function NewCustomerForm(props: { onCreated: (created: CreatedCustomer, n
 						Outage alerts go here: the domain's own server may be the one that is down.
 					</p>
 				</div>
-				<ResultLine id="new-customer-result" result={result.result()} />
+				<ResultLine id="new-customer-result" result={result()} />
 				<div class="form-actions">
 					<button type="button" class="button" onClick={() => props.onCancel()}>
 						Cancel

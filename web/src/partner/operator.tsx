@@ -3,12 +3,11 @@
 // Its own lazy chunk: only operators ever load it.
 import { createSignal, For, Match, Show, Switch } from "solid-js";
 import { errorText } from "../admin/errors";
-import { createResult, ResultLine } from "../admin/result";
-import { ApiError } from "../api";
+import { ResultLine } from "../admin/result";
 import { plural } from "../format";
-import { useSessionGuard } from "../session";
 import { useTitle } from "../title";
-import { type OperatorPartner, operatorApi } from "./api";
+import { operatorApi } from "./api";
+import { useCreateForm, useReloadable } from "./create-form";
 import { type OneTime, OneTimePassword } from "./one-time-password";
 import { RoleOnly } from "./role-only";
 
@@ -22,24 +21,9 @@ export default function Operator() {
 }
 
 function Partners() {
-	const guard = useSessionGuard();
-	const [partners, setPartners] = createSignal<OperatorPartner[]>();
-	const [error, setError] = createSignal<unknown>();
-	const [loading, setLoading] = createSignal(false);
+	const { data, error, loading, refresh } = useReloadable(() => operatorApi.partners());
+	const partners = () => data()?.partners;
 	const [created, setCreated] = createSignal<OneTime | null>(null);
-
-	async function refresh() {
-		setLoading(true);
-		try {
-			setPartners((await operatorApi.partners()).partners);
-			setError(undefined);
-		} catch (err) {
-			if (!guard(err)) setError(err);
-		} finally {
-			setLoading(false);
-		}
-	}
-	void refresh();
 
 	return (
 		<section class="admin partner-page" aria-labelledby="partners-title" aria-busy={loading()}>
@@ -97,25 +81,17 @@ function Partners() {
 	);
 }
 
-const namedField = (err: unknown) =>
-	err instanceof ApiError && err.status === 422 ? (/^(name|adminEmail|adminAlternateEmail)\b/.exec(err.detail ?? "")?.[1] ?? null) : null;
-
 function NewPartnerForm(props: { onCreated: (name: string, email: string, password: string) => void }) {
-	const guard = useSessionGuard();
-	const result = createResult();
-	const [invalid, setInvalid] = createSignal<string | null>(null);
-	const [pending, setPending] = createSignal(false);
+	const { result, invalid, pending, submit, described } = useCreateForm(
+		"new-partner",
+		["name", "adminEmail", "adminAlternateEmail"],
+		"Could not create the partner.",
+	);
 	let form!: HTMLFormElement;
 
-	async function submit(event: SubmitEvent) {
+	function onSubmit(event: SubmitEvent) {
 		event.preventDefault();
-		if (pending()) return;
-		const data = new FormData(form);
-		const field = (name: string) => String(data.get(name) ?? "").trim();
-		result.clear();
-		setInvalid(null);
-		setPending(true);
-		try {
+		void submit(form, async (field) => {
 			const alternate = field("adminAlternateEmail");
 			const created = await operatorApi.createPartner({
 				name: field("name"),
@@ -124,22 +100,14 @@ function NewPartnerForm(props: { onCreated: (name: string, email: string, passwo
 			});
 			props.onCreated(field("name"), created.admin.email, created.admin.oneTimePassword);
 			form.reset();
-		} catch (err) {
-			if (guard(err)) return;
-			const named = namedField(err);
-			setInvalid(named);
-			result.error(errorText(err, "Could not create the partner."));
-			if (named) document.getElementById(`new-partner-${named}`)?.focus();
-		} finally {
-			setPending(false);
-		}
+		});
 	}
 
 	return (
 		<section class="card new-partner" aria-labelledby="new-partner-title">
 			<h2 id="new-partner-title">New partner</h2>
 			<p class="muted">The partner gets its own company and a first administrator, who can then add the partner's customers.</p>
-			<form ref={form} class="stack" novalidate onSubmit={submit}>
+			<form ref={form} class="stack" novalidate onSubmit={onSubmit}>
 				<div class="field">
 					<label for="new-partner-name">Partner name</label>
 					<input
@@ -148,7 +116,7 @@ function NewPartnerForm(props: { onCreated: (name: string, email: string, passwo
 						autocomplete="organization"
 						required
 						aria-invalid={invalid() === "name" || undefined}
-						aria-describedby={invalid() === "name" ? "new-partner-result" : undefined}
+						aria-describedby={described("name")}
 					/>
 				</div>
 				<div class="field">
@@ -161,7 +129,7 @@ function NewPartnerForm(props: { onCreated: (name: string, email: string, passwo
 						spellcheck={false}
 						required
 						aria-invalid={invalid() === "adminEmail" || undefined}
-						aria-describedby={invalid() === "adminEmail" ? "new-partner-result" : undefined}
+						aria-describedby={described("adminEmail")}
 					/>
 				</div>
 				<div class="field">
@@ -173,10 +141,10 @@ function NewPartnerForm(props: { onCreated: (name: string, email: string, passwo
 						autocomplete="off"
 						spellcheck={false}
 						aria-invalid={invalid() === "adminAlternateEmail" || undefined}
-						aria-describedby={invalid() === "adminAlternateEmail" ? "new-partner-result" : undefined}
+						aria-describedby={described("adminAlternateEmail")}
 					/>
 				</div>
-				<ResultLine id="new-partner-result" result={result.result()} />
+				<ResultLine id="new-partner-result" result={result()} />
 				<div class="form-actions">
 					<button type="submit" class="button button-primary" disabled={pending()}>
 						{pending() ? "Creating…" : "Create partner"}

@@ -1,0 +1,67 @@
+// What the partner's and the operator's "create" forms share: one submission at a time, the
+// API's own words when it refuses, and the field a 422 names (its detail starts with the
+// field: "adminEmail must be …") marked invalid, tied to the message and focused. Inputs are
+// named `${prefix}-${field}`; the form's result line is `${prefix}-result`.
+import { createSignal } from "solid-js";
+import { errorText } from "../admin/errors";
+import { createResult } from "../admin/result";
+import { ApiError } from "../api";
+import { useSessionGuard } from "../session";
+
+export function useCreateForm(prefix: string, fields: readonly string[], failText: string) {
+	const guard = useSessionGuard();
+	const result = createResult();
+	const [invalid, setInvalid] = createSignal<string | null>(null);
+	const [pending, setPending] = createSignal(false);
+
+	const namedField = (err: unknown) =>
+		err instanceof ApiError && err.status === 422 ? (fields.find((f) => new RegExp(`^${f}\\b`).test(err.detail ?? "")) ?? null) : null;
+
+	/** Runs `send` with the form's trimmed values; a refusal lands in the result line. */
+	async function submit(form: HTMLFormElement, send: (field: (name: string) => string) => Promise<void>) {
+		if (pending()) return;
+		const data = new FormData(form);
+		result.clear();
+		setInvalid(null);
+		setPending(true);
+		try {
+			await send((name) => String(data.get(name) ?? "").trim());
+		} catch (err) {
+			if (guard(err)) return;
+			const named = namedField(err);
+			setInvalid(named);
+			result.error(errorText(err, failText));
+			if (named) document.getElementById(`${prefix}-${named}`)?.focus();
+		} finally {
+			setPending(false);
+		}
+	}
+
+	/** aria-describedby for a field: its help text, and the result line while it is the one refused. */
+	const described = (name: string, help?: string) =>
+		[help, invalid() === name ? `${prefix}-result` : undefined].filter(Boolean).join(" ") || undefined;
+
+	return { result: result.result, invalid, pending, submit, described };
+}
+
+/** A list the page loads, and reloads on Refresh or after a change; a 401 goes to the sign-in page. */
+export function useReloadable<T>(load: () => Promise<T>) {
+	const guard = useSessionGuard();
+	const [data, setData] = createSignal<T>();
+	const [error, setError] = createSignal<unknown>();
+	const [loading, setLoading] = createSignal(false);
+	async function refresh() {
+		setLoading(true);
+		try {
+			const value = await load();
+			setData(() => value);
+			setError(undefined);
+		} catch (err) {
+			if (!guard(err)) setError(err);
+		} finally {
+			setLoading(false);
+		}
+	}
+	void refresh();
+	return { data, error, loading, refresh };
+}
