@@ -1,5 +1,6 @@
 // A customer's mail server for the demo and the tests: a real SMTP server (npm smtp-server)
-// that accepts everything. With `dir` it keeps each message as an .eml file (bytes as
+// that accepts everything (or, with `accepts`, only the recipients it knows: others get
+// 550 5.1.1 at RCPT, as a server with a user directory answers). With `dir` it keeps each message as an .eml file (bytes as
 // received) with its envelope beside it; `onMessage` sees each one as it arrives.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -24,6 +25,8 @@ export interface DownstreamOptions {
 	dir?: string;
 	onMessage?: (message: Arrived) => void;
 	log?: (line: string) => void;
+	/** Which recipients exist here; default: every address. */
+	accepts?: (address: string) => boolean;
 }
 
 export async function startDownstream(options: DownstreamOptions): Promise<Downstream> {
@@ -35,6 +38,13 @@ export async function startDownstream(options: DownstreamOptions): Promise<Downs
 		authOptional: true,
 		disabledCommands: ["STARTTLS", "AUTH"],
 		logger: false,
+		onRcptTo(address, _session, callback) {
+			if (options.accepts && !options.accepts(address.address.toLowerCase()))
+				return callback(
+					Object.assign(new Error(`5.1.1 <${address.address}>: Recipient address rejected: User unknown`), { responseCode: 550 }),
+				);
+			callback();
+		},
 		onData(stream, session, callback) {
 			const chunks: Buffer[] = [];
 			stream.on("data", (c: Buffer) => chunks.push(c));

@@ -19,7 +19,13 @@ const arrived: Arrived[] = [];
 const stage = browserStage("domain-setup");
 
 beforeAll(async () => {
-	newco = await startDownstream({ port: await freePort(), name: "mx.newco.test", onMessage: (m) => arrived.push(m) });
+	newco = await startDownstream({
+		port: await freePort(),
+		name: "mx.newco.test",
+		onMessage: (m) => arrived.push(m),
+		// newco's own directory: everyone but ghost@ exists there.
+		accepts: (address) => address !== "ghost@newco.test",
+	});
 });
 
 afterAll(async () => {
@@ -130,6 +136,40 @@ describe("domain setup in Chromium", () => {
 		const card = page.locator("li.domain-card", { hasText: "newco.test" });
 		await card.waitFor();
 		expect(await card.getByText("Not verified").count()).toBe(0);
+	});
+
+	it("asks newco's server which addresses exist, and adds the ones it accepts as users", async () => {
+		const page = await stage.pages.newPage();
+		await toDomains(page);
+		await page.locator("li.domain-card", { hasText: "newco.test" }).getByRole("link", { name: "newco.test" }).click();
+		const discovery = page.getByRole("region", { name: "Recipient discovery" });
+		await discovery.getByLabel("Addresses to check").fill("ann@newco.test\nghost@newco.test");
+		await discovery.getByRole("button", { name: "Discover" }).click();
+		const results = discovery.getByRole("table", { name: "Discovery results" });
+		await results
+			.getByRole("row", { name: /ghost@newco\.test/ })
+			.getByText(/550 5\.1\.1/)
+			.waitFor();
+		// Only what the server accepted is offered; the refused address is noted, not offered.
+		expect(
+			await results
+				.getByRole("row", { name: /ghost@newco\.test/ })
+				.getByRole("checkbox")
+				.count(),
+		).toBe(0);
+		await results
+			.getByRole("row", { name: /ann@newco\.test/ })
+			.getByRole("checkbox")
+			.check();
+		await discovery.getByRole("button", { name: "Add as users" }).click();
+		await discovery.getByText("Added 1 user. Invite them from Users when you are ready.").waitFor();
+		// Asking never sent the server a message.
+		expect(arrived.flatMap((m) => m.to)).not.toContain("ann@newco.test");
+
+		await page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Users" }).click();
+		await page.getByRole("heading", { name: "Users", level: 1 }).waitFor();
+		await page.getByText("ann@newco.test", { exact: true }).waitFor();
+		expect(await page.getByText("ghost@newco.test", { exact: true }).count()).toBe(0);
 	});
 
 	it("removes a domain after an in-page confirmation, and says in the API's words why another cannot go", async () => {

@@ -2,7 +2,7 @@
 // "Verify now"), the checklist the API checks live (MX, catch-all rule, destination, connection)
 // and removing the domain, confirmed in the page itself (script dialogs are not used anywhere).
 import { useNavigate } from "@solidjs/router";
-import { createEffect, createSignal, For, on, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, For, on, Show } from "solid-js";
 import { useSessionGuard } from "../session";
 import { errorText } from "./errors";
 import { createResult, ResultLine } from "./result";
@@ -79,31 +79,28 @@ export function DomainSetup(props: { domain: AdminDomain; onChanged: () => Promi
 		}
 	}
 
+	// Memos, so that each effect runs when its value changes and not whenever the domain list is
+	// refreshed (a poll, or the refresh right after "Verify now", hands over new objects).
+	const domainId = createMemo(() => props.domain.id);
+	const checkedFacts = createMemo(() => {
+		const d = props.domain;
+		return [d.id, d.verification.verified, d.delivery.host, d.delivery.port, d.health.state, d.policy.held].join("|");
+	});
+
 	// The page stays mounted when the admin goes from one domain to another.
 	createEffect(
-		on(
-			() => props.domain.id,
-			() => {
-				setChecklist(null);
-				setVerifiedNow(false);
-				setConfirming(false);
-				verifyResult.clear();
-				removeResult.clear();
-			},
-		),
+		on(domainId, () => {
+			setChecklist(null);
+			setVerifiedNow(false);
+			setConfirming(false);
+			verifyResult.clear();
+			removeResult.clear();
+		}),
 	);
 
 	// Again whenever what the checks depend on changes (a saved destination, a verification, a
 	// recovery), not on every poll of the domain list.
-	createEffect(
-		on(
-			() => {
-				const d = props.domain;
-				return [d.id, d.verification.verified, d.delivery.host, d.delivery.port, d.health.state, d.policy.held].join("|");
-			},
-			() => void check(),
-		),
-	);
+	createEffect(on(checkedFacts, () => void check()));
 
 	async function verify() {
 		setVerifying(true);

@@ -1,7 +1,7 @@
 // Host, port, TLS and optional AUTH for an SMTP endpoint: the delivery destination and the
 // outbound smarthost share them. Uncontrolled inputs read with FormData on submit, like the
 // sign-in form; the password is never filled in (the API never sends it back).
-import { createEffect, createSignal, For, type JSX, on, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, For, type JSX, on, Show } from "solid-js";
 import type { EndpointPatch, EndpointView, TlsMode } from "./types";
 import { EntryError } from "./units";
 
@@ -27,14 +27,10 @@ export function EndpointFields(props: EndpointFieldsProps) {
 	const id = (name: string) => `${props.prefix}-${name}`;
 	const [tls, setTls] = createSignal<TlsMode>(props.current?.tls ?? props.defaultTls);
 	const [removing, setRemoving] = createSignal(false);
-	// Once removed credentials are saved the checkbox goes away; the fields must come back.
-	createEffect(
-		on(
-			() => props.current?.authUser,
-			() => setRemoving(false),
-			{ defer: true },
-		),
-	);
+	// Once removed credentials are saved the checkbox goes away; the fields must come back. A
+	// memo: a poll that hands over the same settings must not undo a ticked box.
+	const authUser = createMemo(() => props.current?.authUser);
+	createEffect(on(authUser, () => setRemoving(false), { defer: true }));
 	const bad = (field: string) => props.invalid === `${props.prefix}.${field}`;
 	const describedBy = (field: string, help: string) => (bad(field) ? `${help} ${props.errorId}` : help);
 	return (
