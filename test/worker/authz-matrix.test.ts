@@ -238,6 +238,9 @@ describe("the authorization matrix", () => {
 				if (foreign.status !== 404) failures.push(`${route} as ${who} for a foreign customer: got ${foreign.status}, want 404`);
 			}
 		}
+		console.log(
+			`acting for a customer: ${admins.length} admin routes × 3 callers (the partner for its customer, for another, another company's admin) = ${admins.length * 3} checks, ${failures.length} failures`,
+		);
 		expect(failures).toEqual([]);
 		const denied = await env.DB.prepare("SELECT detail FROM events WHERE kind = 'access.denied' AND customer_id = ?")
 			.bind(w.t.customerId)
