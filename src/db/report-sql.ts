@@ -43,13 +43,12 @@ export const REPORT_SQL = {
 		GROUP BY bucket`,
 	/**
 	 * The domain's health and hold transitions up to the period's end, oldest first: the state at
-	 * the period's start needs the ones before it. events_kind_idx: these kinds are rare
-	 * (state changes and admin actions), so this reads the deployment's transitions, not its mail.
-	 * Named, because left to itself SQLite prefers events_customer_idx: every event of the
-	 * customer, a delivery.* row per message among them.
+	 * the period's start needs the ones before it. events_domain_kind_idx reads this domain's
+	 * transitions and nothing else. Named, because left to itself SQLite may prefer
+	 * events_customer_idx: every event of the customer, a delivery.* row per message among them.
 	 */
 	transitions: `SELECT kind, created_at AS at, detail
-		FROM events INDEXED BY events_kind_idx
+		FROM events INDEXED BY events_domain_kind_idx
 		WHERE kind IN ('domain.down', 'domain.up', 'domain.hold', 'domain.release') AND customer_id = ?1 AND domain_id = ?2 AND created_at < ?3
 		ORDER BY created_at, id`,
 } as const;

@@ -393,5 +393,7 @@ export const events = sqliteTable(
 		index("events_customer_idx").on(t.customerId, t.id),
 		index("events_message_idx").on(t.messageId, t.id),
 		index("events_kind_idx").on(t.kind, t.id),
+		// Reports: one domain's health and hold transitions, without reading anyone else's.
+		index("events_domain_kind_idx").on(t.domainId, t.kind, t.createdAt),
 	],
 );

@@ -386,7 +386,7 @@ describe("query plans", () => {
 		);
 		expect(plans.delivered).toMatch(/SEARCH messages USING INDEX messages_domain_received_idx/);
 		expect(plans.bounced).toMatch(/SEARCH messages USING INDEX messages_domain_status_idx \(domain_id=\? AND status=\?\)/);
-		expect(plans.transitions).toMatch(/SEARCH events USING INDEX events_kind_idx \(kind=\?\)/);
+		expect(plans.transitions).toMatch(/SEARCH events USING INDEX events_domain_kind_idx \(domain_id=\? AND kind=\?/);
 		for (const plan of Object.values(plans)) expect(plan).not.toMatch(/SCAN (messages|events)\b/);
 	});
 });

@@ -1,0 +1,1 @@
+CREATE INDEX `events_domain_kind_idx` ON `events` (`domain_id`,`kind`,`created_at`);
