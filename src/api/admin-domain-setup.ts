@@ -4,6 +4,7 @@
 // domain answers 404, exactly like one that does not exist.
 import { Hono } from "hono";
 import { findCustomerDomain } from "../db/admin-domains";
+import type { Db } from "../db/client";
 import {
 	addressesAt,
 	deleteDomainWithoutMail,
@@ -46,6 +47,33 @@ async function checked(lookup: Promise<Lookup>): Promise<Checked> {
 
 const detailOf = (e: { detail: string } | undefined) => (e ? (JSON.parse(e.detail) as Record<string, unknown>) : null);
 
+/**
+ * An unverified domain holds its name for CLAIM_LAPSE_DAYS: after that, when another company
+ * adds the name and no mail and no address depends on the old claim, the claim lapses (it is
+ * removed, and its company's log says so). Without this, anyone could add a domain they do
+ * not own and keep its real owner out for good. True when the name is free now.
+ */
+const CLAIM_LAPSE_DAYS = 7;
+
+async function lapseStaleClaim(db: Db, claim: DomainRow, customerId: string, now: number): Promise<boolean> {
+	if (claim.customerId === customerId || claim.verifiedAt !== null || now - claim.createdAt < CLAIM_LAPSE_DAYS * 86_400_000) return false;
+	if ((await addressesAt(db, claim.customerId, claim.name)).length > 0) return false;
+	if (!(await deleteDomainWithoutMail(db, claim.customerId, claim.id))) return false;
+	await appendEvent(db, {
+		id: newId(now),
+		customerId: claim.customerId,
+		domainId: claim.id,
+		kind: "domain.claim_lapsed",
+		detail: JSON.stringify({
+			name: claim.name,
+			displayName: claim.displayName,
+			reason: `not verified within ${CLAIM_LAPSE_DAYS} days; another company added it`,
+		}),
+		createdAt: now,
+	});
+	return true;
+}
+
 export const domainSetupRoutes = new Hono<AppEnv>()
 	.post("/domains", async (c) => {
 		const body = (await c.req.json().catch(() => null)) as { name?: unknown } | null;
@@ -65,11 +93,13 @@ export const domainSetupRoutes = new Hono<AppEnv>()
 				"Domain already served",
 				existing.customerId === customerId
 					? `${parsed.display} is already one of your domains.`
-					: `${parsed.display} is already set up here by another company. If it is yours, contact us: we check who publishes its DNS.`,
+					: existing.verifiedAt === null
+						? `${parsed.display} has been added by another company but not verified. An unverified claim lapses ${CLAIM_LAPSE_DAYS} days after it was made (if no mail and no addresses depend on it); add it again then, or contact us.`
+						: `${parsed.display} is already set up here by another company. If it is yours, contact us: we check who publishes its DNS.`,
 			);
-		const existing = await findDomainByName(db, parsed.ascii);
-		if (existing) throw taken(existing);
 		const now = c.var.clock.now();
+		const existing = await findDomainByName(db, parsed.ascii);
+		if (existing && !(await lapseStaleClaim(db, existing, customerId, now))) throw taken(existing);
 		const id = newId(now);
 		try {
 			await db.insert(domains).values({

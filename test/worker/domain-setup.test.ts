@@ -138,6 +138,37 @@ describe("POST /api/admin/domains", () => {
 		);
 	});
 
+	it("lets an unverified claim lapse after 7 days when another company adds the name; a verified or recent one holds", async () => {
+		const squatter = await createTenant();
+		const owner = await createTenant();
+		const name = fresh();
+		const squatterAdmin = await signInAdmin(squatter);
+		const claim = await api("/admin/domains", squatterAdmin, json("POST", { name }));
+		expect(claim.status).toBe(201);
+		const claimId = ((await claim.json()) as SetupView).id;
+		const ownerAdmin = await signInAdmin(owner);
+		// A recent claim holds, and the answer says when it lapses.
+		const early = await api("/admin/domains", ownerAdmin, json("POST", { name }));
+		expect(early.status).toBe(409);
+		expect(((await early.json()) as Problem).detail).toContain("An unverified claim lapses 7 days after it was made");
+		// Eight days on, still unverified: the real owner adds it, and the squatter's log says why it went.
+		await env.DB.prepare("UPDATE domains SET created_at = created_at - ? WHERE id = ?")
+			.bind(8 * 86_400_000, claimId)
+			.run();
+		const taken = await api("/admin/domains", ownerAdmin, json("POST", { name }));
+		expect(taken.status).toBe(201);
+		expect(await env.DB.prepare("SELECT customer_id FROM domains WHERE name = ?").bind(name).first("customer_id")).toBe(owner.customerId);
+		const lapsed = await env.DB.prepare("SELECT kind FROM events WHERE customer_id = ? AND domain_id = ?")
+			.bind(squatter.customerId, claimId)
+			.all();
+		expect(lapsed.results.map((r) => r.kind)).toContain("domain.claim_lapsed");
+		// A verified domain never lapses, however old.
+		await env.DB.prepare("UPDATE domains SET created_at = created_at - ?, verified_at = 1 WHERE name = ?")
+			.bind(30 * 86_400_000, name)
+			.run();
+		expect((await api("/admin/domains", squatterAdmin, json("POST", { name }))).status).toBe(409);
+	});
+
 	it("is refused to users (403), anonymous callers (401) and other sites (403)", async () => {
 		const t = await createTenant();
 		const name = fresh();

@@ -40,6 +40,7 @@ const LABELS: Record<string, string> = {
 	"domain.added": "Domain added",
 	"domain.verified": "Domain verified (DNS TXT record)",
 	"domain.removed": "Domain removed",
+	"domain.claim_lapsed": "Unverified domain released (another company added it)",
 	"domain.tested": "Connection tested",
 	"auth.login": "Signed in",
 	"auth.login_failed": "Sign-in failed",
@@ -142,6 +143,7 @@ export function eventSummary(e: AdminEvent): string {
 			return d.error ? `Last error: ${text(d.error)}` : "";
 		case "domain.added":
 		case "domain.removed":
+		case "domain.claim_lapsed":
 			return text(d.displayName) || text(d.name);
 		case "domain.verified":
 			return joined(text(d.name), d.record ? `TXT ${text(d.record)}` : "");
