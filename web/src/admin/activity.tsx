@@ -4,11 +4,12 @@ import { useSearchParams } from "@solidjs/router";
 import { createEffect, createSignal, For, on, Show } from "solid-js";
 import { adminApi, adminUrl } from "../api";
 import { longDate } from "../format";
-import { user, useSessionGuard } from "../session";
+import { user } from "../session";
 import { useTitle } from "../title";
 import { errorText, isForbidden } from "./errors";
 import { EVENT_FILTERS, eventLabel, eventSummary } from "./event-text";
 import { Forbidden } from "./forbidden";
+import { ListFooter, useKeysetList } from "./keyset-list";
 import type { AdminEvent } from "./types";
 
 const PAGE_SIZE = 50;
@@ -18,34 +19,14 @@ const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyl
 
 export default function Activity() {
 	useTitle(() => "Activity");
-	const guard = useSessionGuard();
 	const [params, setParams] = useSearchParams();
 	const kind = () => String(params.kind ?? "");
-	const [events, setEvents] = createSignal<AdminEvent[]>([]);
-	const [cursor, setCursor] = createSignal<string | null>(null);
-	const [loading, setLoading] = createSignal(false);
-	const [loaded, setLoaded] = createSignal(false);
-	const [error, setError] = createSignal<unknown>();
+	const list = useKeysetList(async (after) => {
+		const page = await adminApi.events({ kind: kind(), cursor: after, limit: PAGE_SIZE });
+		return { items: page.events, nextCursor: page.nextCursor };
+	});
+	const { items: events, loading, loaded, error, load } = list;
 	const [domainNames, setDomainNames] = createSignal<Map<string, string>>(new Map());
-	// An answer for the previous filter must not land in this one.
-	let generation = 0;
-
-	async function load(after: string | null) {
-		const gen = after ? generation : ++generation;
-		setLoading(true);
-		setError(undefined);
-		try {
-			const page = await adminApi.events({ kind: kind(), cursor: after, limit: PAGE_SIZE });
-			if (gen !== generation) return;
-			setEvents((old) => (after ? [...old, ...page.events] : page.events));
-			setCursor(page.nextCursor);
-			setLoaded(true);
-		} catch (err) {
-			if (gen === generation && !guard(err)) setError(err);
-		} finally {
-			if (gen === generation) setLoading(false);
-		}
-	}
 
 	createEffect(on(kind, () => void load(null)));
 	// Names for the domain column; the log itself only carries ids. Not worth an error if it fails.
@@ -121,18 +102,7 @@ export default function Activity() {
 						)}
 					</For>
 				</ol>
-				<Show when={cursor()}>
-					{(next) => (
-						<button type="button" class="button load-more" onClick={() => void load(next())} disabled={loading()}>
-							{loading() ? "Loading…" : "Load more"}
-						</button>
-					)}
-				</Show>
-				<Show when={loading() && !loaded()}>
-					<p class="loading" role="status">
-						Loading…
-					</p>
-				</Show>
+				<ListFooter list={list} />
 			</section>
 		</Show>
 	);

@@ -10,6 +10,7 @@ import { useDomains } from "./domains-data";
 import { errorText, isForbidden } from "./errors";
 import { Forbidden } from "./forbidden";
 import { HealthPanel } from "./health-panel";
+import { LoadFailed } from "./load-failed";
 import { OutboundForm } from "./outbound-form";
 import { PolicyForm } from "./policy-form";
 import { useAdminHref } from "./scope";
@@ -45,12 +46,7 @@ export default function Domain() {
 				)}
 			</Match>
 			<Match when={error()}>
-				<div role="alert" class="notice notice-error">
-					<p>{errorText(error(), "Could not load this domain.")}</p>
-					<button type="button" class="button" onClick={() => void refresh()}>
-						Try again
-					</button>
-				</div>
+				<LoadFailed error={error()} fallback="Could not load this domain." retry={refresh} />
 			</Match>
 			<Match when={domains() && !loading()}>
 				<div class="admin-page">

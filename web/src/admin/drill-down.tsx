@@ -9,6 +9,7 @@ import { partnerApi } from "../partner/api";
 import { user, useSessionGuard } from "../session";
 import { useTitle } from "../title";
 import { errorText, isForbidden, isNotFound } from "./errors";
+import { LoadFailed } from "./load-failed";
 import { AdminScopeProvider, type ManagedCustomer } from "./scope";
 
 export function DrillDown(props: { customerId: string; children: JSX.Element }) {
@@ -80,12 +81,7 @@ function CustomerProblem(props: { error: unknown; retry: () => void }) {
 				</section>
 			</Match>
 			<Match when={true}>
-				<div role="alert" class="notice notice-error">
-					<p>{errorText(props.error, "Could not load this customer.")}</p>
-					<button type="button" class="button" onClick={() => props.retry()}>
-						Try again
-					</button>
-				</div>
+				<LoadFailed error={props.error} fallback="Could not load this customer." retry={props.retry} />
 			</Match>
 		</Switch>
 	);

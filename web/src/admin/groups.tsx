@@ -9,6 +9,8 @@ import { type GroupDetail, type GroupSummary, groupsApi } from "./directory-api"
 import "./directory.css";
 import { errorText, isForbidden } from "./errors";
 import { Forbidden } from "./forbidden";
+import { ListFooter, useKeysetList } from "./keyset-list";
+import { LoadFailed } from "./load-failed";
 import { type Member, MemberPicker } from "./member-picker";
 import { createResult, ResultLine } from "./result";
 import { useCompanyName } from "./scope";
@@ -17,30 +19,16 @@ export default function Groups() {
 	const company = useCompanyName();
 	useTitle(() => "Groups");
 	const guard = useSessionGuard();
-	const [groups, setGroups] = createSignal<GroupSummary[]>([]);
-	const [cursor, setCursor] = createSignal<string | null>(null);
-	const [loaded, setLoaded] = createSignal(false);
-	const [loading, setLoading] = createSignal(false);
-	const [error, setError] = createSignal<unknown>();
+	const list = useKeysetList(async (after) => {
+		const page = await groupsApi.list(after);
+		return { items: page.groups, nextCursor: page.nextCursor };
+	});
+	const { items: groups, loading, loaded, error, load } = list;
 	/** "new", a group being edited, or nothing. */
 	const [editing, setEditing] = createSignal<"new" | GroupDetail | null>(null);
 	const [confirming, setConfirming] = createSignal<string | null>(null);
 	const result = createResult();
 
-	async function load(after: string | null) {
-		setLoading(true);
-		setError(undefined);
-		try {
-			const page = await groupsApi.list(after);
-			setGroups((old) => (after ? [...old, ...page.groups] : page.groups));
-			setCursor(page.nextCursor);
-			setLoaded(true);
-		} catch (err) {
-			if (!guard(err)) setError(err);
-		} finally {
-			setLoading(false);
-		}
-	}
 	void load(null);
 
 	async function edit(id: string) {
@@ -103,12 +91,7 @@ export default function Groups() {
 					)}
 				</Show>
 				<Show when={error()}>
-					<div role="alert" class="notice notice-error">
-						<p>{errorText(error(), "Could not load your company's groups.")}</p>
-						<button type="button" class="button" onClick={() => void load(null)}>
-							Try again
-						</button>
-					</div>
+					<LoadFailed error={error()} fallback="Could not load your company's groups." retry={() => load(null)} />
 				</Show>
 				<Show when={loaded() && groups().length === 0 && !error()}>
 					<p class="empty">{company()} has no groups yet.</p>
@@ -151,13 +134,7 @@ export default function Groups() {
 						)}
 					</For>
 				</ul>
-				<Show when={cursor()}>
-					{(next) => (
-						<button type="button" class="button load-more" onClick={() => void load(next())} disabled={loading()}>
-							{loading() ? "Loading…" : "Load more"}
-						</button>
-					)}
-				</Show>
+				<ListFooter list={list} />
 			</section>
 		</Show>
 	);

@@ -4,7 +4,7 @@
 // drill-down into one of its customers (./drill-down). Everyone else gets a page that says why.
 // Links in the nav and in the pages go through useAdminHref() so they stay in the area.
 import { A, type RouteSectionProps, useParams } from "@solidjs/router";
-import { type JSX, Show } from "solid-js";
+import { For, type JSX, Show } from "solid-js";
 import { setAdminCustomer } from "../api";
 import { user } from "../session";
 import { DrillDown } from "./drill-down";
@@ -40,6 +40,16 @@ function OwnCompany(props: { children: JSX.Element }) {
 	);
 }
 
+/** The admin area's sections, in the order of its tabs. */
+const SECTIONS = [
+	["/domains", "Domains"],
+	["/users", "Users"],
+	["/groups", "Groups"],
+	["/activity", "Activity"],
+	["/reports", "Reports"],
+	["/company", "Company"],
+] as const;
+
 function AdminFrame(props: { children: JSX.Element }) {
 	const scope = useAdminScope();
 	const to = useAdminHref();
@@ -47,24 +57,13 @@ function AdminFrame(props: { children: JSX.Element }) {
 		<div class="admin">
 			<p class="admin-eyebrow muted">{scope.customer ? `${scope.customer.name}: settings` : "Company settings"}</p>
 			<nav class="admin-nav" aria-label="Administration">
-				<A href={to("/domains")} activeClass="active">
-					Domains
-				</A>
-				<A href={to("/users")} activeClass="active">
-					Users
-				</A>
-				<A href={to("/groups")} activeClass="active">
-					Groups
-				</A>
-				<A href={to("/activity")} activeClass="active">
-					Activity
-				</A>
-				<A href={to("/reports")} activeClass="active">
-					Reports
-				</A>
-				<A href={to("/company")} activeClass="active">
-					Company
-				</A>
+				<For each={SECTIONS}>
+					{([path, label]) => (
+						<A href={to(path)} activeClass="active">
+							{label}
+						</A>
+					)}
+				</For>
 			</nav>
 			{props.children}
 		</div>

@@ -14,6 +14,7 @@ import { useAdminHref } from "./scope";
 import { AccessSection, DeleteSection, WelcomeSection } from "./user-actions";
 import { fieldOf, ROLES, signInState } from "./user-text";
 import "./users.css";
+import { LoadFailed } from "./load-failed";
 
 export default function UserDetail() {
 	const params = useParams<{ id: string }>();
@@ -45,12 +46,7 @@ export default function UserDetail() {
 				</div>
 			</Match>
 			<Match when={account.error}>
-				<div role="alert" class="notice notice-error">
-					<p>{errorText(account.error, "Could not load this user.")}</p>
-					<button type="button" class="button" onClick={() => void refetch()}>
-						Try again
-					</button>
-				</div>
+				<LoadFailed error={account.error} fallback="Could not load this user." retry={refetch} />
 			</Match>
 			<Match when={account()}>
 				{(u) => (

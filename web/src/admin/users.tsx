@@ -10,12 +10,14 @@ import { switchMailbox, user, useSessionGuard, viewing } from "../session";
 import { useTitle } from "../title";
 import { errorText, isForbidden } from "./errors";
 import { Forbidden } from "./forbidden";
+import { ListFooter, useKeysetList } from "./keyset-list";
 import { OpenInboxDialog } from "./open-inbox-dialog";
 import { createResult, ResultLine } from "./result";
 import { useAdminHref, useCompanyName, useOnBehalf } from "./scope";
 import { AddUserForm } from "./user-add";
 import { inviteSummary, ROLES, signInState } from "./user-text";
 import "./users.css";
+import { LoadFailed } from "./load-failed";
 
 /** Long enough not to ask on every key, short enough to feel like filtering. */
 const TYPING_MS = 250;
@@ -30,11 +32,11 @@ export default function Users() {
 	const navigate = useNavigate();
 	const [params, setParams] = useSearchParams();
 	const q = () => String(params.q ?? "");
-	const [users, setUsers] = createSignal<AdminUser[]>([]);
-	const [cursor, setCursor] = createSignal<string | null>(null);
-	const [loading, setLoading] = createSignal(false);
-	const [loaded, setLoaded] = createSignal(false);
-	const [error, setError] = createSignal<unknown>();
+	const list = useKeysetList(async (after) => {
+		const page = await adminApi.users(q().trim(), after);
+		return { items: page.users, nextCursor: page.nextCursor };
+	});
+	const { items: users, loading, loaded, error, load } = list;
 	const [target, setTarget] = createSignal<AdminUser | null>(null);
 	const [adding, setAdding] = createSignal(false);
 	const [selected, setSelected] = createSignal<ReadonlySet<string>>(new Set());
@@ -44,25 +46,6 @@ export default function Users() {
 	const typedAtStart = q();
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	onCleanup(() => clearTimeout(timer));
-	// An answer for the previous search must not land in this one.
-	let generation = 0;
-
-	async function load(after: string | null) {
-		const gen = after ? generation : ++generation;
-		setLoading(true);
-		setError(undefined);
-		try {
-			const page = await adminApi.users(q().trim(), after);
-			if (gen !== generation) return;
-			setUsers((old) => (after ? [...old, ...page.users] : page.users));
-			setCursor(page.nextCursor);
-			setLoaded(true);
-		} catch (err) {
-			if (gen === generation && !guard(err)) setError(err);
-		} finally {
-			if (gen === generation) setLoading(false);
-		}
-	}
 
 	createEffect(on(q, () => void load(null)));
 
@@ -186,12 +169,7 @@ export default function Users() {
 				</div>
 				<ResultLine result={outcome.result()} />
 				<Show when={error()}>
-					<div role="alert" class="notice notice-error">
-						<p>{errorText(error(), "Could not load your company's users.")}</p>
-						<button type="button" class="button" onClick={() => void load(null)}>
-							Try again
-						</button>
-					</div>
+					<LoadFailed error={error()} fallback="Could not load your company's users." retry={() => load(null)} />
 				</Show>
 				<Show when={loaded() && users().length === 0 && !error()}>
 					<p class="empty">{q().trim() ? `No address or name starts with “${q().trim()}”.` : `${company()} has no users yet.`}</p>
@@ -237,18 +215,7 @@ export default function Users() {
 						)}
 					</For>
 				</ul>
-				<Show when={cursor()}>
-					{(next) => (
-						<button type="button" class="button load-more" onClick={() => void load(next())} disabled={loading()}>
-							{loading() ? "Loading…" : "Load more"}
-						</button>
-					)}
-				</Show>
-				<Show when={loading() && !loaded()}>
-					<p class="loading" role="status">
-						Loading…
-					</p>
-				</Show>
+				<ListFooter list={list} />
 			</section>
 			<OpenInboxDialog target={target()} onClose={() => setTarget(null)} onOpened={opened} />
 		</Show>

@@ -3,6 +3,7 @@
 import { A } from "@solidjs/router";
 import { createSignal, For, Match, Show, Switch } from "solid-js";
 import { errorText, isForbidden } from "../admin/errors";
+import { LoadFailed } from "../admin/load-failed";
 import { plural } from "../format";
 import { user } from "../session";
 import { useTitle } from "../title";
@@ -83,12 +84,7 @@ function CustomerList() {
 					</p>
 				</Match>
 				<Match when={error() && !customers()}>
-					<div role="alert" class="notice notice-error">
-						<p>{errorText(error(), "Could not load your customers.")}</p>
-						<button type="button" class="button" onClick={() => void refresh()}>
-							Try again
-						</button>
-					</div>
+					<LoadFailed error={error()} fallback="Could not load your customers." retry={refresh} />
 				</Match>
 				<Match when={customers()?.length === 0}>
 					<p class="empty">No customers yet.</p>

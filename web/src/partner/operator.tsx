@@ -2,7 +2,7 @@
 // customers each has, and a new partner with its first administrator (password shown once).
 // Its own lazy chunk: only operators ever load it.
 import { createSignal, For, Match, Show, Switch } from "solid-js";
-import { errorText } from "../admin/errors";
+import { LoadFailed } from "../admin/load-failed";
 import { ResultLine } from "../admin/result";
 import { plural } from "../format";
 import { useTitle } from "../title";
@@ -36,12 +36,7 @@ function Partners() {
 			<Show when={created()}>{(c) => <OneTimePassword created={c()} onDone={() => setCreated(null)} />}</Show>
 			<Switch>
 				<Match when={error() && !partners()}>
-					<div role="alert" class="notice notice-error">
-						<p>{errorText(error(), "Could not load the partners.")}</p>
-						<button type="button" class="button" onClick={() => void refresh()}>
-							Try again
-						</button>
-					</div>
+					<LoadFailed error={error()} fallback="Could not load the partners." retry={refresh} />
 				</Match>
 				<Match when={partners()?.length === 0}>
 					<p class="empty">No partners yet.</p>
