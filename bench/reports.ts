@@ -20,7 +20,7 @@ import { freePort } from "../scripts/lib/ports";
 import type { Report } from "../src/api/report-types";
 import { REPORT_SQL, reportParams } from "../src/db/report-sql";
 import { d1File, seedMailbox } from "./lib/seed-mailbox";
-import { percentile } from "./lib/stats";
+import { type Timing, time } from "./lib/stats";
 
 const MESSAGES = Number(process.env.BENCH_REPORT_MESSAGES || 100_000);
 const REQUESTS = Number(process.env.BENCH_REPORT_N || 100);
@@ -30,23 +30,6 @@ const DOMAIN = { customerId: "acme", domainId: "acme-test", userId: "acme-alice"
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const run = promisify(execFile);
-
-interface Timing {
-	p50: number;
-	p95: number;
-}
-
-async function time(n: number, once: () => Promise<unknown> | unknown): Promise<Timing> {
-	for (let i = 0; i < WARMUP; i++) await once();
-	const ms: number[] = [];
-	for (let i = 0; i < n; i++) {
-		const t = performance.now();
-		await once();
-		ms.push(performance.now() - t);
-	}
-	ms.sort((a, b) => a - b);
-	return { p50: percentile(ms, 50), p95: percentile(ms, 95) };
-}
 
 const utcDate = (t: number) => new Date(t).toISOString().slice(0, 10);
 
@@ -112,7 +95,7 @@ const plans: string[] = [];
 		const statements = keys.map((k) => [db.prepare(REPORT_SQL[k]), params[k]] as const);
 		const once = () => statements.map(([stmt, args]) => stmt.all(...args));
 		const received = (once()[0] as { received: number }[]).reduce((s, r) => s + r.received, 0);
-		floors.push({ floor: await time(REQUESTS, once), received });
+		floors.push({ floor: await time(REQUESTS, WARMUP, once), received });
 		if (c === CASES[0])
 			for (const k of keys) {
 				const plan = db.prepare(`EXPLAIN QUERY PLAN ${REPORT_SQL[k]}`).all(...params[k]) as { detail: string }[];
@@ -148,9 +131,9 @@ try {
 		const first = await get();
 		if (first.totals.received !== floor.received)
 			console.warn(`warning: ${c.label}: the API counts ${first.totals.received} received, the floor ${floor.received}`);
-		rows.push({ label: c.label, ours: await time(REQUESTS, get), floor: floor.floor, received: first.totals.received });
+		rows.push({ label: c.label, ours: await time(REQUESTS, WARMUP, get), floor: floor.floor, received: first.totals.received });
 	}
-	const roundTrip = await time(REQUESTS, async () => {
+	const roundTrip = await time(REQUESTS, WARMUP, async () => {
 		const res = await fetch(`${base}/api/session`, { headers: { Cookie: cookie } });
 		await res.arrayBuffer();
 	});

@@ -22,7 +22,7 @@ import { DEMO_PASSWORD, demoSeedSql, GLOBEX_PORT } from "../scripts/lib/demo-ten
 import { ROOT, startLocal } from "../scripts/lib/local-service";
 import { freePort } from "../scripts/lib/ports";
 import { d1File, ownerToken, seedMailbox } from "./lib/seed-mailbox";
-import { percentile } from "./lib/stats";
+import { percentile, type Timing, time } from "./lib/stats";
 
 const MESSAGES = Number(process.env.BENCH_WEB_MESSAGES || 100_000);
 const REQUESTS = Number(process.env.BENCH_WEB_N || 200);
@@ -98,23 +98,6 @@ async function floorWeight(): Promise<Weight> {
 
 // --- the mailbox API ---------------------------------------------------------------------
 
-interface Timing {
-	p50: number;
-	p95: number;
-}
-
-async function time(n: number, once: () => Promise<unknown> | unknown): Promise<Timing> {
-	for (let i = 0; i < WARMUP; i++) await once();
-	const ms: number[] = [];
-	for (let i = 0; i < n; i++) {
-		const t = performance.now();
-		await once();
-		ms.push(performance.now() - t);
-	}
-	ms.sort((a, b) => a - b);
-	return { p50: percentile(ms, 50), p95: percentile(ms, 95) };
-}
-
 // The statements src/db/mailbox.ts has drizzle build (listFolder, searchFolder), written out.
 const COLUMNS =
 	"m.id, m.folder, m.from_header, m.to_header, m.subject, m.snippet, m.sent_at, m.received_at, m.size, m.has_attachments, m.seen, m.status, m.parse_error";
@@ -181,7 +164,7 @@ const plans: string[] = [];
 	};
 	for (const key of Object.keys(SQL) as (keyof typeof SQL)[]) {
 		const stmt = db.prepare(SQL[key]);
-		sqlFloor[key] = await time(REQUESTS, () => stmt.all(...args[key]));
+		sqlFloor[key] = await time(REQUESTS, WARMUP, () => stmt.all(...args[key]));
 		floorIds[key] = (stmt.all(...args[key]) as { id: string }[]).slice(0, 50).map((r) => r.id);
 		const plan = db.prepare(`EXPLAIN QUERY PLAN ${SQL[key]}`).all(...args[key]) as { detail: string }[];
 		plans.push(`${key}: ${plan.map((p) => p.detail).join(" | ")}`);
@@ -214,11 +197,11 @@ try {
 		// Same rows as the floor's SQL, or the comparison means nothing.
 		const ids = (await get()).messages.map((m) => m.id);
 		if (ids.join() !== floorIds[key].join()) console.warn(`warning: ${key}: the API and the floor SQL return different rows`);
-		api[key] = await time(REQUESTS, get);
+		api[key] = await time(REQUESTS, WARMUP, get);
 	}
 
 	// What every API call pays before its own query: HTTP to workerd, the session lookup, JSON.
-	const roundTrip = await time(REQUESTS, async () => {
+	const roundTrip = await time(REQUESTS, WARMUP, async () => {
 		const res = await fetch(`${service.url}/api/session`, { headers: { Cookie: cookie } });
 		if (res.status !== 200) throw new Error(`/api/session answered ${res.status}`);
 		await res.arrayBuffer();

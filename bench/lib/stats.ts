@@ -32,3 +32,21 @@ export function printTable(rows: ReturnType<typeof summarize>[], floor: ReturnTy
 		console.log(`${r.name.padEnd(44)}${String(r.messages).padStart(6)}${fmt(r.perSecond)}${fmt(r.p50, 2)}${fmt(r.p99, 2)}${fmt(ratio)}`);
 	}
 }
+
+export interface Timing {
+	p50: number;
+	p95: number;
+}
+
+/** `once` run `warmup` times unmeasured, then `n` times timed one after the other. */
+export async function time(n: number, warmup: number, once: () => Promise<unknown> | unknown): Promise<Timing> {
+	for (let i = 0; i < warmup; i++) await once();
+	const ms: number[] = [];
+	for (let i = 0; i < n; i++) {
+		const t = performance.now();
+		await once();
+		ms.push(performance.now() - t);
+	}
+	ms.sort((a, b) => a - b);
+	return { p50: percentile(ms, 50), p95: percentile(ms, 95) };
+}
