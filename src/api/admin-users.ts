@@ -8,14 +8,16 @@ import { Hono } from "hono";
 import {
 	anotherAdminRemains,
 	companyDomains,
-	companyUserView,
 	findCompanyUser,
+	findCompanyUserDetail,
 	inJson,
 	listUsers,
 	revokeSessionsOf,
 	takenAddresses,
+	type UserDetailRow,
 	type UserRow,
 } from "../db/admin-users";
+import type { Db } from "../db/client";
 import { addressOwner } from "../db/directory";
 import { appendEvent } from "../db/events";
 import { aliases, events, messages, uploads, users } from "../db/schema";
@@ -24,7 +26,7 @@ import { enqueueInvites } from "../queue/invite";
 import type { AppEnv } from "./context";
 import { problem } from "./problem";
 import { alternateAddress, companyAddress, companyRole, displayName } from "./user-input";
-import type { DeleteResult, ImportResult, InviteResult } from "./user-types";
+import type { AdminUser, DeleteResult, ImportResult, InviteResult } from "./user-types";
 import { createPlanned, MAX_CSV_BYTES, planImport } from "./users-import";
 
 const MAX_ALIASES = 20;
@@ -51,13 +53,35 @@ async function jsonBody(c: { req: { json(): Promise<unknown> } }): Promise<Recor
 	return body as Record<string, unknown>;
 }
 
+/** The wire form of an account: flags as booleans, a group by its name (its address when unnamed), ISO times. */
+function toAdminUser(r: UserDetailRow): AdminUser {
+	return {
+		id: r.id,
+		email: r.email,
+		displayName: r.displayName,
+		role: r.role,
+		disabled: r.disabledAt !== null,
+		alternateEmail: r.alternateEmail,
+		aliases: r.aliases,
+		groups: r.groups.map((g) => g.name || g.address),
+		passwordSet: Boolean(r.passwordSet),
+		invitePending: r.invitePending,
+		createdAt: new Date(r.createdAt).toISOString(),
+	};
+}
+
+async function companyUserView(db: Db, customerId: string, id: string, now: number): Promise<AdminUser | undefined> {
+	const row = await findCompanyUserDetail(db, customerId, id, now);
+	return row && toAdminUser(row);
+}
+
 const isUnique = (err: unknown) => err instanceof Error && /UNIQUE constraint failed/i.test(`${err.message} ${String(err.cause ?? "")}`);
 
 export const adminUserRoutes = new Hono<AppEnv>()
 	.get("/users", async (c) => {
 		const cursor = c.req.query("cursor") || null;
 		const page = await listUsers(c.var.db, c.var.customerId, { q: (c.req.query("q") ?? "").trim(), cursor, now: c.var.clock.now() });
-		return c.json(page);
+		return c.json({ users: page.users.map(toAdminUser), nextCursor: page.nextCursor });
 	})
 	.post("/users", async (c) => {
 		const body = await jsonBody(c);

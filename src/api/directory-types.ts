@@ -1,7 +1,7 @@
 // Wire format of the groups and recipient-discovery admin routes (src/api/admin-groups.ts,
 // src/api/admin-discovery.ts), read by web/src/admin and the tests. Kept apart from types.ts so
 // parallel work on the directory does not collide there.
-import type { DiscoveryOutcome } from "../db/schema";
+import type { DiscoveryOutcome } from "../relay/types";
 
 export type { DiscoveryOutcome };
 

@@ -85,7 +85,7 @@ export const partnerRoutes = new Hono<AppEnv>()
 		const name = typeof body?.name === "string" ? body.name.trim() : "";
 		if (name.length < 2 || name.length > 200) throw bad("name must be 2 to 200 characters.");
 		const domain = typeof body?.domain === "string" ? toAsciiDomain(body.domain) : null;
-		if (!domain || !domain.includes(".")) throw bad("domain must be a domain name such as example.com.");
+		if (!domain?.includes(".")) throw bad("domain must be a domain name such as example.com.");
 		const admin = typeof body?.adminEmail === "string" ? parseMailbox(body.adminEmail) : null;
 		if (!admin || admin.address.domain !== domain) throw bad(`adminEmail must be an address at ${domain}.`);
 		const alternate = typeof body?.adminAlternateEmail === "string" ? parseMailbox(body.adminAlternateEmail) : null;

@@ -1,19 +1,11 @@
 // The reports API's wire format (GET /api/admin/reports), shared by the worker and the SPA.
 // Times are UTC: buckets are UTC hours or UTC days, whatever the viewer's time zone.
 
-export type ReportBucket = "hour" | "day";
+import type { ReportCounts } from "../db/report-sql";
 
-/** What a bucket counts; see the definitions in docs/reports.md and on the Reports page. */
-export interface ReportCounts {
-	/** Inbound messages received in the bucket. */
-	received: number;
-	/** Of those, how many were held here at some point (outage, maintenance hold, no destination). */
-	held: number;
-	/** Messages that had been held and were then delivered, counted when delivered. */
-	deliveredAfterRecovery: number;
-	/** Messages that bounced (refused for good, expired or bounced by an admin), counted when they bounced. */
-	bounced: number;
-}
+export type { ReportCounts };
+
+export type ReportBucket = "hour" | "day";
 
 export interface ReportPoint extends ReportCounts {
 	/** The bucket's first instant (ISO, UTC). */

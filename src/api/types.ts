@@ -1,8 +1,8 @@
 // The API's wire format: what the worker sends and the SPA (web/src/api.ts) and tests read.
 // One definition, so a change here fails the typecheck on both sides.
-import type { MessageStatus, Role } from "../db/schema";
+import type { Folder, MessageStatus, Role } from "../db/schema";
 
-export type { MessageStatus, Role };
+export type { Folder, MessageStatus, Role };
 
 export interface User {
 	id: string;
@@ -21,8 +21,6 @@ export interface Viewing {
 	/** False: read-only. */
 	canAct: boolean;
 }
-
-export type Folder = "inbox" | "sent" | "trash";
 
 export interface MessageSummary {
 	id: string;

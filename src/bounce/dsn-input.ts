@@ -1,6 +1,7 @@
 // What a DSN is built from, checked once at the boundary: everything past `readInput`
 // can write fields without another thought about injection or encoding.
-import { isAscii, type Mailbox, parseMailbox, printable, utf8AddrXtext } from "./encode";
+import { isAscii } from "../lib/ascii";
+import { type Mailbox, parseMailbox, printable, utf8AddrXtext } from "./encode";
 import { binaryBytes, headerSectionLength } from "./headers";
 
 export type DsnAction = "failed" | "delayed" | "delivered" | "relayed" | "expanded";
@@ -146,6 +147,7 @@ function diagnostic(name: string, value: unknown): { field: string; smtp: boolea
 	const type = m ? (m[1] as string) : /^[2-5]\d\d(?:[ -]|$)/.test(v) ? "smtp" : LOCAL_DIAGNOSTIC;
 	const text = (m ? (m[2] as string) : v).trim();
 	// The machine-readable part is ASCII only; people get the server's own words in full.
+	// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters in a remote reply must not reach the DSN text.
 	return { field: `${type}; ${printable(text)}`, smtp: type.toLowerCase() === "smtp", text: text.replace(/[\x00-\x1f\x7f]/g, " ") };
 }
 
@@ -198,6 +200,7 @@ function originalMessageId(value: unknown): string | null {
 function subject(value: unknown): string | null {
 	if (value === undefined || value === null) return null;
 	if (typeof value !== "string") throw new TypeError("originalSubject must be a string");
+	// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters and spaces are what is being collapsed.
 	const s = value.replace(/[\x00-\x20\x7f]+/g, " ").trim();
 	if (!s) return null;
 	return s.length > MAX_SUBJECT ? `${s.slice(0, MAX_SUBJECT)}...` : s;

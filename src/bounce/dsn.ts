@@ -5,8 +5,10 @@
 //
 // We return the original's headers as text/rfc822-headers (RFC 6522 §4), never its body:
 // the sender already has it, and it may be large or private.
+
+import { isAscii } from "../lib/ascii";
 import { type DsnInput, type Report, type ReportRecipient, readInput } from "./dsn-input";
-import { CRLF, fold, formatMailbox, isAscii, quotedPrintable, rfc5322Date } from "./encode";
+import { CRLF, fold, formatMailbox, quotedPrintable, rfc5322Date } from "./encode";
 import { explain } from "./explain";
 import { binaryString } from "./headers";
 

@@ -1,6 +1,8 @@
 // The wire encodings a DSN needs. Everything here produces 7-bit text, so a report crosses
 // any hop, including ones that never offered 8BITMIME.
 
+import { isAscii } from "../lib/ascii";
+
 export const CRLF = "\r\n";
 
 /** RFC 5322 §2.1.1: lines SHOULD be no longer than 78 characters. */
@@ -9,8 +11,6 @@ const LINE = 78;
 const QP_LINE = 76;
 /** RFC 2047 §2: an encoded-word is at most 75 characters, 12 of them "=?UTF-8?Q?" and "?=". */
 const WORD_PAYLOAD = 75 - 12;
-
-export const isAscii = (s: string): boolean => /^[\x00-\x7f]*$/.test(s);
 
 const hex2 = (b: number): string => b.toString(16).toUpperCase().padStart(2, "0");
 

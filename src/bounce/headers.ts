@@ -49,6 +49,7 @@ export function binaryString(bytes: Uint8Array): string {
  * it is taken as text and written as its UTF-8 bytes rather than refused.
  */
 export function binaryBytes(s: string): Uint8Array {
+	// biome-ignore lint/suspicious/noControlCharactersInRegex: the whole Latin-1 range, control characters included, is what bytes decode to.
 	if (/^[\x00-\xff]*$/.test(s)) return Uint8Array.from(s, (c) => c.charCodeAt(0));
 	const utf8 = new TextEncoder();
 	const out: number[] = [];

@@ -2,9 +2,8 @@
 // query walks users_customer_idx in address order and the decorations (aliases, groups,
 // pending invitations) are one batch keyed by the page's ids, so a page costs the same at any depth.
 import { type AnyColumn, and, asc, eq, gt, gte, isNull, like, lt, or, type SQL, sql } from "drizzle-orm";
-import type { AdminUser } from "../api/user-types";
 import type { Db } from "./client";
-import { aliases, domains, groupMembers, groups, sessions, users, userTokens } from "./schema";
+import { aliases, domains, groupMembers, groups, type Role, sessions, users, userTokens } from "./schema";
 
 export const USER_PAGE = 100;
 
@@ -24,11 +23,18 @@ export type UserRow = {
 	id: string;
 	email: string;
 	displayName: string;
-	role: AdminUser["role"];
+	role: Role;
 	alternateEmail: string | null;
 	disabledAt: number | null;
 	createdAt: number;
 	passwordSet: number;
+};
+
+/** A user with what hangs off the account: aliases, the groups it is in, an unused welcome link. */
+export type UserDetailRow = UserRow & {
+	aliases: { id: string; address: string }[];
+	groups: { name: string; address: string }[];
+	invitePending: boolean;
 };
 
 /** `col IN (ids)` with the ids as one JSON parameter: D1 allows only 100 bound parameters per query. */
@@ -75,13 +81,13 @@ export async function findCompanyUser(db: Db, customerId: string, id: string): P
 	return row;
 }
 
-export async function companyUserView(db: Db, customerId: string, id: string, now: number): Promise<AdminUser | undefined> {
+export async function findCompanyUserDetail(db: Db, customerId: string, id: string, now: number): Promise<UserDetailRow | undefined> {
 	const row = await findCompanyUser(db, customerId, id);
 	return row ? (await decorate(db, customerId, [row], now))[0] : undefined;
 }
 
 /** Aliases, group names and pending invitations of a page of users: one round trip. */
-export async function decorate(db: Db, customerId: string, rows: UserRow[], now: number): Promise<AdminUser[]> {
+export async function decorate(db: Db, customerId: string, rows: UserRow[], now: number): Promise<UserDetailRow[]> {
 	if (rows.length === 0) return [];
 	const ids = rows.map((r) => r.id);
 	const [aliasRows, groupRows, tokenRows] = await db.batch([
@@ -110,17 +116,10 @@ export async function decorate(db: Db, customerId: string, rows: UserRow[], now:
 	]);
 	const pending = new Set(tokenRows.map((t) => t.userId));
 	return rows.map((r) => ({
-		id: r.id,
-		email: r.email,
-		displayName: r.displayName,
-		role: r.role,
-		disabled: r.disabledAt !== null,
-		alternateEmail: r.alternateEmail,
+		...r,
 		aliases: aliasRows.filter((a) => a.userId === r.id).map((a) => ({ id: a.id, address: a.address })),
-		groups: groupRows.filter((g) => g.userId === r.id).map((g) => g.name || g.address),
-		passwordSet: Boolean(r.passwordSet),
+		groups: groupRows.filter((g) => g.userId === r.id).map((g) => ({ name: g.name, address: g.address })),
 		invitePending: pending.has(r.id),
-		createdAt: new Date(r.createdAt).toISOString(),
 	}));
 }
 

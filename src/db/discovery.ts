@@ -2,8 +2,9 @@
 // it answered (discovered_recipients, one row per domain and address, the latest answer). Every
 // query takes the customer id first.
 import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import type { DiscoveryOutcome } from "../relay/types";
 import type { Db } from "./client";
-import { aliases, type DiscoveryOutcome, discoveredRecipients, groups, messages, users } from "./schema";
+import { aliases, discoveredRecipients, groups, messages, users } from "./schema";
 
 /** D1 allows 100 bound parameters per statement. */
 const IN_CHUNK = 90;

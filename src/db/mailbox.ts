@@ -2,9 +2,8 @@
 // by the user id first, and only mail that belongs to the Emergency Inbox (held_at set:
 // held during an outage, or sent from here) is ever listed or opened.
 import { and, desc, eq, gte, inArray, isNotNull, lt, ne, sql } from "drizzle-orm";
-import type { Folder } from "../api/types";
 import type { Db } from "./client";
-import { messages } from "./schema";
+import { type Folder, messages } from "./schema";
 import { ftsQuery } from "./search";
 
 export interface ListFilters {

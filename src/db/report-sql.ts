@@ -53,6 +53,18 @@ export const REPORT_SQL = {
 		ORDER BY created_at, id`,
 } as const;
 
+/** What a bucket counts; see the definitions in docs/reports.md and on the Reports page. */
+export interface ReportCounts {
+	/** Inbound messages received in the bucket. */
+	received: number;
+	/** Of those, how many were held here at some point (outage, maintenance hold, no destination). */
+	held: number;
+	/** Messages that had been held and were then delivered, counted when delivered. */
+	deliveredAfterRecovery: number;
+	/** Messages that bounced (refused for good, expired or bounced by an admin), counted when they bounced. */
+	bounced: number;
+}
+
 export interface ReportWindow {
 	customerId: string;
 	domainId: string;

@@ -1,8 +1,7 @@
 // The numbers behind a domain's report: the statements of ./report-sql in one D1 batch (one
 // round trip), and their rows spread over every bucket of the period, zeros included.
-import type { ReportCounts } from "../api/report-types";
 import type { Db } from "./client";
-import { REPORT_SQL, type ReportWindow, reportParams } from "./report-sql";
+import { REPORT_SQL, type ReportCounts, type ReportWindow, reportParams } from "./report-sql";
 
 export interface ReportData {
 	/** One entry per bucket of the period, zeros included. */

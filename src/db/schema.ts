@@ -2,6 +2,7 @@
 // Times are Unix milliseconds; ids are ULIDs (time-ordered, so `ORDER BY id` is arrival order).
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { DiscoveryOutcome, TlsMode } from "../relay/types";
 
 const createdAt = () => integer("created_at").notNull().default(sql`(unixepoch('subsec') * 1000)`);
 
@@ -24,7 +25,6 @@ export const customers = sqliteTable(
 	(t) => [index("customers_partner_idx").on(t.partnerId, t.name)],
 );
 
-export type TlsMode = "required" | "opportunistic" | "off";
 export type UnknownRecipientPolicy = "reject" | "accept";
 
 export const domains = sqliteTable(
@@ -173,8 +173,6 @@ export const userTokens = sqliteTable(
 	},
 	(t) => [index("user_tokens_user_idx").on(t.userId)],
 );
-
-export type DiscoveryOutcome = "accepted" | "refused" | "unknown";
 
 /** Recipient discovery: what the customer's server answered at RCPT TO for an address. */
 export const discoveredRecipients = sqliteTable(

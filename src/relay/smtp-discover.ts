@@ -4,13 +4,13 @@
 // (smtp-session.ts), so the answers are the ones our deliveries would get; RSET ends each
 // transaction, QUIT the session. Outcomes are data, as everywhere in the relay.
 import { connect } from "cloudflare:sockets";
-import type { DiscoveryOutcome } from "../db/schema";
+import { isAscii } from "../lib/ascii";
 import { failure, newSession, quit, type SessionOptions } from "./smtp-client";
 import { expectOutcome, localTempfail, type Reply, SessionAbort } from "./smtp-reply";
 import { openSession, type Session } from "./smtp-session";
 import { reset, safePath } from "./smtp-transaction";
 import type { SmtpWire } from "./smtp-wire";
-import type { Destination, Outcome } from "./types";
+import type { Destination, DiscoveryOutcome, Outcome } from "./types";
 
 /**
  * RFC 5321 §4.5.3.1.8: a server must accept at least 100 recipients per transaction, so no
@@ -39,8 +39,6 @@ export function discoveryOutcome(o: Pick<Outcome, "code" | "enhanced">): Discove
 	return "unknown";
 }
 
-const nonAscii = (text: string) => /[^\u0000-\u007f]/.test(text);
-
 export async function discoverRecipients(dest: Destination, addresses: string[], options: DiscoverOptions): Promise<DiscoveryRun> {
 	const session = newSession(dest, options);
 	const deadline = Date.now() + options.budgetMs;
@@ -56,7 +54,7 @@ export async function discoverRecipients(dest: Destination, addresses: string[],
 	try {
 		await openSession(session, dest, { heloName: options.heloName, connect: options.connect ?? connect, auth: true });
 		// Addresses that cannot go into a command unchanged are not asked (the API refuses them first).
-		const queue = [...new Set(addresses)].filter((a) => a !== "" && safePath(a) && (session.ext.smtpUtf8 || !nonAscii(a)));
+		const queue = [...new Set(addresses)].filter((a) => a !== "" && safePath(a) && (session.ext.smtpUtf8 || isAscii(a)));
 		let perTransaction = RCPTS_PER_TRANSACTION;
 		for (let i = 0; i < queue.length; ) {
 			if (Date.now() >= deadline) {
@@ -89,7 +87,7 @@ async function transaction(session: Session, batch: string[], replies: Map<strin
 	const wire = session.wire as SmtpWire;
 	if (session.dirty) await reset(session);
 	session.dirty = true;
-	const mail = `MAIL FROM:<>${ext.smtpUtf8 && batch.some(nonAscii) ? " SMTPUTF8" : ""}`;
+	const mail = `MAIL FROM:<>${ext.smtpUtf8 && batch.some((a) => !isAscii(a)) ? " SMTPUTF8" : ""}`;
 	const read = (timeout: number, what: string) => wire.readReply(Math.min(timeout, left()), what);
 	let mailReply: Reply;
 	const rcptReplies: Reply[] = [];

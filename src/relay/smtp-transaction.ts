@@ -1,6 +1,7 @@
 // One mail transaction (RFC 5321 §3.3): MAIL FROM, RCPT TO per recipient, DATA, the
 // message, and per-recipient outcomes. With PIPELINING (RFC 2920) the envelope and DATA
 // go in one write and the replies are read back in order.
+import { isAscii } from "../lib/ascii";
 import { canonicalSize, dataChunks, has8bit } from "./smtp-data";
 import { asTempfail, expectOutcome, outcomeOf, type Reply, replyText, SessionAbort } from "./smtp-reply";
 import type { Session } from "./smtp-session";
@@ -12,16 +13,13 @@ import type { Outcome, OutgoingMessage } from "./types";
  * command early and inject another (CRLF), or break out of the <path>. Quoted local parts
  * with spaces are legal but rare enough to refuse rather than parse.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point (CRLF injection).
 const UNSAFE_IN_PATH = /[\u0000-\u0020\u007f<>]/;
 /** RFC 5321 §4.5.3.1.3: a path is at most 256 octets. */
 const MAX_PATH = 256;
 
 export function safePath(address: string): boolean {
 	return new TextEncoder().encode(address).length <= MAX_PATH && !UNSAFE_IN_PATH.test(address);
-}
-
-function nonAscii(text: string): boolean {
-	return /[^\u0000-\u007f]/.test(text);
 }
 
 function refused(code: number, enhanced: string, text: string): Outcome {
@@ -49,7 +47,7 @@ export async function sendMessage(session: Session, msg: OutgoingMessage, outcom
 		else outcomes.set(r, refused(553, "5.1.3", `invalid recipient address ${JSON.stringify(r)}`));
 	}
 	if (valid.length === 0) return;
-	const utf8 = nonAscii(msg.from) || valid.some(nonAscii);
+	const utf8 = !isAscii(msg.from) || valid.some((a) => !isAscii(a));
 	if (utf8 && !ext.smtpUtf8) {
 		return decide(valid, refused(553, "5.6.7", "non-ASCII envelope address and the server does not offer SMTPUTF8"));
 	}

@@ -1,8 +1,10 @@
 // The delivery contract between the domain's Durable Object, the queue consumer and the SMTP
 // client. Outcomes are data: a transport never throws to mean "try later".
-import type { TlsMode } from "../db/schema";
+/** STARTTLS: refuse to go on without it, use it when offered, or never (a closed network only). */
+export type TlsMode = "required" | "opportunistic" | "off";
 
-export type { TlsMode };
+/** What a customer's server answered at RCPT TO when asked whether an address exists. */
+export type DiscoveryOutcome = "accepted" | "refused" | "unknown";
 
 export interface Destination {
 	host: string;

@@ -52,7 +52,7 @@ describe("recipient discovery", () => {
 			},
 		});
 		await configure(t, { delivery_host: "127.0.0.1", delivery_port: server.port, delivery_tls: "off" });
-		const addresses = ["Carol@" + t.domain.toUpperCase(), at("dave"), at("ghost"), at("moved"), at("busy"), at("policy"), t.alice.email];
+		const addresses = [`Carol@${t.domain.toUpperCase()}`, at("dave"), at("ghost"), at("moved"), at("busy"), at("policy"), t.alice.email];
 		const { status, body } = await discover(t, admin, { addresses });
 		expect(status, body.detail).toBe(200);
 		expect(body).toMatchObject({ source: "given", candidates: 7, accepted: 3, refused: 2, unknown: 2, notAsked: 0, stoppedBy: null });

@@ -7,6 +7,11 @@ import { hashPassword, paramsFor } from "../../src/lib/password";
 
 export const PASSWORD = "correct horse battery staple";
 let passwordHash: Promise<string> | undefined;
+/** The demo password's hash, computed once per test file (scrypt is slow on purpose). */
+const demoPasswordHash = () => {
+	passwordHash ??= hashPassword(PASSWORD, paramsFor(env));
+	return passwordHash;
+};
 
 export interface Tenant {
 	customerId: string;
@@ -20,7 +25,6 @@ export interface Tenant {
 export async function createTenant(
 	options: { domain?: string; unknownRecipients?: "reject" | "accept"; maxMessageBytes?: number } = {},
 ): Promise<Tenant> {
-	passwordHash ??= hashPassword(PASSWORD, paramsFor(env));
 	const db = openDb(env.DB);
 	const tag = crypto.randomUUID().slice(0, 8);
 	const domain = options.domain ?? `t${tag}.test`;
@@ -28,7 +32,7 @@ export async function createTenant(
 	const domainId = newId();
 	const alice = { id: newId(), email: `alice@${domain}` };
 	const bob = { id: newId(), email: `bob@${domain}` };
-	const hash = await passwordHash;
+	const hash = await demoPasswordHash();
 	await db.batch([
 		db.insert(customers).values({ id: customerId, name: `Customer ${tag}` }),
 		db.insert(domains).values({
@@ -130,7 +134,7 @@ export function failingBatches(message: string): D1Database {
 export async function signInAdmin(t: Tenant): Promise<string> {
 	const email = `admin@${t.domain}`;
 	await env.DB.prepare("INSERT INTO users (id, customer_id, email, role, password_hash) VALUES (?, ?, ?, 'customer_admin', ?)")
-		.bind(newId(), t.customerId, email, await (passwordHash ??= hashPassword(PASSWORD, paramsFor(env))))
+		.bind(newId(), t.customerId, email, await demoPasswordHash())
 		.run();
 	return signIn(email);
 }

@@ -39,7 +39,7 @@ async function welcomes(to: string) {
 	);
 }
 
-async function invite(t: Tenant, admin: string, ids: string[]) {
+async function invite(admin: string, ids: string[]) {
 	const res = await api("/admin/users/invite", admin, send("POST", { ids }));
 	expect(res.status).toBe(202);
 	return (await res.json()) as InviteResult;
@@ -66,7 +66,7 @@ describe("welcome mail", () => {
 		const carolId = ((await created.json()) as { id: string }).id;
 		await api(`/admin/users/${carolId}`, admin, send("PATCH", { disabled: true }));
 
-		const result = await invite(t, admin, [t.alice.id, t.bob.id, carolId]);
+		const result = await invite(admin, [t.alice.id, t.bob.id, carolId]);
 		expect(result.queued).toEqual([{ id: t.alice.id, email: t.alice.email, to: alternate }]);
 		expect(result.skipped).toEqual([
 			{ id: t.bob.id, email: t.bob.email, reason: "No alternate address to send it to." },
@@ -101,7 +101,7 @@ describe("welcome mail", () => {
 		const alternate = alternateFor("alice");
 		await setAlternate(t.alice.id, alternate);
 		const before = await signIn(t.alice.email);
-		await invite(t, admin, [t.alice.id]);
+		await invite(admin, [t.alice.id]);
 		await vi.waitFor(async () => expect(await outbox(alternate)).toHaveLength(1), wait);
 		const token = (await welcomes(alternate))[0]?.token ?? "";
 
@@ -130,9 +130,9 @@ describe("welcome mail", () => {
 		const admin = await signInAdmin(t);
 		const alternate = alternateFor("bob");
 		await setAlternate(t.bob.id, alternate);
-		await invite(t, admin, [t.bob.id]);
+		await invite(admin, [t.bob.id]);
 		await vi.waitFor(async () => expect(await outbox(alternate)).toHaveLength(1), wait);
-		await invite(t, admin, [t.bob.id]);
+		await invite(admin, [t.bob.id]);
 		await vi.waitFor(async () => expect(await outbox(alternate)).toHaveLength(2), wait);
 		const [first, second] = await welcomes(alternate);
 		expect(first?.token).not.toBe(second?.token);
@@ -147,7 +147,7 @@ describe("welcome mail", () => {
 		const bob = alternateFor("bob");
 		await setAlternate(t.alice.id, alice);
 		await setAlternate(t.bob.id, bob);
-		await invite(t, admin, [t.alice.id, t.bob.id]);
+		await invite(admin, [t.alice.id, t.bob.id]);
 		await vi.waitFor(async () => expect([...(await outbox(alice)), ...(await outbox(bob))]).toHaveLength(2), wait);
 		const aliceToken = (await welcomes(alice))[0]?.token ?? "";
 		const bobToken = (await welcomes(bob))[0]?.token ?? "";
@@ -174,7 +174,7 @@ describe("welcome mail", () => {
 		const admin = await signInAdmin(t);
 		const alternate = alternateFor("alice");
 		await setAlternate(t.alice.id, alternate);
-		await invite(t, admin, [t.alice.id]);
+		await invite(admin, [t.alice.id]);
 		await vi.waitFor(async () => expect(await outbox(alternate)).toHaveLength(1), wait);
 		const token = (await welcomes(alternate))[0]?.token ?? "";
 		const ip = `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
@@ -194,7 +194,7 @@ describe("welcome mail", () => {
 		await setAlternate(t.bob.id, bob);
 		const smarthost = await scriptedServer({ rcpt: { [bob]: "550 5.1.1 no such mailbox" } });
 		await configure(t, { smarthost_host: "127.0.0.1", smarthost_port: smarthost.port, smarthost_tls: "off" });
-		await invite(t, admin, [t.alice.id, t.bob.id]);
+		await invite(admin, [t.alice.id, t.bob.id]);
 		await vi.waitFor(async () => expect(await smarthost.messages()).toHaveLength(1), wait);
 		expect((await smarthost.messages())[0]?.to).toEqual([alice]);
 		await vi.waitFor(
