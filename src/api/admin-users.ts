@@ -24,7 +24,7 @@ import { enqueueInvites } from "../queue/invite";
 import type { AppEnv } from "./context";
 import { problem } from "./problem";
 import { alternateAddress, companyAddress, companyRole, displayName } from "./user-input";
-import type { DeleteResult, ImportResult, InviteResult } from "./user-types";
+import type { AdminUser, DeleteResult, ImportResult, InviteResult, UserAlias, UserPage } from "./user-types";
 import { createPlanned, MAX_CSV_BYTES, planImport } from "./users-import";
 
 const MAX_ALIASES = 20;
@@ -57,7 +57,7 @@ export const adminUserRoutes = new Hono<AppEnv>()
 	.get("/users", async (c) => {
 		const cursor = c.req.query("cursor") || null;
 		const page = await listUsers(c.var.db, c.var.customerId, { q: (c.req.query("q") ?? "").trim(), cursor, now: c.var.clock.now() });
-		return c.json(page);
+		return c.json<UserPage>(page);
 	})
 	.post("/users", async (c) => {
 		const body = await jsonBody(c);
@@ -114,7 +114,7 @@ export const adminUserRoutes = new Hono<AppEnv>()
 			if (isUnique(err)) throw problem(409, "Address already in use", "One of these addresses was just taken; reload and try again.");
 			throw err;
 		}
-		return c.json(await companyUserView(db, c.var.customerId, id, now), 201);
+		return c.json<AdminUser>((await companyUserView(db, c.var.customerId, id, now)) as AdminUser, 201);
 	})
 	.post("/users/import", async (c) => {
 		// JSON-escaping can double a file's size; anything beyond that is not a 1 MiB file.
@@ -169,12 +169,12 @@ export const adminUserRoutes = new Hono<AppEnv>()
 			result.queued.map((q) => q.id),
 			c.var.principal.userId,
 		);
-		return c.json(result, 202);
+		return c.json<InviteResult>(result, 202);
 	})
 	.get("/users/:id", async (c) => {
 		const view = await companyUserView(c.var.db, c.var.customerId, c.req.param("id"), c.var.clock.now());
 		if (!view) throw notFound();
-		return c.json(view);
+		return c.json<AdminUser>(view);
 	})
 	.patch("/users/:id", async (c) => {
 		const db = c.var.db;
@@ -205,7 +205,7 @@ export const adminUserRoutes = new Hono<AppEnv>()
 		}
 		for (const key of ["displayName", "role", "alternateEmail"] as const)
 			if (key in set) changed[key] = { from: target[key], to: set[key] };
-		if (Object.keys(set).length === 0) return c.json(await companyUserView(db, c.var.customerId, target.id, now));
+		if (Object.keys(set).length === 0) return c.json<AdminUser>((await companyUserView(db, c.var.customerId, target.id, now)) as AdminUser);
 
 		const rightsChange = "role" in set || "disabledAt" in set;
 		if (rightsChange) assertCompanyAccount(target);
@@ -237,7 +237,7 @@ export const adminUserRoutes = new Hono<AppEnv>()
 				detail: JSON.stringify(detail),
 				createdAt: now,
 			});
-		return c.json(await companyUserView(db, c.var.customerId, target.id, now));
+		return c.json<AdminUser>((await companyUserView(db, c.var.customerId, target.id, now)) as AdminUser);
 	})
 	.delete("/users/:id", async (c) => {
 		const db = c.var.db;
@@ -274,7 +274,7 @@ export const adminUserRoutes = new Hono<AppEnv>()
 			detail: JSON.stringify({ email: target.email, role: target.role, detachedMessages: result.detachedMessages }),
 			createdAt: now,
 		});
-		return c.json(result);
+		return c.json<DeleteResult>(result);
 	})
 	.post("/users/:id/aliases", async (c) => {
 		const db = c.var.db;
@@ -301,7 +301,7 @@ export const adminUserRoutes = new Hono<AppEnv>()
 			detail: JSON.stringify({ email: target.email, alias: address.value }),
 			createdAt: now,
 		});
-		return c.json({ id, address: address.value }, 201);
+		return c.json<UserAlias>({ id, address: address.value }, 201);
 	})
 	.delete("/users/:id/aliases/:aliasId", async (c) => {
 		const db = c.var.db;

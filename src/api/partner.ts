@@ -16,7 +16,7 @@ import { newVerificationToken } from "./domain-verification";
 import { requireAccess } from "./middleware/role";
 import { requireSession } from "./middleware/session";
 import { problem } from "./problem";
-import type { CreatedCustomer, PartnerCustomer, PartnerCustomerDetail } from "./types";
+import type { CreatedCustomer, PartnerCustomer, PartnerCustomerDetail, PartnerCustomerList } from "./types";
 
 const HELD = ["received", "spooled", "queued", "deferred"] as const;
 
@@ -60,7 +60,7 @@ export const partnerRoutes = new Hono<AppEnv>()
 	.get("/customers", async (c) => {
 		const partnerId = c.var.principal.partnerId as string;
 		const rows = await c.var.db.select().from(customers).where(eq(customers.partnerId, partnerId)).orderBy(customers.name);
-		return c.json<{ customers: PartnerCustomer[] }>({ customers: await atAGlance(c, rows) });
+		return c.json<PartnerCustomerList>({ customers: await atAGlance(c, rows) });
 	})
 	// One customer, for the drill-down's "Managing … as …" banner. Another partner's customer is
 	// 404, exactly like one that does not exist.
@@ -85,7 +85,7 @@ export const partnerRoutes = new Hono<AppEnv>()
 		const name = typeof body?.name === "string" ? body.name.trim() : "";
 		if (name.length < 2 || name.length > 200) throw bad("name must be 2 to 200 characters.");
 		const domain = typeof body?.domain === "string" ? toAsciiDomain(body.domain) : null;
-		if (!domain || !domain.includes(".")) throw bad("domain must be a domain name such as example.com.");
+		if (!domain?.includes(".")) throw bad("domain must be a domain name such as example.com.");
 		const admin = typeof body?.adminEmail === "string" ? parseMailbox(body.adminEmail) : null;
 		if (!admin || admin.address.domain !== domain) throw bad(`adminEmail must be an address at ${domain}.`);
 		const alternate = typeof body?.adminAlternateEmail === "string" ? parseMailbox(body.adminAlternateEmail) : null;

@@ -2,19 +2,13 @@
 // always alerted at their alternate address; users only when the company chooses it (some
 // prefer to tell their people themselves).
 import { createResource, createSignal, Show } from "solid-js";
+import type { Company, CompanyPatch } from "../../../src/api/admin-types";
 import { adminRequest } from "../api";
 import { useSessionGuard } from "../session";
 import { useTitle } from "../title";
 import { errorText, isForbidden } from "./errors";
 import { Forbidden } from "./forbidden";
 import { createResult, ResultLine } from "./result";
-
-interface Company {
-	id: string;
-	name: string;
-	notifyUsers: boolean;
-	partner: string | null;
-}
 
 export default function CompanySettings() {
 	useTitle(() => "Company");
@@ -33,7 +27,7 @@ export default function CompanySettings() {
 				await adminRequest<Company>("PATCH", "/company", {
 					name: String(form.get("name") ?? ""),
 					notifyUsers: form.get("notify-users") === "on",
-				}),
+				} satisfies CompanyPatch),
 			);
 			result.ok("Company settings saved.");
 		} catch (err) {

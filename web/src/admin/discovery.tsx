@@ -2,13 +2,13 @@
 // (one SMTP session, RCPT TO only, never a message), then add the accepted ones that are not
 // users here yet in one step, through the users' CSV import.
 import { createSignal, For, Show } from "solid-js";
+import type { AdminDomain } from "../../../src/api/domain-types";
 import { adminApi } from "../api";
 import { plural } from "../format";
 import { useSessionGuard } from "../session";
 import { type DiscoveredRecipient, type DiscoveryRunResult, discoveryApi } from "./directory-api";
 import { errorText } from "./errors";
 import { createResult, ResultLine } from "./result";
-import type { AdminDomain } from "./types";
 
 const KNOWN = { user: "already a user", alias: "already an alias", group: "already a group" } as const;
 

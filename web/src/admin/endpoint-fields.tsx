@@ -2,7 +2,7 @@
 // outbound smarthost share them. Uncontrolled inputs read with FormData on submit, like the
 // sign-in form; the password is never filled in (the API never sends it back).
 import { createEffect, createMemo, createSignal, For, type JSX, on, Show } from "solid-js";
-import type { EndpointPatch, EndpointView, TlsMode } from "./types";
+import type { EndpointPatch, EndpointView, TlsMode } from "../../../src/api/domain-types";
 import { EntryError } from "./units";
 
 const TLS_CHOICES: { value: TlsMode; label: string; hint: string }[] = [

@@ -2,9 +2,9 @@
 // API counts in seconds and bytes. Only changed settings are sent, so the activity log's
 // "domain.updated" entry names exactly what the admin changed.
 import { For } from "solid-js";
+import type { AdminDomain, DomainPolicy, PolicyPatch } from "../../../src/api/domain-types";
 import { ResultLine } from "./result";
 import { fieldId, useSave } from "./save";
-import type { AdminDomain, DomainPolicy, PolicyPatch } from "./types";
 import { DAY, fromUnit, HOUR, inUnit, listFromUnit, listInUnit, MB, MINUTE } from "./units";
 
 type NumberKey = Exclude<keyof DomainPolicy, "unknownRecipients" | "held">;

@@ -12,8 +12,8 @@ import { useTitle } from "../title";
 import { errorText, isForbidden } from "./errors";
 import { Forbidden } from "./forbidden";
 import "./reports.css";
+import type { AdminDomain } from "../../../src/api/domain-types";
 import { useCompanyName } from "./scope";
-import type { AdminDomain } from "./types";
 
 const ReportChart = lazy(() => import("./report-chart"));
 
