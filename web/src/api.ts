@@ -163,7 +163,7 @@ export function adminUrl(path: string, params: Record<string, string | null | un
 	return `/api/admin${path}${search.size > 0 ? `?${search}` : ""}`;
 }
 
-/** For the partner and operator pages' calls (web/src/partner): a typed JSON request, errors as ApiError. */
+/** For the partner and operator pages' calls (web/src/partner, web/src/operator): a typed JSON request, errors as ApiError. */
 export const apiRequest = <T>(method: string, path: string, body?: unknown) => request<T>(method, path, body);
 
 /** For calls added elsewhere in web/src/admin: a typed JSON request, errors as ApiError. */

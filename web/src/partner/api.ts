@@ -1,18 +1,10 @@
-// The partner's and the operator's calls. Partners manage customers' settings through the
-// admin client (web/src/api.ts adminUrl, with ?customer=ID); these are the lists above that.
+// The partner's calls. Partners manage customers' settings through the admin client
+// (web/src/api.ts adminUrl, with ?customer=ID); these are the list above that and a new customer.
 
-import type {
-	CreatedCustomer,
-	CreatedPartner,
-	NewCustomer,
-	NewPartner,
-	OperatorPartnerList,
-	PartnerCustomerDetail,
-	PartnerCustomerList,
-} from "../../../src/api/types";
+import type { CreatedCustomer, NewCustomer, PartnerCustomerDetail, PartnerCustomerList } from "../../../src/api/types";
 import { apiRequest } from "../api";
 
-export type { CreatedCustomer, CreatedPartner, NewCustomer, NewPartner, OperatorPartner, PartnerCustomer } from "../../../src/api/types";
+export type { CreatedCustomer, PartnerCustomer } from "../../../src/api/types";
 
 const customerPath = (id: string) => `/api/partner/customers/${encodeURIComponent(id)}`;
 
@@ -21,9 +13,4 @@ export const partnerApi = {
 	/** One customer with the partner's name; 404 for a customer that is not the partner's. */
 	customer: (id: string) => apiRequest<PartnerCustomerDetail>("GET", customerPath(id)),
 	createCustomer: (body: NewCustomer) => apiRequest<CreatedCustomer>("POST", "/api/partner/customers", body),
-};
-
-export const operatorApi = {
-	partners: () => apiRequest<OperatorPartnerList>("GET", "/api/operator/partners"),
-	createPartner: (body: NewPartner) => apiRequest<CreatedPartner>("POST", "/api/operator/partners", body),
 };

@@ -2,8 +2,8 @@
 // API judges every field (422 names it; 409 when the domain or address is taken) and its
 // words are shown next to the form. The first admin's password comes back once.
 import { ResultLine } from "../admin/result";
+import { useCreateForm } from "../lib/create-form";
 import { type CreatedCustomer, partnerApi } from "./api";
-import { useCreateForm } from "./create-form";
 
 export function NewCustomerForm(props: { onCreated: (created: CreatedCustomer, name: string) => void; onCancel: () => void }) {
 	const { result, invalid, pending, submit, described } = useCreateForm(

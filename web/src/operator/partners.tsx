@@ -5,11 +5,11 @@ import { createSignal, For, Match, Show, Switch } from "solid-js";
 import { LoadFailed } from "../admin/load-failed";
 import { ResultLine } from "../admin/result";
 import { plural } from "../format";
+import { type OneTime, OneTimePassword } from "../components/one-time-password";
+import { RoleOnly } from "../components/role-only";
+import { useCreateForm, useReloadable } from "../lib/create-form";
 import { useTitle } from "../title";
 import { operatorApi } from "./api";
-import { useCreateForm, useReloadable } from "./create-form";
-import { type OneTime, OneTimePassword } from "./one-time-password";
-import { RoleOnly } from "./role-only";
 
 export default function Operator() {
 	useTitle(() => "Partners");
