@@ -4,6 +4,7 @@
 import { createResource, createSignal, Show } from "solid-js";
 import type { Company, CompanyPatch } from "../../../src/api/admin-types";
 import { adminRequest } from "../api";
+import { Field } from "../components/field";
 import { useSessionGuard } from "../session";
 import { useTitle } from "../title";
 import { errorText, isForbidden } from "./errors";
@@ -51,10 +52,9 @@ export default function CompanySettings() {
 						<h2 id="company-title">{c().name}</h2>
 						<Show when={c().partner}>{(p) => <p class="muted">Managed with {p()}.</p>}</Show>
 						<form class="stack" novalidate onSubmit={submit}>
-							<div class="field">
-								<label for="company-name">Company name</label>
-								<input id="company-name" name="name" value={c().name} required minLength={2} maxLength={200} />
-							</div>
+							<Field id="company-name" label="Company name">
+								{(control) => <input {...control} name="name" value={c().name} required minLength={2} maxLength={200} />}
+							</Field>
 							<fieldset class="choices">
 								<legend>Outage alerts</legend>
 								<p class="muted">
