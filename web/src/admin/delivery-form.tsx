@@ -80,7 +80,7 @@ export function DeliveryForm(props: { domain: AdminDomain; onSaved: () => Promis
 				{(t) => (
 					<div class="transcript-box">
 						<h3 id="delivery-transcript-title">SMTP transcript</h3>
-						<pre class="transcript" aria-labelledby="delivery-transcript-title" tabindex="0">
+						<pre class="transcript" role="log" aria-labelledby="delivery-transcript-title" tabindex="0">
 							{t().transcript.join("\n")}
 						</pre>
 					</div>

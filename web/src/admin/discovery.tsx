@@ -188,7 +188,7 @@ export function DiscoveryPanel(props: { domain: AdminDomain }) {
 				{(r) => (
 					<div class="transcript-box">
 						<h3 id="discovery-transcript-title">SMTP transcript</h3>
-						<pre class="transcript" aria-labelledby="discovery-transcript-title" tabindex="0">
+						<pre class="transcript" role="log" aria-labelledby="discovery-transcript-title" tabindex="0">
 							{r().transcript.join("\n")}
 						</pre>
 					</div>

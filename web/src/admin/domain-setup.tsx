@@ -219,7 +219,7 @@ export function DomainSetup(props: { domain: AdminDomain; onChanged: () => Promi
 						</button>
 					}
 				>
-					<div class="confirm" role="group" aria-labelledby="remove-confirm-text">
+					<fieldset class="confirm" aria-labelledby="remove-confirm-text">
 						<p id="remove-confirm-text">
 							Remove {props.domain.displayName}? Its settings go; this cannot be undone. Mail sent to it afterwards is refused as not served
 							here.
@@ -232,7 +232,7 @@ export function DomainSetup(props: { domain: AdminDomain; onChanged: () => Promi
 								Cancel
 							</button>
 						</div>
-					</div>
+					</fieldset>
 				</Show>
 				<ResultLine id="setup-remove-result" result={removeResult.result()} />
 			</div>

@@ -116,7 +116,7 @@ export default function Groups() {
 									</button>
 								</div>
 								<Show when={confirming() === g.id}>
-									<div class="confirm notice notice-error" role="group" aria-label={`Confirm deleting ${g.address}`}>
+									<fieldset class="confirm notice notice-error" aria-label={`Confirm deleting ${g.address}`}>
 										<p>
 											Delete {g.address}? Its members keep the mail they already have; new mail to this address is then treated like mail to
 											an unknown address.
@@ -129,7 +129,7 @@ export default function Groups() {
 												Cancel
 											</button>
 										</div>
-									</div>
+									</fieldset>
 								</Show>
 							</li>
 						)}

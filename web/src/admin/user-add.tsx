@@ -2,7 +2,7 @@
 // the welcome email goes to (outside the company: its server may be the one that is down), and
 // aliases. The worker checks everything; its refusal is shown in its words, on the field it names.
 import { createSignal } from "solid-js";
-import { type AdminUser, adminApi, type CompanyRole } from "../api";
+import { adminApi, type CompanyRole } from "../api";
 import { Field } from "../components/field";
 import { useSessionGuard } from "../session";
 import { errorText } from "./errors";
@@ -18,7 +18,7 @@ const FIELDS: Record<string, string> = {
 	aliases: "new-user-aliases",
 };
 
-export function AddUserForm(props: { onAdded: (user: AdminUser, message: string) => void; onCancel: () => void }) {
+export function AddUserForm(props: { onAdded: (message: string) => void; onCancel: () => void }) {
 	const guard = useSessionGuard();
 	const result = createResult();
 	const [pending, setPending] = createSignal(false);
@@ -45,7 +45,7 @@ export function AddUserForm(props: { onAdded: (user: AdminUser, message: string)
 			if (data.get("invite") === "on" && created.alternateEmail) message += ` ${inviteSummary(await adminApi.inviteUsers([created.id]))}`;
 			else if (!created.alternateEmail) message += " Add an alternate address to send the welcome email.";
 			form.reset();
-			props.onAdded(created, message);
+			props.onAdded(message);
 		} catch (err) {
 			if (guard(err)) return;
 			const field = fieldOf(err, FIELDS);

@@ -96,13 +96,15 @@ export default function UsersImport() {
 				</p>
 				<h1 id="import-title">Import users</h1>
 				<p class="muted">
-					One user per line. Only <code>email</code> is required; <code>role</code> is <code>user</code> or <code>admin</code>;
-					<code> aliases</code> are separated by spaces or semicolons; the alternate address (outside your company) is where the welcome
+					One user per line. Only <code>email</code> is required; <code>role</code> is <code>user</code> or <code>admin</code>;{" "}
+					<code>aliases</code> are separated by spaces or semicolons; the alternate address (outside your company) is where the welcome
 					email goes. At most 5,000 users or 1 MiB per file.
 				</p>
 				<details class="csv-sample">
 					<summary>Sample CSV</summary>
-					<pre aria-label="Sample CSV">{SAMPLE}</pre>
+					<pre role="document" aria-label="Sample CSV">
+						{SAMPLE}
+					</pre>
 				</details>
 				<form
 					class="stack"

@@ -15,7 +15,7 @@ import { operatorApi } from "./api";
 export default function Operator() {
 	useTitle(() => "Partners");
 	return (
-		<RoleOnly role="operator" title="This page is for the operators of this service.">
+		<RoleOnly accountRole="operator" title="This page is for the operators of this service.">
 			<Partners />
 		</RoleOnly>
 	);

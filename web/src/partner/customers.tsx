@@ -23,7 +23,7 @@ const STATES: Record<PartnerCustomer["domains"][number]["state"], string> = {
 export default function Customers() {
 	useTitle(() => "Customers");
 	return (
-		<RoleOnly role="partner_admin" title="The customer list is for partners' administrators.">
+		<RoleOnly accountRole="partner_admin" title="The customer list is for partners' administrators.">
 			<CustomerList />
 		</RoleOnly>
 	);
