@@ -4,10 +4,11 @@ import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { customers, events, partners } from "../db/schema";
 import { newId } from "../lib/ids";
+import type { Company } from "./admin-types";
 import type { AppEnv } from "./context";
 import { problem } from "./problem";
 
-async function companyView(c: { var: AppEnv["Variables"] }) {
+async function companyView(c: { var: AppEnv["Variables"] }): Promise<Company> {
 	const [row] = await c.var.db
 		.select({ id: customers.id, name: customers.name, notifyUsers: customers.notifyUsers, partner: partners.name })
 		.from(customers)
@@ -19,7 +20,7 @@ async function companyView(c: { var: AppEnv["Variables"] }) {
 }
 
 export const companyRoutes = new Hono<AppEnv>()
-	.get("/company", async (c) => c.json(await companyView(c)))
+	.get("/company", async (c) => c.json<Company>(await companyView(c)))
 	.patch("/company", async (c) => {
 		const body = (await c.req.json().catch(() => null)) as { name?: unknown; notifyUsers?: unknown } | null;
 		if (!body || typeof body !== "object") throw problem(400, "Invalid request", "Send a JSON object with name and/or notifyUsers.");
@@ -48,5 +49,5 @@ export const companyRoutes = new Hono<AppEnv>()
 				}),
 			]);
 		}
-		return c.json(await companyView(c));
+		return c.json<Company>(await companyView(c));
 	});

@@ -22,10 +22,11 @@ import { parseDomainName } from "../mail/domain-name";
 import { domainView } from "./admin";
 import type { AppEnv } from "./context";
 import { buildChecklist, type Checked } from "./domain-checklist";
+import type { DomainChecklist, SetupDomain } from "./domain-types";
 import { newVerificationToken, verificationRecordName, verificationRecordValue } from "./domain-verification";
 import { problem } from "./problem";
 
-const setupView = (d: DomainRow) => ({ id: d.id, name: d.name, displayName: d.displayName, ...domainView(d) });
+const setupView = (d: DomainRow): SetupDomain => ({ id: d.id, name: d.name, displayName: d.displayName, ...domainView(d) });
 
 /** A resolver failure as the API's answer: 503 when it could not be reached, 502 when it answered badly. */
 function dnsProblem(err: DnsError, what: string) {
@@ -126,7 +127,7 @@ export const domainSetupRoutes = new Hono<AppEnv>()
 			createdAt: now,
 		});
 		const row = (await findCustomerDomain(db, customerId, id)) as DomainRow;
-		return c.json(setupView(row), 201);
+		return c.json<SetupDomain>(setupView(row), 201);
 	})
 	.post("/domains/:id/verify", async (c) => {
 		const db = c.var.db;
@@ -134,7 +135,7 @@ export const domainSetupRoutes = new Hono<AppEnv>()
 		const found = await findCustomerDomain(db, customerId, c.req.param("id"));
 		if (!found) throw problem(404, "Domain not found");
 		// Once verified it stays verified: asking again neither looks DNS up nor records anything.
-		if (found.verifiedAt !== null) return c.json(setupView(found));
+		if (found.verifiedAt !== null) return c.json<SetupDomain>(setupView(found));
 		const domain = await ensureVerificationToken(db, customerId, found, newVerificationToken());
 		const name = verificationRecordName(domain.name);
 		const expected = verificationRecordValue(domain.verificationToken as string);
@@ -170,7 +171,7 @@ export const domainSetupRoutes = new Hono<AppEnv>()
 				createdAt: now,
 			});
 		}
-		return c.json(setupView((await findCustomerDomain(db, customerId, domain.id)) as DomainRow));
+		return c.json<SetupDomain>(setupView((await findCustomerDomain(db, customerId, domain.id)) as DomainRow));
 	})
 	.get("/domains/:id/checklist", async (c) => {
 		const db = c.var.db;
@@ -208,7 +209,7 @@ export const domainSetupRoutes = new Hono<AppEnv>()
 					: null,
 			lastDeliveredAt: delivered?.createdAt ?? null,
 		});
-		return c.json({ ...setupView(domain), items });
+		return c.json<DomainChecklist>({ ...setupView(domain), items });
 	})
 	.delete("/domains/:id", async (c) => {
 		const db = c.var.db;

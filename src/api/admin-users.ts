@@ -26,7 +26,7 @@ import { enqueueInvites } from "../queue/invite";
 import type { AppEnv } from "./context";
 import { problem } from "./problem";
 import { alternateAddress, companyAddress, companyRole, displayName } from "./user-input";
-import type { AdminUser, DeleteResult, ImportResult, InviteResult } from "./user-types";
+import type { AdminUser, DeleteResult, ImportResult, InviteResult, UserAlias, UserPage } from "./user-types";
 import { createPlanned, MAX_CSV_BYTES, planImport } from "./users-import";
 
 const MAX_ALIASES = 20;
@@ -70,9 +70,11 @@ function toAdminUser(r: UserDetailRow): AdminUser {
 	};
 }
 
-async function companyUserView(db: Db, customerId: string, id: string, now: number): Promise<AdminUser | undefined> {
+/** One of the company's accounts as the page shows it; another company's (or a deleted one) is 404. */
+async function companyUserView(db: Db, customerId: string, id: string, now: number): Promise<AdminUser> {
 	const row = await findCompanyUserDetail(db, customerId, id, now);
-	return row && toAdminUser(row);
+	if (!row) throw notFound();
+	return toAdminUser(row);
 }
 
 const isUnique = (err: unknown) => err instanceof Error && /UNIQUE constraint failed/i.test(`${err.message} ${String(err.cause ?? "")}`);
@@ -81,7 +83,7 @@ export const adminUserRoutes = new Hono<AppEnv>()
 	.get("/users", async (c) => {
 		const cursor = c.req.query("cursor") || null;
 		const page = await listUsers(c.var.db, c.var.customerId, { q: (c.req.query("q") ?? "").trim(), cursor, now: c.var.clock.now() });
-		return c.json({ users: page.users.map(toAdminUser), nextCursor: page.nextCursor });
+		return c.json<UserPage>({ users: page.users.map(toAdminUser), nextCursor: page.nextCursor });
 	})
 	.post("/users", async (c) => {
 		const body = await jsonBody(c);
@@ -138,7 +140,7 @@ export const adminUserRoutes = new Hono<AppEnv>()
 			if (isUnique(err)) throw problem(409, "Address already in use", "One of these addresses was just taken; reload and try again.");
 			throw err;
 		}
-		return c.json(await companyUserView(db, c.var.customerId, id, now), 201);
+		return c.json<AdminUser>(await companyUserView(db, c.var.customerId, id, now), 201);
 	})
 	.post("/users/import", async (c) => {
 		// JSON-escaping can double a file's size; anything beyond that is not a 1 MiB file.
@@ -193,12 +195,10 @@ export const adminUserRoutes = new Hono<AppEnv>()
 			result.queued.map((q) => q.id),
 			c.var.principal.userId,
 		);
-		return c.json(result, 202);
+		return c.json<InviteResult>(result, 202);
 	})
 	.get("/users/:id", async (c) => {
-		const view = await companyUserView(c.var.db, c.var.customerId, c.req.param("id"), c.var.clock.now());
-		if (!view) throw notFound();
-		return c.json(view);
+		return c.json<AdminUser>(await companyUserView(c.var.db, c.var.customerId, c.req.param("id"), c.var.clock.now()));
 	})
 	.patch("/users/:id", async (c) => {
 		const db = c.var.db;
@@ -229,7 +229,7 @@ export const adminUserRoutes = new Hono<AppEnv>()
 		}
 		for (const key of ["displayName", "role", "alternateEmail"] as const)
 			if (key in set) changed[key] = { from: target[key], to: set[key] };
-		if (Object.keys(set).length === 0) return c.json(await companyUserView(db, c.var.customerId, target.id, now));
+		if (Object.keys(set).length === 0) return c.json<AdminUser>(await companyUserView(db, c.var.customerId, target.id, now));
 
 		const rightsChange = "role" in set || "disabledAt" in set;
 		if (rightsChange) assertCompanyAccount(target);
@@ -261,7 +261,7 @@ export const adminUserRoutes = new Hono<AppEnv>()
 				detail: JSON.stringify(detail),
 				createdAt: now,
 			});
-		return c.json(await companyUserView(db, c.var.customerId, target.id, now));
+		return c.json<AdminUser>(await companyUserView(db, c.var.customerId, target.id, now));
 	})
 	.delete("/users/:id", async (c) => {
 		const db = c.var.db;
@@ -298,7 +298,7 @@ export const adminUserRoutes = new Hono<AppEnv>()
 			detail: JSON.stringify({ email: target.email, role: target.role, detachedMessages: result.detachedMessages }),
 			createdAt: now,
 		});
-		return c.json(result);
+		return c.json<DeleteResult>(result);
 	})
 	.post("/users/:id/aliases", async (c) => {
 		const db = c.var.db;
@@ -325,7 +325,7 @@ export const adminUserRoutes = new Hono<AppEnv>()
 			detail: JSON.stringify({ email: target.email, alias: address.value }),
 			createdAt: now,
 		});
-		return c.json({ id, address: address.value }, 201);
+		return c.json<UserAlias>({ id, address: address.value }, 201);
 	})
 	.delete("/users/:id/aliases/:aliasId", async (c) => {
 		const db = c.var.db;

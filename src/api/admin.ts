@@ -14,8 +14,10 @@ import { seal } from "../lib/secret-box";
 import { checkDestination } from "../relay/destination";
 import { probe } from "../relay/smtp-client";
 import type { TlsMode } from "../relay/types";
+import type { EventPage, MessageActionResult, ViewStarted } from "./admin-types";
 import type { AppEnv } from "./context";
 import { domainState } from "./domain-state";
+import type { ConnectionTest, DomainActionResult, DomainList, DomainPatchResult, DomainSettings } from "./domain-types";
 import { verificationView } from "./domain-verification";
 import { ownCompanyOnly } from "./middleware/customer-scope";
 import { replaceSession } from "./middleware/session";
@@ -24,7 +26,7 @@ import { problem } from "./problem";
 const TLS_MODES: TlsMode[] = ["required", "opportunistic", "off"];
 const MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
 
-export function domainView(d: DomainRow) {
+export function domainView(d: DomainRow): DomainSettings {
 	return {
 		/** Ownership: the TXT record that proves it, and whether it has been checked. */
 		verification: verificationView(d),
@@ -158,7 +160,7 @@ export const adminRoutes = new Hono<AppEnv>()
 				};
 			}),
 		);
-		return c.json({ domains: result });
+		return c.json<DomainList>({ domains: result });
 	})
 	.patch("/domains/:id", async (c) => {
 		const p = c.var.principal;
@@ -183,7 +185,7 @@ export const adminRoutes = new Hono<AppEnv>()
 			await stubFor(c.env, domain.name).configChanged();
 		}
 		const updated = (await findCustomerDomain(c.var.db, c.var.customerId, domain.id)) as DomainRow;
-		return c.json({ id: updated.id, name: updated.name, ...domainView(updated) });
+		return c.json<DomainPatchResult>({ id: updated.id, name: updated.name, ...domainView(updated) });
 	})
 	.post("/domains/:id/test", async (c) => {
 		const domain = await findCustomerDomain(c.var.db, c.var.customerId, c.req.param("id"));
@@ -204,7 +206,7 @@ export const adminRoutes = new Hono<AppEnv>()
 			detail: JSON.stringify({ host: dest.host, port: dest.port, ok: result.kind === "delivered", code: result.code, text: result.text }),
 			createdAt: now,
 		});
-		return c.json({
+		return c.json<ConnectionTest>({
 			ok: result.kind === "delivered",
 			outcome: { kind: result.kind, code: result.code, enhanced: result.enhanced, text: result.text },
 			transcript: result.transcript,
@@ -217,7 +219,7 @@ export const adminRoutes = new Hono<AppEnv>()
 		const action = c.req.param("action");
 		const now = c.var.clock.now();
 		const stub = stubFor(c.env, domain.name);
-		let detail: object = {};
+		let detail: Pick<DomainActionResult, "outcome" | "text"> = {};
 		if (action === "retry") {
 			const result = await stub.retryNow();
 			detail = { outcome: result.kind, text: result.text };
@@ -238,7 +240,7 @@ export const adminRoutes = new Hono<AppEnv>()
 			createdAt: now,
 		});
 		const status = await stub.status();
-		return c.json({
+		return c.json<DomainActionResult>({
 			id: domain.id,
 			held: action === "hold" ? true : action === "release" ? false : domain.held,
 			health: status.health.state,
@@ -259,7 +261,7 @@ export const adminRoutes = new Hono<AppEnv>()
 			...(cursor ? { before: cursor } : {}),
 		});
 		const page = rows.slice(0, limit);
-		return c.json({
+		return c.json<EventPage>({
 			events: page.map((e) => ({
 				id: e.id,
 				kind: e.kind,
@@ -267,7 +269,7 @@ export const adminRoutes = new Hono<AppEnv>()
 				domainId: e.domainId,
 				messageId: e.messageId,
 				actorUserId: e.actorUserId,
-				actor: e.actorEmail ? { email: e.actorEmail, role: e.actorRole } : null,
+				actor: e.actorEmail && e.actorRole ? { email: e.actorEmail, role: e.actorRole } : null,
 				detail: JSON.parse(e.detail) as unknown,
 			})),
 			nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
@@ -297,7 +299,7 @@ export const adminRoutes = new Hono<AppEnv>()
 			ip: c.req.header("CF-Connecting-IP") ?? null,
 			createdAt: now,
 		});
-		return c.json({ viewing: { userId: target.id, email: target.email, reason, canAct } });
+		return c.json<ViewStarted>({ viewing: { userId: target.id, email: target.email, reason, canAct } });
 	})
 	.delete("/view", async (c) => {
 		const p = c.var.principal;
@@ -373,5 +375,5 @@ export const adminRoutes = new Hono<AppEnv>()
 			kind: `message.${action}`,
 			createdAt: now,
 		});
-		return c.json({ id: message.id, action });
+		return c.json<MessageActionResult>({ id: message.id, action: action as MessageActionResult["action"] });
 	});

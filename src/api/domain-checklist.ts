@@ -5,19 +5,8 @@
 import type { DomainRow } from "../db/domains";
 import type { Lookup } from "../lib/dns";
 import { checkDestination } from "../relay/destination";
+import type { ChecklistItem } from "./domain-types";
 import { verificationRecordName, verificationRecordValue } from "./domain-verification";
-
-export type ChecklistState = "done" | "todo" | "unknown";
-
-export interface ChecklistItem {
-	id: "ownership" | "mx" | "routing" | "destination" | "connection";
-	title: string;
-	state: ChecklistState;
-	/** What was found and what to do, in words for the admin. */
-	detail: string;
-	/** How to do it, step by step, where the steps are ours to give. */
-	steps?: string[];
-}
 
 /** A DNS answer, or why there is none (the resolver failed: "we could not check"). */
 export type Checked = { lookup: Lookup } | { error: string };

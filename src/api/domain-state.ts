@@ -1,7 +1,6 @@
 import type { DomainRow } from "../db/domains";
 import type { DomainStatus } from "../domain/domain-relay";
-
-export type DomainState = "up" | "down" | "draining" | "held";
+import type { DomainState } from "./domain-types";
 
 /**
  * What people are told about a domain, in the inbox banner and the admin pages alike: held

@@ -3,6 +3,7 @@
 // domain added by anyone else stays unverified and its mail is deferred, never captured.
 import type { DomainRow } from "../db/domains";
 import { randomToken } from "../lib/bytes";
+import type { DomainVerification } from "./domain-types";
 
 /** The label under the domain; a leading underscore keeps it clear of host names (RFC 8552). */
 export const VERIFICATION_LABEL = "_emergency-inbox";
@@ -14,15 +15,7 @@ export const verificationRecordValue = (token: string) => `emergency-inbox-verif
 /** 144 random bits, base64url: unguessable, and plain ASCII for any DNS provider's form. */
 export const newVerificationToken = () => randomToken(18);
 
-export interface VerificationView {
-	verified: boolean;
-	verifiedAt: string | null;
-	/** The TXT record to publish; recordValue is null only for a domain that has no token yet. */
-	recordName: string;
-	recordValue: string | null;
-}
-
-export function verificationView(d: Pick<DomainRow, "name" | "verifiedAt" | "verificationToken">): VerificationView {
+export function verificationView(d: Pick<DomainRow, "name" | "verifiedAt" | "verificationToken">): DomainVerification {
 	return {
 		verified: d.verifiedAt !== null,
 		verifiedAt: d.verifiedAt !== null ? new Date(d.verifiedAt).toISOString() : null,

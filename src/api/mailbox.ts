@@ -13,7 +13,16 @@ import type { AppEnv } from "./context";
 import { domainState } from "./domain-state";
 import { attachmentDisposition, attachmentDownload, linkFor, ownDomain, rawBody } from "./message-parts";
 import { problem } from "./problem";
-import type { Contact, Folder, MailboxStatus, MessageDetail, MessagePage, MessagesPatch, RecipientStatus } from "./types";
+import type {
+	Contact,
+	Folder,
+	MailboxStatus,
+	MessageDetail,
+	MessagePage,
+	MessagesPatch,
+	MessagesPatchResult,
+	RecipientStatus,
+} from "./types";
 
 const DEFAULT_PAGE = 50;
 const MAX_PAGE = 200;
@@ -110,7 +119,7 @@ export const mailboxRoutes = new Hono<AppEnv>()
 		if (body.seen !== undefined) updated = Math.max(updated, await setSeen(c.var.db, userId, ids, body.seen));
 		if (body.folder === "trash") updated = Math.max(updated, await trash(c.var.db, userId, ids));
 		if (body.folder === "restore") updated = Math.max(updated, await restore(c.var.db, userId, ids));
-		return c.json({ updated });
+		return c.json<MessagesPatchResult>({ updated });
 	})
 	.get("/status", async (c) => {
 		const domain = await ownDomain(c);

@@ -13,7 +13,7 @@ import type { AppEnv } from "./context";
 import { requireAccess } from "./middleware/role";
 import { requireSession } from "./middleware/session";
 import { problem } from "./problem";
-import type { CreatedPartner, OperatorPartner } from "./types";
+import type { CreatedPartner, OperatorPartnerList } from "./types";
 
 export const operatorRoutes = new Hono<AppEnv>()
 	.use(
@@ -24,7 +24,7 @@ export const operatorRoutes = new Hono<AppEnv>()
 		const db = c.var.db;
 		const rows = await db.select().from(partners).orderBy(partners.name);
 		const sizes = await db.select({ partnerId: customers.partnerId, n: count() }).from(customers).groupBy(customers.partnerId);
-		return c.json<{ partners: OperatorPartner[] }>({
+		return c.json<OperatorPartnerList>({
 			partners: rows.map((r) => ({ id: r.id, name: r.name, customers: sizes.find((s) => s.partnerId === r.id)?.n ?? 0 })),
 		});
 	})

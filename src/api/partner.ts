@@ -16,7 +16,7 @@ import { newVerificationToken } from "./domain-verification";
 import { requireAccess } from "./middleware/role";
 import { requireSession } from "./middleware/session";
 import { problem } from "./problem";
-import type { CreatedCustomer, PartnerCustomer, PartnerCustomerDetail } from "./types";
+import type { CreatedCustomer, PartnerCustomer, PartnerCustomerDetail, PartnerCustomerList } from "./types";
 
 const HELD = ["received", "spooled", "queued", "deferred"] as const;
 
@@ -60,7 +60,7 @@ export const partnerRoutes = new Hono<AppEnv>()
 	.get("/customers", async (c) => {
 		const partnerId = c.var.principal.partnerId as string;
 		const rows = await c.var.db.select().from(customers).where(eq(customers.partnerId, partnerId)).orderBy(customers.name);
-		return c.json<{ customers: PartnerCustomer[] }>({ customers: await atAGlance(c, rows) });
+		return c.json<PartnerCustomerList>({ customers: await atAGlance(c, rows) });
 	})
 	// One customer, for the drill-down's "Managing … as …" banner. Another partner's customer is
 	// 404, exactly like one that does not exist.

@@ -64,7 +64,7 @@ const csvHeaders = (filename: string) => ({
 });
 
 export const reportRoutes = new Hono<AppEnv>()
-	.get("/reports", async (c) => c.json(await buildReport(c, c.req.query())))
+	.get("/reports", async (c) => c.json<Report>(await buildReport(c, c.req.query())))
 	.get("/reports.csv", async (c) => {
 		// ?table=series (default): one row per bucket. ?table=outages: the outage and hold timelines.
 		const table = c.req.query("table") ?? "series";

@@ -12,7 +12,7 @@ import { parseAddress } from "../mail/address";
 import type { AppEnv } from "./context";
 import { clearSessionCookie, readSessionToken, requireSession, SESSION_ABSOLUTE_MS, writeSessionCookie } from "./middleware/session";
 import { problem } from "./problem";
-import type { User, Viewing } from "./types";
+import type { SessionView, SignedIn } from "./types";
 
 // Throttling: failures per account slow a guesser down on one address; failures per IP
 // stop one client spraying many addresses. Both keys exist for unknown addresses too, so
@@ -75,7 +75,7 @@ export const sessionRoutes = new Hono<AppEnv>()
 		await clear(db, accountKey);
 		await appendEvent(db, { id: newId(now), customerId: user.customerId, actorUserId: user.id, kind: "auth.login", ip, createdAt: now });
 		writeSessionCookie(c, token);
-		return c.json<{ user: User }>({
+		return c.json<SignedIn>({
 			user: { id: user.id, email: user.email, displayName: user.displayName, role: user.role, customerId: user.customerId },
 		});
 	})
@@ -84,7 +84,7 @@ export const sessionRoutes = new Hono<AppEnv>()
 		const viewing = p.viewing
 			? { userId: p.viewing.userId, email: p.viewing.email, reason: p.viewing.reason, canAct: p.viewing.canAct }
 			: null;
-		return c.json<{ user: User; viewing: Viewing | null }>({
+		return c.json<SessionView>({
 			user: { id: p.userId, email: p.email, displayName: p.displayName, role: p.role, customerId: p.customerId },
 			viewing,
 		});

@@ -11,6 +11,7 @@ import { newId } from "../lib/ids";
 import { hashPassword, paramsFor } from "../lib/password";
 import type { AppEnv } from "./context";
 import { problem } from "./problem";
+import type { PasswordSet } from "./user-types";
 
 const WINDOW_MS = 15 * 60_000;
 const MAX_FAILURES_PER_IP = 50;
@@ -60,5 +61,5 @@ export const setPasswordRoutes = new Hono<AppEnv>().post("/password", async (c) 
 		ip,
 		createdAt: now,
 	});
-	return c.json({ email: found.email });
+	return c.json<PasswordSet>({ email: found.email });
 });

@@ -1,6 +1,7 @@
 // The API's wire format: what the worker sends and the SPA (web/src/api.ts) and tests read.
 // One definition, so a change here fails the typecheck on both sides.
 import type { Folder, MessageStatus, Role } from "../db/schema";
+import type { DomainState } from "./domain-types";
 
 export type { Folder, MessageStatus, Role };
 
@@ -20,6 +21,17 @@ export interface Viewing {
 	reason: string;
 	/** False: read-only. */
 	canAct: boolean;
+}
+
+/** POST /api/session: signed in (the session cookie is set). */
+export interface SignedIn {
+	user: User;
+}
+
+/** GET /api/session: who is signed in, and whose Emergency Inbox this session shows. */
+export interface SessionView {
+	user: User;
+	viewing: Viewing | null;
 }
 
 export interface MessageSummary {
@@ -106,7 +118,7 @@ export interface MessageDetail {
 export interface MailboxStatus {
 	domain: string;
 	/** down: held since `since`; draining: back up, held mail being delivered; up; held: maintenance. */
-	state: "up" | "down" | "draining" | "held";
+	state: DomainState;
 	since: string | null;
 	/** Messages still waiting for the user's own server. */
 	waiting: number;
@@ -120,6 +132,11 @@ export interface MessagesPatch {
 	ids: string[];
 	seen?: boolean;
 	folder?: "trash" | "restore";
+}
+
+export interface MessagesPatchResult {
+	/** How many of the messages changed. */
+	updated: number;
 }
 
 /** POST /api/mailbox/uploads answers with this; send its `id` in `ComposeRequest.attachments`. */
@@ -157,7 +174,7 @@ export interface ComposeResult {
 export interface PartnerDomain {
 	id: string;
 	name: string;
-	state: "up" | "down" | "draining" | "held";
+	state: DomainState;
 }
 
 /** GET /api/partner/customers: one customer's health at a glance. */
@@ -171,9 +188,23 @@ export interface PartnerCustomer {
 	held: number;
 }
 
+export interface PartnerCustomerList {
+	customers: PartnerCustomer[];
+}
+
 /** GET /api/partner/customers/:id: the same, with the partner it is managed as. */
 export interface PartnerCustomerDetail extends PartnerCustomer {
 	partner: { id: string; name: string };
+}
+
+/** POST /api/partner/customers */
+export interface NewCustomer {
+	name: string;
+	domain: string;
+	/** `Name <address>` or a bare address, at `domain`. */
+	adminEmail: string;
+	/** Outside `domain`: where the admin hears about outages of it. */
+	adminAlternateEmail: string;
 }
 
 /** POST /api/partner/customers: the first admin's password is shown once, to pass on. */
@@ -189,6 +220,17 @@ export interface OperatorPartner {
 	name: string;
 	/** Including the partner's own company. */
 	customers: number;
+}
+
+export interface OperatorPartnerList {
+	partners: OperatorPartner[];
+}
+
+/** POST /api/operator/partners */
+export interface NewPartner {
+	name: string;
+	adminEmail: string;
+	adminAlternateEmail?: string;
 }
 
 /** POST /api/operator/partners: the partner's first admin, with a password shown once. */

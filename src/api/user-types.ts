@@ -77,3 +77,8 @@ export interface DeleteResult {
 	/** Messages that stayed in the company's mail flow with no Emergency Inbox showing them. */
 	detachedMessages: number;
 }
+
+/** POST /api/session/password: the password is set; the account's address, to sign in with. */
+export interface PasswordSet {
+	email: string;
+}

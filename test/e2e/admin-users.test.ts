@@ -112,7 +112,7 @@ describe("managing users in Chromium", () => {
 		await fresh.getByRole("button", { name: "Set password and sign in" }).click();
 		// Signed in with the new password, or a failure in the page's words.
 		await fresh.waitForURL(`${stage.service.url}/`).catch(async () => {
-			throw new Error(`still on ${fresh.url()}: ${await fresh.locator("main").innerText()}`);
+			throw new Error(`still on ${fresh.url()}: ${await fresh.locator("main").textContent()}`);
 		});
 		await fresh.getByRole("heading", { name: "Inbox", exact: true, level: 1 }).waitFor();
 		const session = (await (await fresh.request.get(`${stage.service.url}/api/session`)).json()) as { user: { email: string } };

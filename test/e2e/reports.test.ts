@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import nodemailer from "nodemailer";
 import type { Page } from "playwright-core";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { browserStage, signInPage, WatchedPages } from "./browser";
+import { browserStage, signInPage, type WatchedPages } from "./browser";
 import { signIn as apiSignIn, inbox } from "./client";
 
 const SUBJECT = "Held for the report";

@@ -4,7 +4,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, inject, it, vi } from "vitest";
 import { createApp } from "../../src/api/app";
-import { buildChecklist, type ChecklistFacts, type ChecklistItem } from "../../src/api/domain-checklist";
+import { buildChecklist, type ChecklistFacts } from "../../src/api/domain-checklist";
+import type { ChecklistItem } from "../../src/api/domain-types";
 import type { DomainRow } from "../../src/db/domains";
 import worker from "../../src/index";
 import { DnsError, resolve, txtText } from "../../src/lib/dns";

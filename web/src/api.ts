@@ -1,6 +1,8 @@
 // Typed client for the worker's /api. Same origin: the session cookie is HttpOnly, so the
 // browser attaches it and this code never sees it.
 
+import type { EventPage, ViewStarted } from "../../src/api/admin-types";
+import type { ConnectionTest, DomainActionResult, DomainList, DomainPatch, DomainPatchResult } from "../../src/api/domain-types";
 import type {
 	ComposeRequest,
 	ComposeResult,
@@ -10,9 +12,10 @@ import type {
 	MessageDetail,
 	MessagePage,
 	MessagesPatch,
+	MessagesPatchResult,
+	SessionView,
+	SignedIn,
 	Upload,
-	User,
-	Viewing,
 } from "../../src/api/types";
 import type {
 	AdminUser,
@@ -20,11 +23,11 @@ import type {
 	ImportResult,
 	InviteResult,
 	NewUser,
+	PasswordSet,
 	UserAlias,
 	UserPage,
 	UserPatch,
 } from "../../src/api/user-types";
-import type { AdminDomain, ConnectionTest, DomainActionResult, DomainPatch, DomainPatchResult, EventPage, EventQuery } from "./admin/types";
 
 export type {
 	Attachment,
@@ -115,16 +118,16 @@ export function listQueryString(query: ListQuery): string {
 }
 
 export const api = {
-	signIn: (email: string, password: string) => request<{ user: User }>("POST", "/api/session", { email, password }),
+	signIn: (email: string, password: string) => request<SignedIn>("POST", "/api/session", { email, password }),
 	/** `viewing` is set while a customer admin looks at a user's Emergency Inbox through this session. */
-	currentUser: () => request<{ user: User; viewing: Viewing | null }>("GET", "/api/session"),
+	currentUser: () => request<SessionView>("GET", "/api/session"),
 	signOut: () => request<void>("DELETE", "/api/session"),
 	/** The welcome email's link: sets the password (once) and answers with the account's address. */
-	setPassword: (token: string, password: string) => request<{ email: string }>("POST", "/api/session/password", { token, password }),
+	setPassword: (token: string, password: string) => request<PasswordSet>("POST", "/api/session/password", { token, password }),
 	status: () => request<MailboxStatus>("GET", "/api/mailbox/status"),
 	listMessages: (query: ListQuery) => request<MessagePage>("GET", `/api/mailbox/messages${listQueryString(query)}`),
 	getMessage: (id: string) => request<MessageDetail>("GET", messagePath(id)),
-	patchMessages: (patch: MessagesPatch) => request<{ updated: number }>("PATCH", "/api/mailbox/messages", patch),
+	patchMessages: (patch: MessagesPatch) => request<MessagesPatchResult>("PATCH", "/api/mailbox/messages", patch),
 	contacts: (q: string, signal?: AbortSignal) =>
 		request<Contact[]>("GET", `/api/mailbox/contacts?${new URLSearchParams({ q })}`, undefined, signal),
 	send: (message: ComposeRequest) => request<ComposeResult>("POST", "/api/mailbox/send", message),
@@ -160,19 +163,26 @@ export function adminUrl(path: string, params: Record<string, string | null | un
 	return `/api/admin${path}${search.size > 0 ? `?${search}` : ""}`;
 }
 
-/** For the partner and operator pages' calls (web/src/partner): a typed JSON request, errors as ApiError. */
+/** For the partner and operator pages' calls (web/src/partner, web/src/operator): a typed JSON request, errors as ApiError. */
 export const apiRequest = <T>(method: string, path: string, body?: unknown) => request<T>(method, path, body);
 
 /** For calls added elsewhere in web/src/admin: a typed JSON request, errors as ApiError. */
 export const adminRequest = <T>(method: string, path: string, body?: unknown, params?: Record<string, string | null | undefined>) =>
 	request<T>(method, adminUrl(path, params), body);
 
+/** A page of Activity: `kind` is a kind or a prefix of one ("delivery."); `cursor` the previous page's nextCursor. */
+export interface EventQuery {
+	kind?: string;
+	cursor?: string | null;
+	limit?: number;
+}
+
 const domainPath = (id: string) => `/domains/${encodeURIComponent(id)}`;
 const userPath = (id: string) => `/users/${encodeURIComponent(id)}`;
 
 /** The customer admin's calls; every one answers 403 for other roles. */
 export const adminApi = {
-	domains: () => adminRequest<{ domains: AdminDomain[] }>("GET", "/domains"),
+	domains: () => adminRequest<DomainList>("GET", "/domains"),
 	patchDomain: (id: string, patch: DomainPatch) => adminRequest<DomainPatchResult>("PATCH", domainPath(id), patch),
 	testConnection: (id: string) => adminRequest<ConnectionTest>("POST", `${domainPath(id)}/test`),
 	domainAction: (id: string, action: "hold" | "release" | "retry") =>
@@ -197,7 +207,7 @@ export const adminApi = {
 	 * one that shows that mailbox (read-only unless `act`), and records the reason.
 	 */
 	viewInbox: (userId: string, reason: string, act: boolean) =>
-		adminRequest<{ viewing: Viewing }>("POST", `/users/${encodeURIComponent(userId)}/view`, { reason, act }),
+		adminRequest<ViewStarted>("POST", `/users/${encodeURIComponent(userId)}/view`, { reason, act }),
 	/** Back to the admin's own mailbox (a new session cookie again). */
 	leaveInbox: () => adminRequest<void>("DELETE", "/view"),
 };

@@ -28,7 +28,7 @@ const AdminCompany = lazy(() => admin().then((m) => ({ default: m.CompanySetting
 const AdminReports = lazy(() => admin().then((m) => ({ default: m.Reports })));
 // Partners and operators are fewer still: a chunk each.
 const PartnerCustomers = lazy(() => import("./partner").then((m) => ({ default: m.Customers })));
-const Operator = lazy(() => import("./partner/operator"));
+const Operator = lazy(() => import("./operator/partners"));
 
 const root = document.getElementById("app");
 if (!root) throw new Error("index.html has no #app element");

@@ -2,6 +2,7 @@
 // kind through the URL so a filtered view can be bookmarked or shared with a colleague.
 import { useSearchParams } from "@solidjs/router";
 import { createEffect, createSignal, For, on, Show } from "solid-js";
+import type { AdminEvent } from "../../../src/api/admin-types";
 import { adminApi, adminUrl } from "../api";
 import { longDate } from "../format";
 import { user } from "../session";
@@ -10,7 +11,6 @@ import { errorText, isForbidden } from "./errors";
 import { EVENT_FILTERS, eventLabel, eventSummary } from "./event-text";
 import { Forbidden } from "./forbidden";
 import { ListFooter, useKeysetList } from "./keyset-list";
-import type { AdminEvent } from "./types";
 
 const PAGE_SIZE = 50;
 

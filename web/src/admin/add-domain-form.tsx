@@ -2,6 +2,7 @@
 // Setup section says what to publish in DNS. A refusal is shown in the API's own words.
 import { useNavigate } from "@solidjs/router";
 import { createSignal } from "solid-js";
+import { Field } from "../components/field";
 import { useSessionGuard } from "../session";
 import { errorText } from "./errors";
 import { createResult, ResultLine } from "./result";
@@ -42,22 +43,28 @@ export function AddDomainForm(props: { onAdded: () => Promise<void> }) {
 		<form class="card add-domain" aria-labelledby="add-domain-title" novalidate onSubmit={submit}>
 			<h2 id="add-domain-title">Add domain</h2>
 			<div class="form-row">
-				<div class="field field-grow">
-					<label for="add-domain-name">Domain name</label>
-					<input
-						ref={input}
-						id="add-domain-name"
-						name="name"
-						type="text"
-						inputmode="url"
-						autocomplete="off"
-						spellcheck={false}
-						placeholder="example.com"
-						required
-						aria-invalid={invalid() || undefined}
-						aria-describedby={invalid() ? "add-domain-help add-domain-result" : "add-domain-help"}
-					/>
-				</div>
+				<Field
+					id="add-domain-name"
+					label="Domain name"
+					class="field-grow"
+					describedBy="add-domain-help"
+					invalid={invalid()}
+					errorId="add-domain-result"
+				>
+					{(control) => (
+						<input
+							{...control}
+							ref={input}
+							name="name"
+							type="text"
+							inputmode="url"
+							autocomplete="off"
+							spellcheck={false}
+							placeholder="example.com"
+							required
+						/>
+					)}
+				</Field>
 				<div class="add-domain-action">
 					<button type="submit" class="button button-primary" disabled={busy()}>
 						{busy() ? "Adding…" : "Add domain"}

@@ -2,19 +2,14 @@
 // always alerted at their alternate address; users only when the company chooses it (some
 // prefer to tell their people themselves).
 import { createResource, createSignal, Show } from "solid-js";
+import type { Company, CompanyPatch } from "../../../src/api/admin-types";
 import { adminRequest } from "../api";
+import { Field } from "../components/field";
 import { useSessionGuard } from "../session";
 import { useTitle } from "../title";
 import { errorText, isForbidden } from "./errors";
 import { Forbidden } from "./forbidden";
 import { createResult, ResultLine } from "./result";
-
-interface Company {
-	id: string;
-	name: string;
-	notifyUsers: boolean;
-	partner: string | null;
-}
 
 export default function CompanySettings() {
 	useTitle(() => "Company");
@@ -33,7 +28,7 @@ export default function CompanySettings() {
 				await adminRequest<Company>("PATCH", "/company", {
 					name: String(form.get("name") ?? ""),
 					notifyUsers: form.get("notify-users") === "on",
-				}),
+				} satisfies CompanyPatch),
 			);
 			result.ok("Company settings saved.");
 		} catch (err) {
@@ -57,10 +52,9 @@ export default function CompanySettings() {
 						<h2 id="company-title">{c().name}</h2>
 						<Show when={c().partner}>{(p) => <p class="muted">Managed with {p()}.</p>}</Show>
 						<form class="stack" novalidate onSubmit={submit}>
-							<div class="field">
-								<label for="company-name">Company name</label>
-								<input id="company-name" name="name" value={c().name} required minLength={2} maxLength={200} />
-							</div>
+							<Field id="company-name" label="Company name">
+								{(control) => <input {...control} name="name" value={c().name} required minLength={2} maxLength={200} />}
+							</Field>
 							<fieldset class="choices">
 								<legend>Outage alerts</legend>
 								<p class="muted">

@@ -1,13 +1,13 @@
 // Where mail for the domain goes: the customer's own server. With "Test connection" beside
 // it, because the first thing an admin wants after typing a host is to know it answers.
 import { createSignal, Show } from "solid-js";
+import type { AdminDomain, ConnectionTest } from "../../../src/api/domain-types";
 import { adminApi } from "../api";
 import { useSessionGuard } from "../session";
 import { EndpointFields, readEndpoint } from "./endpoint-fields";
 import { errorText } from "./errors";
 import { createResult, ResultLine } from "./result";
 import { useSave } from "./save";
-import type { AdminDomain, ConnectionTest } from "./types";
 
 const replyText = (o: ConnectionTest["outcome"]) => [o.code || "", o.enhanced, o.text].filter(Boolean).join(" ");
 
@@ -80,7 +80,7 @@ export function DeliveryForm(props: { domain: AdminDomain; onSaved: () => Promis
 				{(t) => (
 					<div class="transcript-box">
 						<h3 id="delivery-transcript-title">SMTP transcript</h3>
-						<pre class="transcript" aria-labelledby="delivery-transcript-title" tabindex="0">
+						<pre class="transcript" role="log" aria-labelledby="delivery-transcript-title" tabindex="0">
 							{t().transcript.join("\n")}
 						</pre>
 					</div>

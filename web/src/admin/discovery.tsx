@@ -2,13 +2,14 @@
 // (one SMTP session, RCPT TO only, never a message), then add the accepted ones that are not
 // users here yet in one step, through the users' CSV import.
 import { createSignal, For, Show } from "solid-js";
+import type { AdminDomain } from "../../../src/api/domain-types";
 import { adminApi } from "../api";
+import { Field } from "../components/field";
 import { plural } from "../format";
 import { useSessionGuard } from "../session";
 import { type DiscoveredRecipient, type DiscoveryRunResult, discoveryApi } from "./directory-api";
 import { errorText } from "./errors";
 import { createResult, ResultLine } from "./result";
-import type { AdminDomain } from "./types";
 
 const KNOWN = { user: "already a user", alias: "already an alias", group: "already a group" } as const;
 
@@ -123,13 +124,13 @@ export function DiscoveryPanel(props: { domain: AdminDomain }) {
 				addresses that got mail here in the last 30 days but are not users yet.
 			</p>
 			<form class="stack" onSubmit={discover}>
-				<div class="field">
-					<label for="discovery-addresses">Addresses to check</label>
-					<textarea id="discovery-addresses" name="addresses" rows="4" spellcheck={false} aria-describedby="discovery-addresses-help" />
-					<p class="field-help" id="discovery-addresses-help">
-						One per line (or separated by commas), all on {props.domain.displayName}.
-					</p>
-				</div>
+				<Field
+					id="discovery-addresses"
+					label="Addresses to check"
+					hint={<>One per line (or separated by commas), all on {props.domain.displayName}.</>}
+				>
+					{(control) => <textarea {...control} name="addresses" rows="4" spellcheck={false} />}
+				</Field>
 				<div class="form-actions">
 					<button type="submit" class="button button-primary" disabled={busy() !== null}>
 						{busy() === "discover" ? "Asking your server…" : "Discover"}
@@ -187,7 +188,7 @@ export function DiscoveryPanel(props: { domain: AdminDomain }) {
 				{(r) => (
 					<div class="transcript-box">
 						<h3 id="discovery-transcript-title">SMTP transcript</h3>
-						<pre class="transcript" aria-labelledby="discovery-transcript-title" tabindex="0">
+						<pre class="transcript" role="log" aria-labelledby="discovery-transcript-title" tabindex="0">
 							{r().transcript.join("\n")}
 						</pre>
 					</div>

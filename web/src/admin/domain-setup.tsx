@@ -3,12 +3,12 @@
 // and removing the domain, confirmed in the page itself (script dialogs are not used anywhere).
 import { useNavigate } from "@solidjs/router";
 import { createEffect, createMemo, createSignal, For, on, Show } from "solid-js";
+import type { AdminDomain, ChecklistItem, ChecklistState, DomainChecklist } from "../../../src/api/domain-types";
 import { useSessionGuard } from "../session";
 import { errorText } from "./errors";
 import { createResult, ResultLine } from "./result";
 import { useAdminHref } from "./scope";
-import { type ChecklistItem, type ChecklistState, type DomainChecklist, setupApi } from "./setup-api";
-import type { AdminDomain } from "./types";
+import { setupApi } from "./setup-api";
 
 const STATE_LABELS: Record<ChecklistState, string> = { done: "Done", todo: "To do", unknown: "Not checked" };
 
@@ -219,7 +219,7 @@ export function DomainSetup(props: { domain: AdminDomain; onChanged: () => Promi
 						</button>
 					}
 				>
-					<div class="confirm" role="group" aria-labelledby="remove-confirm-text">
+					<fieldset class="confirm" aria-labelledby="remove-confirm-text">
 						<p id="remove-confirm-text">
 							Remove {props.domain.displayName}? Its settings go; this cannot be undone. Mail sent to it afterwards is refused as not served
 							here.
@@ -232,7 +232,7 @@ export function DomainSetup(props: { domain: AdminDomain; onChanged: () => Promi
 								Cancel
 							</button>
 						</div>
-					</div>
+					</fieldset>
 				</Show>
 				<ResultLine id="setup-remove-result" result={removeResult.result()} />
 			</div>

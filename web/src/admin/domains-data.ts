@@ -2,10 +2,10 @@
 // GET for one domain). Plain signals rather than createResource: a failed refresh must keep
 // the last answer on screen, and a resource re-throws its error on every read.
 import { createSignal } from "solid-js";
+import type { AdminDomain } from "../../../src/api/domain-types";
 import { adminApi } from "../api";
 import { useSessionGuard } from "../session";
 import { usePolling } from "./poll";
-import type { AdminDomain } from "./types";
 
 export function useDomains() {
 	const guard = useSessionGuard();

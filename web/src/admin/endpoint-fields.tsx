@@ -2,7 +2,8 @@
 // outbound smarthost share them. Uncontrolled inputs read with FormData on submit, like the
 // sign-in form; the password is never filled in (the API never sends it back).
 import { createEffect, createMemo, createSignal, For, type JSX, on, Show } from "solid-js";
-import type { EndpointPatch, EndpointView, TlsMode } from "./types";
+import type { EndpointPatch, EndpointView, TlsMode } from "../../../src/api/domain-types";
+import { Field } from "../components/field";
 import { EntryError } from "./units";
 
 const TLS_CHOICES: { value: TlsMode; label: string; hint: string }[] = [
@@ -32,87 +33,63 @@ export function EndpointFields(props: EndpointFieldsProps) {
 	const authUser = createMemo(() => props.current?.authUser);
 	createEffect(on(authUser, () => setRemoving(false), { defer: true }));
 	const bad = (field: string) => props.invalid === `${props.prefix}.${field}`;
-	const describedBy = (field: string, help: string) => (bad(field) ? `${help} ${props.errorId}` : help);
 	return (
 		<div class="endpoint-fields">
 			<div class="form-row">
-				<div class="field field-grow">
-					<label for={id("host")}>Host</label>
-					<input
-						id={id("host")}
-						name={id("host")}
-						type="text"
-						autocomplete="off"
-						spellcheck={false}
-						value={props.current?.host ?? ""}
-						placeholder="mail.example.com"
-						aria-invalid={bad("host") || undefined}
-						aria-describedby={bad("host") ? props.errorId : undefined}
-					/>
-				</div>
-				<div class="field field-port">
-					<label for={id("port")}>Port</label>
-					<input
-						id={id("port")}
-						name={id("port")}
-						type="text"
-						inputmode="numeric"
-						autocomplete="off"
-						value={props.current?.port ?? ""}
-						aria-invalid={bad("port") || undefined}
-						aria-describedby={describedBy("port", id("port-help"))}
-					/>
-				</div>
+				<Field id={id("host")} label="Host" class="field-grow" invalid={bad("host")} errorId={props.errorId}>
+					{(control) => (
+						<input
+							{...control}
+							name={id("host")}
+							type="text"
+							autocomplete="off"
+							spellcheck={false}
+							value={props.current?.host ?? ""}
+							placeholder="mail.example.com"
+						/>
+					)}
+				</Field>
+				<Field id={id("port")} label="Port" class="field-port" describedBy={id("port-help")} invalid={bad("port")} errorId={props.errorId}>
+					{(control) => (
+						<input {...control} name={id("port")} type="text" inputmode="numeric" autocomplete="off" value={props.current?.port ?? ""} />
+					)}
+				</Field>
 			</div>
 			<div class="field-help" id={id("port-help")}>
 				{props.portHelp}
 			</div>
-			<div class="field">
-				<label for={id("tls")}>TLS</label>
-				<select
-					id={id("tls")}
-					name={id("tls")}
-					onChange={(e) => setTls(e.currentTarget.value as TlsMode)}
-					aria-describedby={id("tls-help")}
-				>
-					<For each={TLS_CHOICES}>
-						{(c) => (
-							<option value={c.value} selected={c.value === tls()}>
-								{c.label}
-							</option>
-						)}
-					</For>
-				</select>
-				<p class="field-help" id={id("tls-help")}>
-					{TLS_CHOICES.find((c) => c.value === tls())?.hint}
-				</p>
-			</div>
+			<Field id={id("tls")} label="TLS" hint={TLS_CHOICES.find((c) => c.value === tls())?.hint}>
+				{(control) => (
+					<select {...control} name={id("tls")} onChange={(e) => setTls(e.currentTarget.value as TlsMode)}>
+						<For each={TLS_CHOICES}>
+							{(c) => (
+								<option value={c.value} selected={c.value === tls()}>
+									{c.label}
+								</option>
+							)}
+						</For>
+					</select>
+				)}
+			</Field>
 			<fieldset class="auth-fields">
 				<legend>SMTP AUTH (optional)</legend>
 				<div class="form-row">
-					<div class="field field-grow">
-						<label for={id("auth-user")}>User</label>
-						<input
-							id={id("auth-user")}
-							name={id("auth-user")}
-							type="text"
-							autocomplete="off"
-							spellcheck={false}
-							value={props.current?.authUser ?? ""}
-							disabled={removing()}
-						/>
-					</div>
-					<div class="field field-grow">
-						<label for={id("auth-pass")}>Password</label>
-						<input
-							id={id("auth-pass")}
-							name={id("auth-pass")}
-							type="password"
-							autocomplete="new-password"
-							disabled={removing()}
-							aria-describedby={id("auth-help")}
-						/>
-					</div>
+					<Field id={id("auth-user")} label="User" class="field-grow">
+						{(control) => (
+							<input
+								{...control}
+								name={id("auth-user")}
+								type="text"
+								autocomplete="off"
+								spellcheck={false}
+								value={props.current?.authUser ?? ""}
+								disabled={removing()}
+							/>
+						)}
+					</Field>
+					<Field id={id("auth-pass")} label="Password" class="field-grow" describedBy={id("auth-help")}>
+						{(control) => <input {...control} name={id("auth-pass")} type="password" autocomplete="new-password" disabled={removing()} />}
+					</Field>
 				</div>
 				<p class="field-help" id={id("auth-help")}>
 					{props.current?.authUser

@@ -1,7 +1,8 @@
 // The activity log in words. Each kind's detail is free-form JSON written by a different part
 // of the worker, so it is read defensively and only ever rendered as text.
+
+import type { AdminEvent } from "../../../src/api/admin-types";
 import { humanSize } from "../format";
-import type { AdminEvent } from "./types";
 
 export const EVENT_FILTERS: { label: string; prefix: string }[] = [
 	{ label: "All", prefix: "" },

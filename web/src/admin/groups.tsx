@@ -7,6 +7,7 @@ import { useSessionGuard } from "../session";
 import { useTitle } from "../title";
 import { type GroupDetail, type GroupSummary, groupsApi } from "./directory-api";
 import "./directory.css";
+import { Field } from "../components/field";
 import { errorText, isForbidden } from "./errors";
 import { Forbidden } from "./forbidden";
 import { ListFooter, useKeysetList } from "./keyset-list";
@@ -115,7 +116,7 @@ export default function Groups() {
 									</button>
 								</div>
 								<Show when={confirming() === g.id}>
-									<div class="confirm notice notice-error" role="group" aria-label={`Confirm deleting ${g.address}`}>
+									<fieldset class="confirm notice notice-error" aria-label={`Confirm deleting ${g.address}`}>
 										<p>
 											Delete {g.address}? Its members keep the mail they already have; new mail to this address is then treated like mail to
 											an unknown address.
@@ -128,7 +129,7 @@ export default function Groups() {
 												Cancel
 											</button>
 										</div>
-									</div>
+									</fieldset>
 								</Show>
 							</li>
 						)}
@@ -183,34 +184,18 @@ function GroupEditor(props: { group: GroupDetail | null; onSaved: (group: GroupD
 		<form class="card admin-section group-editor stack" aria-labelledby={`${prefix}-title`} novalidate onSubmit={submit}>
 			<h2 id={`${prefix}-title`}>{props.group ? `Edit ${props.group.address}` : "New group"}</h2>
 			<Show when={!props.group}>
-				<div class="field">
-					<label for={`${prefix}-address`}>Address</label>
-					<input
-						id={`${prefix}-address`}
-						name="address"
-						type="email"
-						inputmode="email"
-						autocomplete="off"
-						spellcheck={false}
-						required
-						aria-invalid={invalid() === "address" || undefined}
-						aria-describedby={`${prefix}-address-help`}
-					/>
-					<p class="field-help" id={`${prefix}-address-help`}>
-						On one of your company's domains, and not already a user's address or alias, such as sales@ or support@.
-					</p>
-				</div>
+				<Field
+					id={`${prefix}-address`}
+					label="Address"
+					hint="On one of your company's domains, and not already a user's address or alias, such as sales@ or support@."
+					invalid={invalid() === "address"}
+				>
+					{(control) => <input {...control} name="address" type="email" inputmode="email" autocomplete="off" spellcheck={false} required />}
+				</Field>
 			</Show>
-			<div class="field">
-				<label for={`${prefix}-name`}>Name</label>
-				<input
-					id={`${prefix}-name`}
-					name="name"
-					maxlength="200"
-					value={props.group?.name ?? ""}
-					aria-invalid={invalid() === "name" || undefined}
-				/>
-			</div>
+			<Field id={`${prefix}-name`} label="Name" invalid={invalid() === "name"}>
+				{(control) => <input {...control} name="name" maxlength="200" value={props.group?.name ?? ""} />}
+			</Field>
 			<MemberPicker idPrefix={prefix} members={members()} onChange={setMembers} invalid={invalid() === "members"} />
 			<ResultLine id={`${prefix}-result`} result={result.result()} />
 			<div class="form-actions">

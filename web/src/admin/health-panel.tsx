@@ -1,12 +1,12 @@
 // The domain's health with the two things an admin does about it: ask for a retry now
 // (after fixing the server), or hold delivery (before maintenance on it).
 import { createSignal, Show } from "solid-js";
+import type { AdminDomain, DomainActionResult } from "../../../src/api/domain-types";
 import { adminApi } from "../api";
 import { useSessionGuard } from "../session";
 import { errorText } from "./errors";
 import { Counts, DestinationText, HealthFacts } from "./health";
 import { createResult, ResultLine } from "./result";
-import type { AdminDomain, DomainActionResult } from "./types";
 
 function retryText(r: DomainActionResult): string {
 	const detail = r.text ? `: ${r.text}` : "";

@@ -1,8 +1,8 @@
 // A domain's health at a glance: state in colour and words (never colour alone), since when,
 // what went wrong last, the message counts and where mail goes.
 import { Show } from "solid-js";
+import type { AdminDomain, EndpointView, TlsMode } from "../../../src/api/domain-types";
 import { longDate, sinceText } from "../format";
-import type { AdminDomain, EndpointView, TlsMode } from "./types";
 
 /** "unset" is ours: a domain without a destination (the API calls it down: its mail is held). */
 export type ShownState = "up" | "down" | "draining" | "held" | "unset";

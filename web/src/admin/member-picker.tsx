@@ -3,6 +3,7 @@
 // which checks that each is a user of the company.
 import { createSignal, For, onCleanup, Show } from "solid-js";
 import { type AdminUser, adminApi } from "../api";
+import { Field } from "../components/field";
 import { useSessionGuard } from "../session";
 import { errorText } from "./errors";
 
@@ -69,27 +70,28 @@ export function MemberPicker(props: { idPrefix: string; members: Member[]; onCha
 					</For>
 				</ul>
 			</Show>
-			<div class="field">
-				<label for={`${props.idPrefix}-find`}>Add members: find users by address</label>
-				<input
-					id={`${props.idPrefix}-find`}
-					type="search"
-					autocomplete="off"
-					spellcheck={false}
-					onInput={(e) => {
-						const value = e.currentTarget.value;
-						clearTimeout(timer);
-						timer = setTimeout(() => void search(value), TYPING_MS);
-					}}
-					onKeyDown={(e) => {
-						// Enter searches at once instead of submitting the group form.
-						if (e.key !== "Enter") return;
-						e.preventDefault();
-						clearTimeout(timer);
-						void search(e.currentTarget.value);
-					}}
-				/>
-			</div>
+			<Field id={`${props.idPrefix}-find`} label="Add members: find users by address">
+				{(control) => (
+					<input
+						{...control}
+						type="search"
+						autocomplete="off"
+						spellcheck={false}
+						onInput={(e) => {
+							const value = e.currentTarget.value;
+							clearTimeout(timer);
+							timer = setTimeout(() => void search(value), TYPING_MS);
+						}}
+						onKeyDown={(e) => {
+							// Enter searches at once instead of submitting the group form.
+							if (e.key !== "Enter") return;
+							e.preventDefault();
+							clearTimeout(timer);
+							void search(e.currentTarget.value);
+						}}
+					/>
+				)}
+			</Field>
 			<Show when={error()}>
 				<p class="notice notice-error" role="alert">
 					{errorText(error(), "Could not load your company's users.")}

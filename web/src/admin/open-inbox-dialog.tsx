@@ -3,6 +3,7 @@
 // it. The worker judges the reason (5 to 500 characters), so its refusal is shown in its words.
 import { createEffect, createSignal, on } from "solid-js";
 import { type AdminUser, ApiError, adminApi, type Viewing } from "../api";
+import { Field } from "../components/field";
 import { useSessionGuard } from "../session";
 import { errorText } from "./errors";
 import { createResult, ResultLine } from "./result";
@@ -58,22 +59,15 @@ export function OpenInboxDialog(props: { target: AdminUser | null; onClose: () =
 		<dialog ref={dialog} class="dialog open-inbox-dialog" aria-labelledby="open-inbox-title" onClose={() => props.onClose()}>
 			<form ref={form} class="dialog-body stack" novalidate onSubmit={submit}>
 				<h2 id="open-inbox-title">Open {email()}'s Emergency Inbox</h2>
-				<div class="field">
-					<label for="open-inbox-reason">Why do you need to open {email()}'s Emergency Inbox?</label>
-					<textarea
-						ref={reason}
-						id="open-inbox-reason"
-						name="reason"
-						rows="3"
-						maxlength="500"
-						required
-						aria-invalid={invalid() || undefined}
-						aria-describedby={invalid() ? "open-inbox-help open-inbox-result" : "open-inbox-help"}
-					/>
-					<p class="field-help" id="open-inbox-help">
-						This is recorded in the activity log and visible to your company. 5 to 500 characters.
-					</p>
-				</div>
+				<Field
+					id="open-inbox-reason"
+					label={<>Why do you need to open {email()}'s Emergency Inbox?</>}
+					hint="This is recorded in the activity log and visible to your company. 5 to 500 characters."
+					invalid={invalid()}
+					errorId="open-inbox-result"
+				>
+					{(control) => <textarea {...control} ref={reason} name="reason" rows="3" maxlength="500" required />}
+				</Field>
 				<label class="check check-wrap">
 					<input type="checkbox" name="act" />
 					<span>Let me act in this inbox (mark, delete, send) — everything you do is recorded as you</span>

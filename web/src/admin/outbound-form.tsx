@@ -2,10 +2,10 @@
 // Email Service by default, or the customer's own smarthost (so it leaves from their IPs,
 // signed and archived the way the rest of their mail is).
 import { createSignal, Show } from "solid-js";
+import type { AdminDomain } from "../../../src/api/domain-types";
 import { EndpointFields, readEndpoint } from "./endpoint-fields";
 import { ResultLine } from "./result";
 import { useSave } from "./save";
-import type { AdminDomain } from "./types";
 
 type Mode = "cloudflare" | "smarthost";
 

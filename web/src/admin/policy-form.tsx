@@ -2,9 +2,10 @@
 // API counts in seconds and bytes. Only changed settings are sent, so the activity log's
 // "domain.updated" entry names exactly what the admin changed.
 import { For } from "solid-js";
+import type { AdminDomain, DomainPolicy, PolicyPatch } from "../../../src/api/domain-types";
+import { Field } from "../components/field";
 import { ResultLine } from "./result";
 import { fieldId, useSave } from "./save";
-import type { AdminDomain, DomainPolicy, PolicyPatch } from "./types";
 import { DAY, fromUnit, HOUR, inUnit, listFromUnit, listInUnit, MB, MINUTE } from "./units";
 
 type NumberKey = Exclude<keyof DomainPolicy, "unknownRecipients" | "held">;
@@ -139,25 +140,21 @@ function PolicyNumber(props: { field: NumberField; policy: DomainPolicy; invalid
 	const id = fieldId(`policy.${f.key}`);
 	const bad = () => props.invalid === `policy.${f.key}`;
 	return (
-		<div class="field">
-			<label for={id}>{f.label}</label>
-			<div class="with-unit">
-				<input
-					id={id}
-					name={f.key}
-					type="text"
-					inputmode={f.list ? "text" : "decimal"}
-					autocomplete="off"
-					value={shown(props.policy, f)}
-					aria-invalid={bad() || undefined}
-					aria-describedby={bad() ? `${id}-help policy-result` : `${id}-help`}
-				/>
-				<span class="unit">{f.suffix}</span>
-			</div>
-			<p class="field-help" id={`${id}-help`}>
-				{f.hint} Allowed: {f.range}.
-			</p>
-		</div>
+		<Field id={id} label={f.label} hint={`${f.hint} Allowed: ${f.range}.`} invalid={bad()} errorId="policy-result">
+			{(control) => (
+				<div class="with-unit">
+					<input
+						{...control}
+						name={f.key}
+						type="text"
+						inputmode={f.list ? "text" : "decimal"}
+						autocomplete="off"
+						value={shown(props.policy, f)}
+					/>
+					<span class="unit">{f.suffix}</span>
+				</div>
+			)}
+		</Field>
 	);
 }
 
@@ -204,20 +201,22 @@ export function PolicyForm(props: { domain: AdminDomain; onSaved: () => Promise<
 			<form ref={form} class="stack" novalidate onSubmit={submit}>
 				<fieldset class="policy-group">
 					<legend>Receiving</legend>
-					<div class="field">
-						<label for="policy-unknownRecipients">Unknown recipients</label>
-						<select id="policy-unknownRecipients" name="unknownRecipients" aria-describedby="policy-unknownRecipients-help">
-							<option value="reject" selected={props.domain.policy.unknownRecipients === "reject"}>
-								Reject
-							</option>
-							<option value="accept" selected={props.domain.policy.unknownRecipients === "accept"}>
-								Accept and relay
-							</option>
-						</select>
-						<p class="field-help" id="policy-unknownRecipients-help">
-							Reject: the sender gets 550 5.1.1 at once. Accept: we relay it to your server, which decides.
-						</p>
-					</div>
+					<Field
+						id="policy-unknownRecipients"
+						label="Unknown recipients"
+						hint="Reject: the sender gets 550 5.1.1 at once. Accept: we relay it to your server, which decides."
+					>
+						{(control) => (
+							<select {...control} name="unknownRecipients">
+								<option value="reject" selected={props.domain.policy.unknownRecipients === "reject"}>
+									Reject
+								</option>
+								<option value="accept" selected={props.domain.policy.unknownRecipients === "accept"}>
+									Accept and relay
+								</option>
+							</select>
+						)}
+					</Field>
 					<PolicyNumber field={SIZE} policy={props.domain.policy} invalid={invalid()} />
 				</fieldset>
 				<For each={GROUPS}>

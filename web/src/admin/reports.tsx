@@ -12,8 +12,9 @@ import { useTitle } from "../title";
 import { errorText, isForbidden } from "./errors";
 import { Forbidden } from "./forbidden";
 import "./reports.css";
+import type { AdminDomain } from "../../../src/api/domain-types";
+import { Field } from "../components/field";
 import { useCompanyName } from "./scope";
-import type { AdminDomain } from "./types";
 
 const ReportChart = lazy(() => import("./report-chart"));
 
@@ -148,18 +149,19 @@ export default function Reports() {
 					<h1 id="reports-title">Reports</h1>
 				</div>
 				<form class="report-controls" onSubmit={(e) => e.preventDefault()}>
-					<div class="field">
-						<label for="report-domain">Domain</label>
-						<select id="report-domain" onChange={(e) => setParams({ domain: e.currentTarget.value })}>
-							<For each={domains() ?? []}>
-								{(d) => (
-									<option value={d.id} selected={d.id === domainId()}>
-										{d.displayName}
-									</option>
-								)}
-							</For>
-						</select>
-					</div>
+					<Field id="report-domain" label="Domain">
+						{(control) => (
+							<select {...control} onChange={(e) => setParams({ domain: e.currentTarget.value })}>
+								<For each={domains() ?? []}>
+									{(d) => (
+										<option value={d.id} selected={d.id === domainId()}>
+											{d.displayName}
+										</option>
+									)}
+								</For>
+							</select>
+						)}
+					</Field>
 					<fieldset class="report-periods">
 						<legend>Period</legend>
 						<For each={[...PRESETS, { id: "custom" as const, label: "Custom" }]}>
@@ -172,36 +174,39 @@ export default function Reports() {
 						</For>
 					</fieldset>
 					<Show when={preset() === "custom"}>
-						<div class="field">
-							<label for="report-from">From</label>
-							<input
-								id="report-from"
-								type="date"
-								value={query().from}
-								onChange={(e) => e.currentTarget.value && setParams({ from: e.currentTarget.value })}
-							/>
-						</div>
-						<div class="field">
-							<label for="report-to">To</label>
-							<input
-								id="report-to"
-								type="date"
-								value={query().to}
-								onChange={(e) => e.currentTarget.value && setParams({ to: e.currentTarget.value })}
-							/>
-						</div>
+						<Field id="report-from" label="From">
+							{(control) => (
+								<input
+									{...control}
+									type="date"
+									value={query().from}
+									onChange={(e) => e.currentTarget.value && setParams({ from: e.currentTarget.value })}
+								/>
+							)}
+						</Field>
+						<Field id="report-to" label="To">
+							{(control) => (
+								<input
+									{...control}
+									type="date"
+									value={query().to}
+									onChange={(e) => e.currentTarget.value && setParams({ to: e.currentTarget.value })}
+								/>
+							)}
+						</Field>
 					</Show>
-					<div class="field">
-						<label for="report-bucket">Per</label>
-						<select id="report-bucket" onChange={(e) => setParams({ bucket: e.currentTarget.value })}>
-							<option value="hour" selected={query().bucket === "hour"}>
-								Hour
-							</option>
-							<option value="day" selected={query().bucket === "day"}>
-								Day
-							</option>
-						</select>
-					</div>
+					<Field id="report-bucket" label="Per">
+						{(control) => (
+							<select {...control} onChange={(e) => setParams({ bucket: e.currentTarget.value })}>
+								<option value="hour" selected={query().bucket === "hour"}>
+									Hour
+								</option>
+								<option value="day" selected={query().bucket === "day"}>
+									Day
+								</option>
+							</select>
+						)}
+					</Field>
 				</form>
 				<p class="muted small">
 					All times are UTC: each point is a UTC {query().bucket}. Hourly points go up to 14 days, periods up to 366 days.

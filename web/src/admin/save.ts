@@ -1,11 +1,11 @@
 // One PATCH from one form: builds the body (a typing mistake stops here, named by its field),
 // sends it, shows the outcome in the form's live region and marks the field a 422 names.
 import { createSignal } from "solid-js";
+import type { DomainPatch } from "../../../src/api/domain-types";
 import { adminApi } from "../api";
 import { useSessionGuard } from "../session";
 import { errorText, invalidField } from "./errors";
 import { createResult } from "./result";
-import type { DomainPatch } from "./types";
 import { EntryError } from "./units";
 
 /** Field "delivery.port" is input #delivery-port: every form names its inputs that way. */

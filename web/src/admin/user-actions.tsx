@@ -144,7 +144,7 @@ export function DeleteSection(props: { user: AdminUser }) {
 					</>
 				}
 			>
-				<div class="notice notice-error confirm-delete" role="group" aria-labelledby="user-delete-question">
+				<fieldset class="notice notice-error confirm-delete" aria-labelledby="user-delete-question">
 					<p id="user-delete-question">
 						<strong>Delete {props.user.email}?</strong>
 					</p>
@@ -161,7 +161,7 @@ export function DeleteSection(props: { user: AdminUser }) {
 							Keep the account
 						</button>
 					</div>
-				</div>
+				</fieldset>
 			</Show>
 			<ResultLine result={result.result()} />
 		</section>

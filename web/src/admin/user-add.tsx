@@ -2,7 +2,8 @@
 // the welcome email goes to (outside the company: its server may be the one that is down), and
 // aliases. The worker checks everything; its refusal is shown in its words, on the field it names.
 import { createSignal } from "solid-js";
-import { type AdminUser, adminApi, type CompanyRole } from "../api";
+import { adminApi, type CompanyRole } from "../api";
+import { Field } from "../components/field";
 import { useSessionGuard } from "../session";
 import { errorText } from "./errors";
 import { createResult, ResultLine } from "./result";
@@ -17,7 +18,7 @@ const FIELDS: Record<string, string> = {
 	aliases: "new-user-aliases",
 };
 
-export function AddUserForm(props: { onAdded: (user: AdminUser, message: string) => void; onCancel: () => void }) {
+export function AddUserForm(props: { onAdded: (message: string) => void; onCancel: () => void }) {
 	const guard = useSessionGuard();
 	const result = createResult();
 	const [pending, setPending] = createSignal(false);
@@ -44,7 +45,7 @@ export function AddUserForm(props: { onAdded: (user: AdminUser, message: string)
 			if (data.get("invite") === "on" && created.alternateEmail) message += ` ${inviteSummary(await adminApi.inviteUsers([created.id]))}`;
 			else if (!created.alternateEmail) message += " Add an alternate address to send the welcome email.";
 			form.reset();
-			props.onAdded(created, message);
+			props.onAdded(message);
 		} catch (err) {
 			if (guard(err)) return;
 			const field = fieldOf(err, FIELDS);
@@ -56,79 +57,54 @@ export function AddUserForm(props: { onAdded: (user: AdminUser, message: string)
 		}
 	}
 
-	const described = (id: string, help?: string) =>
-		[help, invalid() === id ? "new-user-result" : undefined].filter(Boolean).join(" ") || undefined;
-
 	return (
 		<section class="card admin-section user-add" aria-labelledby="new-user-title">
 			<h2 id="new-user-title">Add a user</h2>
 			<form ref={form} class="stack" novalidate onSubmit={submit}>
 				<div class="form-row">
-					<div class="field field-grow">
-						<label for="new-user-email">Email address</label>
-						<input
-							id="new-user-email"
-							name="email"
-							type="email"
-							required
-							autocomplete="off"
-							spellcheck={false}
-							aria-invalid={invalid() === "new-user-email" || undefined}
-							aria-describedby={described("new-user-email", "new-user-email-help")}
-						/>
-						<p class="field-help" id="new-user-email-help">
-							At one of your company's domains. It is also the sign-in name.
-						</p>
-					</div>
-					<div class="field field-grow">
-						<label for="new-user-name">Name</label>
-						<input
-							id="new-user-name"
-							name="displayName"
-							maxLength={200}
-							autocomplete="off"
-							aria-invalid={invalid() === "new-user-name" || undefined}
-						/>
-					</div>
+					<Field
+						id="new-user-email"
+						label="Email address"
+						class="field-grow"
+						hint="At one of your company's domains. It is also the sign-in name."
+						invalid={invalid() === "new-user-email"}
+						errorId="new-user-result"
+					>
+						{(control) => <input {...control} name="email" type="email" required autocomplete="off" spellcheck={false} />}
+					</Field>
+					<Field id="new-user-name" label="Name" class="field-grow" invalid={invalid() === "new-user-name"}>
+						{(control) => <input {...control} name="displayName" maxLength={200} autocomplete="off" />}
+					</Field>
 				</div>
 				<div class="form-row">
-					<div class="field field-grow">
-						<label for="new-user-alternate">Alternate email address</label>
-						<input
-							id="new-user-alternate"
-							name="alternateEmail"
-							type="email"
-							autocomplete="off"
-							spellcheck={false}
-							aria-invalid={invalid() === "new-user-alternate" || undefined}
-							aria-describedby={described("new-user-alternate", "new-user-alternate-help")}
-						/>
-						<p class="field-help" id="new-user-alternate-help">
-							Outside your company, such as a personal address: the welcome email and outage alerts go there.
-						</p>
-					</div>
-					<div class="field">
-						<label for="new-user-role">Role</label>
-						<select id="new-user-role" name="role" aria-invalid={invalid() === "new-user-role" || undefined}>
-							<option value="user">User</option>
-							<option value="customer_admin">Administrator</option>
-						</select>
-					</div>
+					<Field
+						id="new-user-alternate"
+						label="Alternate email address"
+						class="field-grow"
+						hint="Outside your company, such as a personal address: the welcome email and outage alerts go there."
+						invalid={invalid() === "new-user-alternate"}
+						errorId="new-user-result"
+					>
+						{(control) => <input {...control} name="alternateEmail" type="email" autocomplete="off" spellcheck={false} />}
+					</Field>
+					<Field id="new-user-role" label="Role" invalid={invalid() === "new-user-role"}>
+						{(control) => (
+							<select {...control} name="role">
+								<option value="user">User</option>
+								<option value="customer_admin">Administrator</option>
+							</select>
+						)}
+					</Field>
 				</div>
-				<div class="field">
-					<label for="new-user-aliases">Aliases (optional)</label>
-					<input
-						id="new-user-aliases"
-						name="aliases"
-						autocomplete="off"
-						spellcheck={false}
-						aria-invalid={invalid() === "new-user-aliases" || undefined}
-						aria-describedby={described("new-user-aliases", "new-user-aliases-help")}
-					/>
-					<p class="field-help" id="new-user-aliases-help">
-						Other addresses whose mail lands in this user's Emergency Inbox, separated by spaces or commas.
-					</p>
-				</div>
+				<Field
+					id="new-user-aliases"
+					label="Aliases (optional)"
+					hint="Other addresses whose mail lands in this user's Emergency Inbox, separated by spaces or commas."
+					invalid={invalid() === "new-user-aliases"}
+					errorId="new-user-result"
+				>
+					{(control) => <input {...control} name="aliases" autocomplete="off" spellcheck={false} />}
+				</Field>
 				<label class="check">
 					<input type="checkbox" name="invite" checked />
 					<span>Send the welcome email now (to the alternate address)</span>

@@ -14,6 +14,7 @@ import { useAdminHref } from "./scope";
 import { AccessSection, DeleteSection, WelcomeSection } from "./user-actions";
 import { fieldOf, ROLES, signInState } from "./user-text";
 import "./users.css";
+import { Field } from "../components/field";
 import { LoadFailed } from "./load-failed";
 
 export default function UserDetail() {
@@ -124,47 +125,38 @@ function DetailsForm(props: { user: AdminUser; onSaved: (u: AdminUser) => void }
 		<section class="card admin-section" aria-labelledby="user-details-title">
 			<h2 id="user-details-title">Details</h2>
 			<form class="stack" novalidate onSubmit={submit}>
-				<div class="field">
-					<label for="user-name">Name</label>
-					<input
-						id="user-name"
-						name="displayName"
-						value={props.user.displayName}
-						maxLength={200}
-						aria-invalid={invalid() === "user-name" || undefined}
-					/>
-				</div>
-				<div class="field">
-					<label for="user-alternate">Alternate email address</label>
-					<input
-						id="user-alternate"
-						name="alternateEmail"
-						type="email"
-						value={props.user.alternateEmail ?? ""}
-						spellcheck={false}
-						aria-invalid={invalid() === "user-alternate" || undefined}
-						aria-describedby="user-alternate-help"
-					/>
-					<p class="field-help" id="user-alternate-help">
-						Outside your company: the welcome email and outage alerts go there, since your own mail server may be the one that is down.
-					</p>
-				</div>
+				<Field id="user-name" label="Name" invalid={invalid() === "user-name"}>
+					{(control) => <input {...control} name="displayName" value={props.user.displayName} maxLength={200} />}
+				</Field>
+				<Field
+					id="user-alternate"
+					label="Alternate email address"
+					hint="Outside your company: the welcome email and outage alerts go there, since your own mail server may be the one that is down."
+					invalid={invalid() === "user-alternate"}
+				>
+					{(control) => (
+						<input {...control} name="alternateEmail" type="email" value={props.user.alternateEmail ?? ""} spellcheck={false} />
+					)}
+				</Field>
 				<Show when={companyRole()}>
 					{(role) => (
-						<div class="field">
-							<label for="user-role">Role</label>
-							<select id="user-role" name="role" aria-invalid={invalid() === "user-role" || undefined} aria-describedby="user-role-help">
-								<option value="user" selected={role() === "user"}>
-									User
-								</option>
-								<option value="customer_admin" selected={role() === "customer_admin"}>
-									Administrator
-								</option>
-							</select>
-							<p class="field-help" id="user-role-help">
-								Administrators manage domains and users and may open Emergency Inboxes. A new role signs the user out everywhere.
-							</p>
-						</div>
+						<Field
+							id="user-role"
+							label="Role"
+							hint="Administrators manage domains and users and may open Emergency Inboxes. A new role signs the user out everywhere."
+							invalid={invalid() === "user-role"}
+						>
+							{(control) => (
+								<select {...control} name="role">
+									<option value="user" selected={role() === "user"}>
+										User
+									</option>
+									<option value="customer_admin" selected={role() === "customer_admin"}>
+										Administrator
+									</option>
+								</select>
+							)}
+						</Field>
 					)}
 				</Show>
 				<ResultLine result={result.result()} />
@@ -235,19 +227,9 @@ function AliasesSection(props: { user: AdminUser; onChanged: () => void }) {
 				</ul>
 			</Show>
 			<form class="alias-add" novalidate onSubmit={add}>
-				<div class="field field-grow">
-					<label for="user-new-alias">New alias</label>
-					<input
-						ref={input}
-						id="user-new-alias"
-						type="email"
-						required
-						spellcheck={false}
-						autocomplete="off"
-						aria-invalid={invalid() || undefined}
-						aria-describedby={invalid() ? "user-alias-result" : undefined}
-					/>
-				</div>
+				<Field id="user-new-alias" label="New alias" class="field-grow" invalid={invalid()} errorId="user-alias-result">
+					{(control) => <input {...control} ref={input} type="email" required spellcheck={false} autocomplete="off" />}
+				</Field>
 				<button type="submit" class="button" disabled={pending()}>
 					Add alias
 				</button>

@@ -12,6 +12,7 @@ import { Forbidden } from "./forbidden";
 import { createResult, ResultLine } from "./result";
 import { useAdminHref } from "./scope";
 import "./users.css";
+import { Field } from "../components/field";
 
 const SAMPLE = `email,name,role,alternate_email,aliases
 alice@example.com,Alice Liddell,user,alice.liddell@gmail.example,billing@example.com
@@ -95,13 +96,15 @@ export default function UsersImport() {
 				</p>
 				<h1 id="import-title">Import users</h1>
 				<p class="muted">
-					One user per line. Only <code>email</code> is required; <code>role</code> is <code>user</code> or <code>admin</code>;
-					<code> aliases</code> are separated by spaces or semicolons; the alternate address (outside your company) is where the welcome
+					One user per line. Only <code>email</code> is required; <code>role</code> is <code>user</code> or <code>admin</code>;{" "}
+					<code>aliases</code> are separated by spaces or semicolons; the alternate address (outside your company) is where the welcome
 					email goes. At most 5,000 users or 1 MiB per file.
 				</p>
 				<details class="csv-sample">
 					<summary>Sample CSV</summary>
-					<pre aria-label="Sample CSV">{SAMPLE}</pre>
+					<pre role="document" aria-label="Sample CSV">
+						{SAMPLE}
+					</pre>
 				</details>
 				<form
 					class="stack"
@@ -111,29 +114,26 @@ export default function UsersImport() {
 						void run(true);
 					}}
 				>
-					<div class="field">
-						<label for="import-file">Choose a CSV file</label>
-						<input
-							id="import-file"
-							type="file"
-							accept=".csv,text/csv,text/plain"
-							onChange={(e) => void choose(e.currentTarget.files?.[0])}
-						/>
-					</div>
-					<div class="field">
-						<label for="import-csv">Or paste the CSV</label>
-						<textarea
-							id="import-csv"
-							class="csv-text"
-							rows="8"
-							spellcheck={false}
-							value={text()}
-							onInput={(e) => {
-								setText(e.currentTarget.value);
-								setCheckedText(null);
-							}}
-						/>
-					</div>
+					<Field id="import-file" label="Choose a CSV file">
+						{(control) => (
+							<input {...control} type="file" accept=".csv,text/csv,text/plain" onChange={(e) => void choose(e.currentTarget.files?.[0])} />
+						)}
+					</Field>
+					<Field id="import-csv" label="Or paste the CSV">
+						{(control) => (
+							<textarea
+								{...control}
+								class="csv-text"
+								rows="8"
+								spellcheck={false}
+								value={text()}
+								onInput={(e) => {
+									setText(e.currentTarget.value);
+									setCheckedText(null);
+								}}
+							/>
+						)}
+					</Field>
 					<label class="check">
 						<input ref={invite} type="checkbox" />
 						<span>Send the welcome email to the new users that have an alternate address</span>

@@ -88,7 +88,7 @@ export default function Users() {
 		}
 	}
 
-	function added(u: AdminUser, message: string) {
+	function added(message: string) {
 		setAdding(false);
 		outcome.ok(message);
 		void load(null);
@@ -125,32 +125,32 @@ export default function Users() {
 				<Show when={adding()}>
 					<AddUserForm onAdded={added} onCancel={() => setAdding(false)} />
 				</Show>
-				<form
-					role="search"
-					aria-label="Find users"
-					class="user-search"
-					onSubmit={(e) => {
-						e.preventDefault();
-						clearTimeout(timer);
-						search(String(new FormData(e.currentTarget).get("q") ?? ""));
-					}}
-				>
-					<label for="users-q">Find by address or name</label>
-					<input
-						id="users-q"
-						name="q"
-						type="search"
-						value={typedAtStart}
-						autocomplete="off"
-						spellcheck={false}
-						aria-describedby="users-q-help"
-						onInput={(e) => typed(e.currentTarget.value)}
-					/>
-					<p class="field-help" id="users-q-help">
-						The start of an address or a name, such as “alice”, “alice@acme” or “Liddell”.
-					</p>
-				</form>
-				<div class="user-bulk" role="group" aria-label="Selected users">
+				<search class="user-search" aria-label="Find users">
+					<form
+						class="search-form"
+						onSubmit={(e) => {
+							e.preventDefault();
+							clearTimeout(timer);
+							search(String(new FormData(e.currentTarget).get("q") ?? ""));
+						}}
+					>
+						<label for="users-q">Find by address or name</label>
+						<input
+							id="users-q"
+							name="q"
+							type="search"
+							value={typedAtStart}
+							autocomplete="off"
+							spellcheck={false}
+							aria-describedby="users-q-help"
+							onInput={(e) => typed(e.currentTarget.value)}
+						/>
+						<p class="field-help" id="users-q-help">
+							The start of an address or a name, such as “alice”, “alice@acme” or “Liddell”.
+						</p>
+					</form>
+				</search>
+				<fieldset class="user-bulk" aria-label="Selected users">
 					<label class="check">
 						<input
 							type="checkbox"
@@ -166,7 +166,7 @@ export default function Users() {
 					<button type="button" class="button" disabled={selected().size === 0 || inviting()} onClick={() => void invite()}>
 						{inviting() ? "Sending…" : "Send welcome email"}
 					</button>
-				</div>
+				</fieldset>
 				<ResultLine result={outcome.result()} />
 				<Show when={error()}>
 					<LoadFailed error={error()} fallback="Could not load your company's users." retry={() => load(null)} />

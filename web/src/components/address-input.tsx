@@ -114,11 +114,13 @@ export function AddressInput(props: {
 					onKeyDown={onKeyDown}
 					onBlur={close}
 				/>
-				<ul id={listId} role="listbox" aria-label={`Suggestions for ${props.label}`} class="suggestions" hidden={!open()}>
+				<div id={listId} role="listbox" aria-label={`Suggestions for ${props.label}`} class="suggestions" hidden={!open()}>
 					<For each={options()}>
 						{(c, i) => (
-							<li
+							// biome-ignore lint/a11y/useFocusableInteractive: focus stays in the input, which points at the active option with aria-activedescendant (the ARIA combobox pattern)
+							<div
 								id={`${listId}-${i()}`}
+								class="suggestion"
 								role="option"
 								aria-selected={active() === i()}
 								classList={{ active: active() === i() }}
@@ -132,10 +134,10 @@ export function AddressInput(props: {
 								<Show when={c.displayName}>
 									<span class="muted"> {c.email}</span>
 								</Show>
-							</li>
+							</div>
 						)}
 					</For>
-				</ul>
+				</div>
 			</div>
 			{props.children}
 		</div>

@@ -5,6 +5,7 @@ import { SHORTCUT_HELP } from "../lib/shortcuts";
 
 export function HelpDialog(props: { ref: (el: HTMLDialogElement) => void }) {
 	return (
+		// biome-ignore lint/a11y/useKeyWithClickEvents: the click is on the backdrop, which the keyboard cannot reach; Esc closes a modal <dialog> natively
 		<dialog
 			ref={props.ref}
 			class="dialog"

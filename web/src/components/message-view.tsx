@@ -80,7 +80,7 @@ export function MessageView(props: { message: MessageDetail }) {
 				<span class="muted">{humanSize(m().size)}</span>
 			</div>
 			<Show when={showHeaders()}>
-				<pre id="raw-headers" class="raw-headers" tabindex="0" aria-label="Message headers">
+				<pre id="raw-headers" class="raw-headers" role="document" tabindex="0" aria-label="Message headers">
 					{m().rawHeaders}
 				</pre>
 			</Show>

@@ -30,25 +30,27 @@ export function SearchBox() {
 	}
 
 	return (
-		<form role="search" class="search-box" onSubmit={submit}>
-			<label for="search-field" class="visually-hidden">
-				Search mail
-			</label>
-			<SearchIcon />
-			<input
-				ref={field}
-				id="search-field"
-				type="search"
-				placeholder="Search mail"
-				autocomplete="off"
-				aria-keyshortcuts="/"
-				value={value()}
-				onInput={(e) => setValue(e.currentTarget.value)}
-				onKeyDown={(e) => {
-					// Esc leaves the field so single-key shortcuts work again.
-					if (e.key === "Escape") e.currentTarget.blur();
-				}}
-			/>
-		</form>
+		<search class="search-box">
+			<form class="search-form" onSubmit={submit}>
+				<label for="search-field" class="visually-hidden">
+					Search mail
+				</label>
+				<SearchIcon />
+				<input
+					ref={field}
+					id="search-field"
+					type="search"
+					placeholder="Search mail"
+					autocomplete="off"
+					aria-keyshortcuts="/"
+					value={value()}
+					onInput={(e) => setValue(e.currentTarget.value)}
+					onKeyDown={(e) => {
+						// Esc leaves the field so single-key shortcuts work again.
+						if (e.key === "Escape") e.currentTarget.blur();
+					}}
+				/>
+			</form>
+		</search>
 	);
 }

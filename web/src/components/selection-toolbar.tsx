@@ -23,7 +23,7 @@ export function SelectionToolbar(props: {
 	});
 	const none = () => props.count === 0;
 	return (
-		<div class="toolbar" role="group" aria-label="Selected messages">
+		<fieldset class="toolbar" aria-label="Selected messages">
 			{/* An admin's read-only view of a user's inbox offers nothing it would refuse. */}
 			<Show when={!readOnly()}>
 				<label class="select-all">
@@ -65,6 +65,6 @@ export function SelectionToolbar(props: {
 			<button type="button" class="button button-tool toolbar-end" onClick={props.onRefresh} aria-label="Refresh" title="Refresh">
 				<RefreshIcon />
 			</button>
-		</div>
+		</fieldset>
 	);
 }

@@ -10,6 +10,7 @@ export function ToastRegion() {
 		<div class="toast-region" role="status" aria-live="polite">
 			<Show when={toast()}>
 				{(t) => (
+					// biome-ignore lint/a11y/noStaticElementInteractions: hover and focus only keep the toast up while someone reads it or reaches its button; the toast does nothing itself
 					<div
 						class="toast"
 						classList={{ "toast-error": t().error }}

@@ -4,14 +4,14 @@ import { A } from "@solidjs/router";
 import { createSignal, For, Match, Show, Switch } from "solid-js";
 import { errorText, isForbidden } from "../admin/errors";
 import { LoadFailed } from "../admin/load-failed";
+import { type OneTime, OneTimePassword } from "../components/one-time-password";
+import { RoleOnly } from "../components/role-only";
 import { plural } from "../format";
+import { useReloadable } from "../lib/create-form";
 import { user } from "../session";
 import { useTitle } from "../title";
 import { type CreatedCustomer, type PartnerCustomer, partnerApi } from "./api";
-import { useReloadable } from "./create-form";
 import { NewCustomerForm } from "./new-customer";
-import { type OneTime, OneTimePassword } from "./one-time-password";
-import { RoleOnly } from "./role-only";
 
 const STATES: Record<PartnerCustomer["domains"][number]["state"], string> = {
 	up: "Up",
@@ -23,7 +23,7 @@ const STATES: Record<PartnerCustomer["domains"][number]["state"], string> = {
 export default function Customers() {
 	useTitle(() => "Customers");
 	return (
-		<RoleOnly role="partner_admin" title="The customer list is for partners' administrators.">
+		<RoleOnly accountRole="partner_admin" title="The customer list is for partners' administrators.">
 			<CustomerList />
 		</RoleOnly>
 	);

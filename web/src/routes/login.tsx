@@ -1,6 +1,7 @@
 import { useNavigate, useSearchParams } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
 import { api } from "../api";
+import { Field } from "../components/field";
 import { forgetSession, homePath, safeNext, setUser } from "../session";
 import { APP_NAME, useTitle } from "../title";
 
@@ -35,14 +36,12 @@ export default function Login() {
 			<h1>{APP_NAME}</h1>
 			<p class="muted">Read mail that is held for you while your mail server is unreachable.</p>
 			<form class="stack" onSubmit={submit}>
-				<div class="field">
-					<label for="login-email">Email address</label>
-					<input id="login-email" name="email" type="email" autocomplete="username" required spellcheck={false} />
-				</div>
-				<div class="field">
-					<label for="login-password">Password</label>
-					<input id="login-password" name="password" type="password" autocomplete="current-password" required />
-				</div>
+				<Field id="login-email" label="Email address">
+					{(control) => <input {...control} name="email" type="email" autocomplete="username" required spellcheck={false} />}
+				</Field>
+				<Field id="login-password" label="Password">
+					{(control) => <input {...control} name="password" type="password" autocomplete="current-password" required />}
+				</Field>
 				<Show when={error()}>
 					<p role="alert" class="notice notice-error">
 						{error()}

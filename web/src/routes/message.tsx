@@ -101,7 +101,7 @@ export default function Message() {
 
 	return (
 		<article class="reader" aria-labelledby="reader-subject" aria-busy={message.loading}>
-			<div class="toolbar reader-toolbar" role="group" aria-label="Message actions">
+			<fieldset class="toolbar reader-toolbar" aria-label="Message actions">
 				<button type="button" class="button button-tool" onClick={backToList} title="Back to the list (u)">
 					<BackIcon />
 					<span>Back</span>
@@ -142,7 +142,7 @@ export default function Message() {
 						</>
 					)}
 				</Show>
-			</div>
+			</fieldset>
 			<Switch>
 				<Match when={message.state === "errored"}>
 					<div role="alert" class="notice notice-error">

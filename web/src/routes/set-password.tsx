@@ -4,6 +4,7 @@
 import { A, useNavigate, useSearchParams } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
 import { ApiError, api } from "../api";
+import { Field } from "../components/field";
 import { forgetSession, setUser } from "../session";
 import { APP_NAME, useTitle } from "../title";
 
@@ -75,33 +76,19 @@ export default function SetPassword() {
 				<form class="stack" novalidate onSubmit={submit}>
 					{/* Lets password managers file the new password under the right account once it is known. */}
 					<input type="hidden" name="username" autocomplete="username" value={saved() ?? ""} />
-					<div class="field">
-						<label for="new-password">New password</label>
-						<input
-							id="new-password"
-							name="password"
-							type="password"
-							autocomplete="new-password"
-							required
-							minLength={MIN_PASSWORD}
-							aria-invalid={invalid() === "password" || undefined}
-							aria-describedby="new-password-help"
-						/>
-						<p class="field-help" id="new-password-help">
-							At least {MIN_PASSWORD} characters. A few unrelated words make a good one.
-						</p>
-					</div>
-					<div class="field">
-						<label for="confirm-password">Confirm the password</label>
-						<input
-							id="confirm-password"
-							name="confirm"
-							type="password"
-							autocomplete="new-password"
-							required
-							aria-invalid={invalid() === "confirm" || undefined}
-						/>
-					</div>
+					<Field
+						id="new-password"
+						label="New password"
+						hint={`At least ${MIN_PASSWORD} characters. A few unrelated words make a good one.`}
+						invalid={invalid() === "password"}
+					>
+						{(control) => (
+							<input {...control} name="password" type="password" autocomplete="new-password" required minLength={MIN_PASSWORD} />
+						)}
+					</Field>
+					<Field id="confirm-password" label="Confirm the password" invalid={invalid() === "confirm"}>
+						{(control) => <input {...control} name="confirm" type="password" autocomplete="new-password" required />}
+					</Field>
 					<Show when={error()}>
 						<div role="alert" class="notice notice-error">
 							<p>{error()}</p>

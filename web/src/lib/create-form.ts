@@ -37,11 +37,7 @@ export function useCreateForm(prefix: string, fields: readonly string[], failTex
 		}
 	}
 
-	/** aria-describedby for a field: its help text, and the result line while it is the one refused. */
-	const described = (name: string, help?: string) =>
-		[help, invalid() === name ? `${prefix}-result` : undefined].filter(Boolean).join(" ") || undefined;
-
-	return { result: result.result, invalid, pending, submit, described };
+	return { result: result.result, invalid, pending, submit };
 }
 
 /** A list the page loads, and reloads on Refresh or after a change; a 401 goes to the sign-in page. */

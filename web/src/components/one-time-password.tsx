@@ -35,9 +35,9 @@ export function OneTimePassword(props: { created: OneTime; onDone: () => void })
 				The first administrator, <strong>{props.created.email}</strong>, signs in with this one-time password:
 			</p>
 			<p class="one-time-row">
-				<code class="one-time-password" aria-label="One-time password">
-					{props.created.password}
-				</code>
+				<output aria-label="One-time password">
+					<code class="one-time-password">{props.created.password}</code>
+				</output>
 				<button type="button" class="button" onClick={() => void copy()}>
 					Copy<span class="visually-hidden"> the one-time password</span>
 				</button>

@@ -1,15 +1,18 @@
-// The admin API's wire format, written down from what src/api/admin.ts returns (it has no
-// shared types there yet). Keep in step with that file: the e2e test exercises every call.
+// Wire format of a company's domains (src/api/admin.ts: settings, health, test, hold/release/
+// retry; src/api/admin-domain-setup.ts: add, verify, checklist), read by web/src/admin and the
+// tests. One definition, so a change here fails the typecheck of the worker and the SPA alike.
+import type { OutcomeKind, TlsMode } from "../relay/types";
 
-import type { Role } from "../../../src/api/types";
+export type { OutcomeKind, TlsMode };
 
-export type TlsMode = "required" | "opportunistic" | "off";
-
-/** As GET /api/admin/domains reports it: "held" is the maintenance hold, whatever the server's state. */
-export type HealthState = "up" | "down" | "held" | "draining";
+/**
+ * What people are told about a domain: held (the maintenance hold, whatever the server's
+ * state), down (server unreachable or no destination), draining (back up, held mail going out), up.
+ */
+export type DomainState = "up" | "down" | "draining" | "held";
 
 export interface DomainHealth {
-	state: HealthState;
+	state: DomainState;
 	/** When the current state began (ISO). */
 	since: string;
 	lastError: string | null;
@@ -68,6 +71,7 @@ export interface DomainSettings {
 	policy: DomainPolicy;
 }
 
+/** GET /api/admin/domains: one domain. */
 export interface AdminDomain extends DomainSettings {
 	id: string;
 	/** ASCII (punycode) form. */
@@ -76,6 +80,10 @@ export interface AdminDomain extends DomainSettings {
 	displayName: string;
 	health: DomainHealth;
 	counts: DomainCounts;
+}
+
+export interface DomainList {
+	domains: AdminDomain[];
 }
 
 /** `auth` omitted keeps the stored credentials; null removes them. */
@@ -88,6 +96,7 @@ export interface EndpointPatch {
 
 export type PolicyPatch = Partial<Omit<DomainPolicy, "held">>;
 
+/** PATCH /api/admin/domains/:id */
 export interface DomainPatch {
 	delivery?: EndpointPatch;
 	outbound?: EndpointPatch | null;
@@ -99,8 +108,6 @@ export interface DomainPatchResult extends DomainSettings {
 	id: string;
 	name: string;
 }
-
-export type OutcomeKind = "delivered" | "tempfail" | "permfail";
 
 /** POST …/test: one SMTP session to the saved destination, no message sent. */
 export interface ConnectionTest {
@@ -120,27 +127,26 @@ export interface DomainActionResult {
 	text?: string;
 }
 
-export interface AdminEvent {
-	/** A ULID: newest first, and the cursor for the next page. */
+/** POST /api/admin/domains and POST …/verify answer with the domain's settings and names. */
+export interface SetupDomain extends DomainSettings {
 	id: string;
-	kind: string;
-	at: string;
-	domainId: string | null;
-	messageId: string | null;
-	actorUserId: string | null;
-	/** Who acted, when the account still exists: a partner's admin acting for the company too. */
-	actor: { email: string; role: Role } | null;
-	/** Free-form per kind; read it defensively. */
-	detail: unknown;
+	name: string;
+	displayName: string;
 }
 
-export interface EventPage {
-	events: AdminEvent[];
-	nextCursor: string | null;
+export type ChecklistState = "done" | "todo" | "unknown";
+
+export interface ChecklistItem {
+	id: "ownership" | "mx" | "routing" | "destination" | "connection";
+	title: string;
+	state: ChecklistState;
+	/** What was found and what to do, in words for the admin. */
+	detail: string;
+	/** How to do it, step by step, where the steps are ours to give. */
+	steps?: string[];
 }
 
-export interface EventQuery {
-	kind?: string;
-	cursor?: string | null;
-	limit?: number;
+/** GET /api/admin/domains/:id/checklist */
+export interface DomainChecklist extends SetupDomain {
+	items: ChecklistItem[];
 }

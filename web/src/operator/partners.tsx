@@ -4,17 +4,18 @@
 import { createSignal, For, Match, Show, Switch } from "solid-js";
 import { LoadFailed } from "../admin/load-failed";
 import { ResultLine } from "../admin/result";
+import { Field } from "../components/field";
+import { type OneTime, OneTimePassword } from "../components/one-time-password";
+import { RoleOnly } from "../components/role-only";
 import { plural } from "../format";
+import { useCreateForm, useReloadable } from "../lib/create-form";
 import { useTitle } from "../title";
 import { operatorApi } from "./api";
-import { useCreateForm, useReloadable } from "./create-form";
-import { type OneTime, OneTimePassword } from "./one-time-password";
-import { RoleOnly } from "./role-only";
 
 export default function Operator() {
 	useTitle(() => "Partners");
 	return (
-		<RoleOnly role="operator" title="This page is for the operators of this service.">
+		<RoleOnly accountRole="operator" title="This page is for the operators of this service.">
 			<Partners />
 		</RoleOnly>
 	);
@@ -77,7 +78,7 @@ function Partners() {
 }
 
 function NewPartnerForm(props: { onCreated: (name: string, email: string, password: string) => void }) {
-	const { result, invalid, pending, submit, described } = useCreateForm(
+	const { result, invalid, pending, submit } = useCreateForm(
 		"new-partner",
 		["name", "adminEmail", "adminAlternateEmail"],
 		"Could not create the partner.",
@@ -103,42 +104,25 @@ function NewPartnerForm(props: { onCreated: (name: string, email: string, passwo
 			<h2 id="new-partner-title">New partner</h2>
 			<p class="muted">The partner gets its own company and a first administrator, who can then add the partner's customers.</p>
 			<form ref={form} class="stack" novalidate onSubmit={onSubmit}>
-				<div class="field">
-					<label for="new-partner-name">Partner name</label>
-					<input
-						id="new-partner-name"
-						name="name"
-						autocomplete="organization"
-						required
-						aria-invalid={invalid() === "name" || undefined}
-						aria-describedby={described("name")}
-					/>
-				</div>
-				<div class="field">
-					<label for="new-partner-adminEmail">First administrator's address</label>
-					<input
-						id="new-partner-adminEmail"
-						name="adminEmail"
-						type="email"
-						autocomplete="off"
-						spellcheck={false}
-						required
-						aria-invalid={invalid() === "adminEmail" || undefined}
-						aria-describedby={described("adminEmail")}
-					/>
-				</div>
-				<div class="field">
-					<label for="new-partner-adminAlternateEmail">Another address for outage alerts (optional)</label>
-					<input
-						id="new-partner-adminAlternateEmail"
-						name="adminAlternateEmail"
-						type="email"
-						autocomplete="off"
-						spellcheck={false}
-						aria-invalid={invalid() === "adminAlternateEmail" || undefined}
-						aria-describedby={described("adminAlternateEmail")}
-					/>
-				</div>
+				<Field id="new-partner-name" label="Partner name" invalid={invalid() === "name"} errorId="new-partner-result">
+					{(control) => <input {...control} name="name" autocomplete="organization" required />}
+				</Field>
+				<Field
+					id="new-partner-adminEmail"
+					label="First administrator's address"
+					invalid={invalid() === "adminEmail"}
+					errorId="new-partner-result"
+				>
+					{(control) => <input {...control} name="adminEmail" type="email" autocomplete="off" spellcheck={false} required />}
+				</Field>
+				<Field
+					id="new-partner-adminAlternateEmail"
+					label="Another address for outage alerts (optional)"
+					invalid={invalid() === "adminAlternateEmail"}
+					errorId="new-partner-result"
+				>
+					{(control) => <input {...control} name="adminAlternateEmail" type="email" autocomplete="off" spellcheck={false} />}
+				</Field>
 				<ResultLine id="new-partner-result" result={result()} />
 				<div class="form-actions">
 					<button type="submit" class="button button-primary" disabled={pending()}>

@@ -5,10 +5,10 @@ import { type JSX, Show } from "solid-js";
 import type { Role } from "../api";
 import { user } from "../session";
 
-export function RoleOnly(props: { role: Role; title: string; children: JSX.Element }) {
+export function RoleOnly(props: { accountRole: Role; title: string; children: JSX.Element }) {
 	return (
 		<Show
-			when={user()?.role === props.role}
+			when={user()?.role === props.accountRole}
 			fallback={
 				<section class="admin-forbidden" aria-labelledby="role-only-title">
 					<h1 id="role-only-title">{props.title}</h1>

@@ -1,0 +1,56 @@
+// One form field: its label, the control, the hint under it, and the tie to the error text.
+// Every form of the SPA uses it, so a refused field is marked the same way everywhere: the
+// control is aria-invalid and is read together with the message that says why.
+import { children, type JSX, Show } from "solid-js";
+
+/** What the control must carry: spread it onto the <input>, <select> or <textarea>. */
+export interface FieldControl {
+	readonly id: string;
+	readonly "aria-invalid": true | undefined;
+	readonly "aria-describedby": string | undefined;
+}
+
+export interface FieldProps {
+	id: string;
+	label: JSX.Element;
+	/** Shown under the control (id `${id}-help`) and read with it. */
+	hint?: JSX.Element;
+	/** Ids of descriptions outside the field that the control is read with (a hint shared by a row). */
+	describedBy?: string;
+	/** This is the field the last refusal named. */
+	invalid?: boolean;
+	/** The element with the refusal's words: read with the control while it is invalid. */
+	errorId?: string;
+	/** A layout variant beside "field": "field-grow", "field-port". */
+	class?: string;
+	children: (control: FieldControl) => JSX.Element;
+}
+
+export function Field(props: FieldProps) {
+	// Resolved once: reading a JSX prop again would build its nodes again.
+	const hint = children(() => props.hint);
+	const hintId = () => `${props.id}-help`;
+	const control: FieldControl = {
+		get id() {
+			return props.id;
+		},
+		get "aria-invalid"() {
+			return props.invalid || undefined;
+		},
+		get "aria-describedby"() {
+			const ids = [hint() !== undefined ? hintId() : undefined, props.describedBy, props.invalid ? props.errorId : undefined];
+			return ids.filter(Boolean).join(" ") || undefined;
+		},
+	};
+	return (
+		<div class={props.class ? `field ${props.class}` : "field"}>
+			<label for={props.id}>{props.label}</label>
+			{props.children(control)}
+			<Show when={hint() !== undefined}>
+				<p class="field-help" id={hintId()}>
+					{hint()}
+				</p>
+			</Show>
+		</div>
+	);
+}
