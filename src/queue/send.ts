@@ -94,16 +94,14 @@ async function deliverOne(
 	const served = rcpt ? await findDomainByName(openDb(env.DB), rcpt.domain) : undefined;
 	// An unverified domain is only a claim: its mail goes out to the Internet like anyone else's.
 	if (served?.verifiedAt != null) {
-		let rejected: string | null = null;
 		const result = await receiveEmail(
-			{ from, to, raw: new Blob([raw]).stream(), rawSize: raw.byteLength, setReject: (reason: string) => (rejected = reason) },
+			{ from, to, raw: new Blob([raw]).stream(), rawSize: raw.byteLength, setReject: () => {} },
 			env,
 			clock,
 		);
-		if (result.outcome === "deferred") return { kind: "tempfail", code: 451, enhanced: "4.7.1", text: result.reply ?? "try again later" };
-		if (result.outcome === "rejected") {
-			const m = /^([245]\d\d) (\d\.\d{1,3}\.\d{1,3}) (.*)$/s.exec(rejected ?? "");
-			return { kind: "permfail", code: Number(m?.[1] ?? 550), enhanced: m?.[2] ?? "5.0.0", text: m?.[3] ?? rejected ?? "rejected" };
+		if (result.outcome === "deferred" || result.outcome === "rejected") {
+			const { code, enhanced, text } = result.reply;
+			return { kind: result.outcome === "deferred" ? "tempfail" : "permfail", code, enhanced, text };
 		}
 		return { kind: "delivered", code: 250, enhanced: "2.0.0", text: `stored for ${rcpt?.domain}` };
 	}
