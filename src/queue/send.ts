@@ -5,8 +5,8 @@
 // as a bounce in the sender's own Emergency Inbox. Each recipient's outcome is recorded
 // before the job is acknowledged, so a redelivered job sends nothing twice.
 import { and, eq } from "drizzle-orm";
-import { buildDsn } from "../bounce/dsn";
 import { headerBlock } from "../bounce/loop-guard";
+import { senderDsn } from "../bounce/notice";
 import { openDb } from "../db/client";
 import { findDomainByName, smarthostOf } from "../db/domains";
 import { appendEvent } from "../db/events";
@@ -151,24 +151,24 @@ async function bounceToSender(
 	const key = { messageId: message.id, customerId: message.customerId, recipient: d.recipient, kind: "failed", mark: 0 };
 	if (!(await claimNotice(db, key, newId(now), now))) return;
 	const senderDomain = message.envelopeFrom.split("@")[1] ?? env.RELAY_HOSTNAME;
-	const dsn = buildDsn({
+	const dsn = senderDsn({
 		reportingMta: env.RELAY_HOSTNAME,
-		from: `Mail Delivery System <MAILER-DAEMON@${senderDomain}>`,
-		to: message.envelopeFrom,
-		messageId: `<${newId(now)}.dsn@${env.RELAY_HOSTNAME}>`,
-		date: new Date(now),
-		arrivalDate: new Date(message.receivedAt),
+		mailerDomain: senderDomain,
+		sender: message.envelopeFrom,
+		id: newId(now),
+		now,
+		receivedAt: message.receivedAt,
 		originalHeaders: headerBlock(raw),
 		originalSubject: message.subject,
-		recipients: [
-			{
-				finalRecipient: d.recipient,
-				action: "failed",
-				status: d.lastEnhancedCode && /^5\./.test(d.lastEnhancedCode) ? d.lastEnhancedCode : "5.0.0",
-				...(d.lastText ? { diagnosticCode: `${d.lastCode ? `${d.lastCode} ` : ""}${d.lastText}` } : {}),
-				...(d.lastAttemptAt ? { lastAttemptDate: new Date(d.lastAttemptAt) } : {}),
-			},
-		],
+		recipient: {
+			recipient: d.recipient,
+			action: "failed",
+			status: d.lastEnhancedCode && /^5\./.test(d.lastEnhancedCode) ? d.lastEnhancedCode : "5.0.0",
+			remoteMta: null,
+			diagnostic: d.lastText ? `${d.lastCode ? `${d.lastCode} ` : ""}${d.lastText}` : null,
+			lastAttemptAt: d.lastAttemptAt,
+			willRetryUntil: null,
+		},
 	});
 	const bytes = new TextEncoder().encode(dsn);
 	const result = await receiveEmail(
