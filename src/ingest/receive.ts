@@ -91,7 +91,6 @@ export async function receiveEmail(message: InboundEmail, env: Env, clock: Clock
 				r2Key,
 			},
 			newId(now),
-			newId(now),
 			summary.bodyText,
 		);
 	} catch (err) {

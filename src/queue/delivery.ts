@@ -10,7 +10,6 @@ import { messages } from "../db/schema";
 import { unindex } from "../db/search";
 import type { BatchReport } from "../domain/domain-relay";
 import type { Clock } from "../lib/clock";
-import { newId } from "../lib/ids";
 import { tempfail } from "../relay/outcome";
 import { deliverSession, unreachable } from "../relay/smtp-client";
 import { traceHeader, withTrace } from "../relay/trace-header";
@@ -50,7 +49,6 @@ export async function deliverJob(job: DeliveryJob, env: Env, clock: Clock): Prom
 			db,
 			ordered.map((message) => ({ message, outcome: failed })),
 			now,
-			() => newId(now),
 		);
 		await stub.report(report([], failed, ""));
 		return;
@@ -81,7 +79,7 @@ export async function deliverJob(job: DeliveryJob, env: Env, clock: Clock): Prom
 		const outcome = session?.results[i]?.recipients[message.envelopeTo] ?? session?.sessionError ?? tempfail("not attempted", "4.4.0");
 		attempts.push({ message, outcome });
 	}
-	await recordAttempts(db, attempts, clock.now(), () => newId(clock.now()));
+	await recordAttempts(db, attempts, clock.now());
 	await dropDeliveredBodies(env, attempts, domain.retainDeliveredSeconds);
 	await stub.report(
 		report(

@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { headerBlock, mayNotify } from "../bounce/loop-guard";
 import { mailerDaemon, senderDsn } from "../bounce/notice";
 import { openDb } from "../db/client";
-import { appendEvent } from "../db/events";
+import { appendEvent, event } from "../db/events";
 import { claimNotice, settleNotice } from "../db/notices";
 import { domains, messages } from "../db/schema";
 import type { Clock } from "../lib/clock";
@@ -45,15 +45,7 @@ export async function sendDsnJob(job: DsnJob, env: Env, clock: Clock): Promise<v
 				.join("\r\n");
 	const verdict = mayNotify(row.envelopeFrom, headers);
 	const log = (kind: string, detail: object) =>
-		appendEvent(db, {
-			id: newId(now),
-			customerId: row.customerId,
-			domainId: row.domainId,
-			messageId: job.messageId,
-			kind,
-			detail: JSON.stringify(detail),
-			createdAt: now,
-		});
+		appendEvent(db, event(now, { customerId: row.customerId, domainId: row.domainId, messageId: job.messageId, kind, detail }));
 	if (!verdict.ok) {
 		await settleNotice(db, key, { skipped: verdict.reason });
 		await log("dsn.skipped", { action: job.action, reason: verdict.reason });

@@ -9,7 +9,7 @@ import { headerBlock } from "../bounce/loop-guard";
 import { senderDsn } from "../bounce/notice";
 import { openDb } from "../db/client";
 import { findDomainByName, smarthostOf } from "../db/domains";
-import { appendEvent } from "../db/events";
+import { appendEvent, event } from "../db/events";
 import { claimNotice, settleNotice } from "../db/notices";
 import { deliveries, domains, messages } from "../db/schema";
 import { pendingRecipients } from "../db/sent";
@@ -54,16 +54,17 @@ export async function sendJob(job: SendJob, env: Env, clock: Clock): Promise<voi
 				...(outcome.kind === "delivered" ? { deliveredAt: now } : {}),
 			})
 			.where(eq(deliveries.id, d.id));
-		await appendEvent(db, {
-			id: newId(now),
-			customerId: message.customerId,
-			domainId: message.domainId,
-			messageId: message.id,
-			actorUserId: message.userId,
-			kind: `outbound.${outcome.kind}`,
-			detail: JSON.stringify({ to: d.recipient, code: outcome.code, text: outcome.text.slice(0, 300) }),
-			createdAt: now,
-		});
+		await appendEvent(
+			db,
+			event(now, {
+				customerId: message.customerId,
+				domainId: message.domainId,
+				messageId: message.id,
+				actorUserId: message.userId,
+				kind: `outbound.${outcome.kind}`,
+				detail: { to: d.recipient, code: outcome.code, text: outcome.text.slice(0, 300) },
+			}),
+		);
 		if (outcome.kind === "tempfail") retryLater = true;
 	}
 
