@@ -5,14 +5,14 @@ import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { findCustomerDomain, findCustomerMessage, listCustomerDomains, statusCounts } from "../db/admin-domains";
 import { type DomainRow, deliveryTarget } from "../db/domains";
-import { appendEvent, listCustomerEvents } from "../db/events";
+import { listCustomerEvents } from "../db/events";
 import { domains, type TlsMode, type UnknownRecipientPolicy, users } from "../db/schema";
 import { validatePolicy } from "../domain/schedule";
 import { csvDocument } from "../lib/csv";
-import { newId } from "../lib/ids";
 import { seal } from "../lib/secret-box";
 import { checkDestination } from "../relay/destination";
 import { probe } from "../relay/smtp-client";
+import { audit, clientIp } from "./audit";
 import type { AppEnv } from "./context";
 import { domainState } from "./domain-state";
 import { verificationView } from "./domain-verification";
@@ -160,7 +160,6 @@ export const adminRoutes = new Hono<AppEnv>()
 		return c.json({ domains: result });
 	})
 	.patch("/domains/:id", async (c) => {
-		const p = c.var.principal;
 		const domain = await findCustomerDomain(c.var.db, c.var.customerId, c.req.param("id"));
 		if (!domain) throw problem(404, "Domain not found");
 		const body = await c.req.json().catch(() => null);
@@ -169,16 +168,17 @@ export const adminRoutes = new Hono<AppEnv>()
 		const now = c.var.clock.now();
 		if (Object.keys(set).length > 0) {
 			await c.var.db.update(domains).set(set).where(eq(domains.id, domain.id));
-			await appendEvent(c.var.db, {
-				id: newId(now),
-				customerId: domain.customerId,
-				domainId: domain.id,
-				actorUserId: p.userId,
-				kind: "domain.updated",
+			await audit(
+				c,
 				// Which settings changed, never the secret itself.
-				detail: JSON.stringify({ changed: Object.keys(set).map((k) => k.replace(/AuthSecret$/, "Auth")) }),
-				createdAt: now,
-			});
+				{
+					customerId: domain.customerId,
+					domainId: domain.id,
+					kind: "domain.updated",
+					detail: { changed: Object.keys(set).map((k) => k.replace(/AuthSecret$/, "Auth")) },
+				},
+				now,
+			);
 			await stubFor(c.env, domain.name).configChanged();
 		}
 		const updated = (await findCustomerDomain(c.var.db, c.var.customerId, domain.id)) as DomainRow;
@@ -201,15 +201,16 @@ export const adminRoutes = new Hono<AppEnv>()
 		const result = await probe(dest, { heloName: c.env.RELAY_HOSTNAME });
 		// Recorded: the setup checklist shows the last test of the destination now set.
 		const now = c.var.clock.now();
-		await appendEvent(c.var.db, {
-			id: newId(now),
-			customerId: domain.customerId,
-			domainId: domain.id,
-			actorUserId: c.var.principal.userId,
-			kind: "domain.tested",
-			detail: JSON.stringify({ host: dest.host, port: dest.port, ok: result.kind === "delivered", code: result.code, text: result.text }),
-			createdAt: now,
-		});
+		await audit(
+			c,
+			{
+				customerId: domain.customerId,
+				domainId: domain.id,
+				kind: "domain.tested",
+				detail: { host: dest.host, port: dest.port, ok: result.kind === "delivered", code: result.code, text: result.text },
+			},
+			now,
+		);
 		return c.json({
 			ok: result.kind === "delivered",
 			outcome: { kind: result.kind, code: result.code, enhanced: result.enhanced, text: result.text },
@@ -217,7 +218,6 @@ export const adminRoutes = new Hono<AppEnv>()
 		});
 	})
 	.post("/domains/:id/:action{hold|release|retry}", async (c) => {
-		const p = c.var.principal;
 		const domain = await findCustomerDomain(c.var.db, c.var.customerId, c.req.param("id"));
 		if (!domain) throw problem(404, "Domain not found");
 		const action = c.req.param("action");
@@ -234,15 +234,7 @@ export const adminRoutes = new Hono<AppEnv>()
 				.where(eq(domains.id, domain.id));
 			await stub.configChanged();
 		}
-		await appendEvent(c.var.db, {
-			id: newId(now),
-			customerId: domain.customerId,
-			domainId: domain.id,
-			actorUserId: p.userId,
-			kind: `domain.${action}`,
-			detail: JSON.stringify(detail),
-			createdAt: now,
-		});
+		await audit(c, { customerId: domain.customerId, domainId: domain.id, kind: `domain.${action}`, detail }, now);
 		const status = await stub.status();
 		return c.json({
 			id: domain.id,
@@ -282,7 +274,6 @@ export const adminRoutes = new Hono<AppEnv>()
 	.post("/users/:id/view", ownCompanyOnly(), async (c) => {
 		// Opening a user's Emergency Inbox: a reason is required, it is audited, and the session
 		// is replaced (new token) by one that carries the view; read-only unless `act` is true.
-		const p = c.var.principal;
 		const target = await c.var.db.query.users.findFirst({
 			where: and(eq(users.id, c.req.param("id")), eq(users.customerId, c.var.customerId)),
 		});
@@ -294,15 +285,7 @@ export const adminRoutes = new Hono<AppEnv>()
 		const canAct = body?.act === true;
 		const now = c.var.clock.now();
 		await replaceSession(c, { userId: target.id, reason, canAct });
-		await appendEvent(c.var.db, {
-			id: newId(now),
-			customerId: c.var.customerId,
-			actorUserId: p.userId,
-			kind: "inbox.view_started",
-			detail: JSON.stringify({ mailbox: target.email, reason, canAct }),
-			ip: c.req.header("CF-Connecting-IP") ?? null,
-			createdAt: now,
-		});
+		await audit(c, { kind: "inbox.view_started", detail: { mailbox: target.email, reason, canAct }, ip: clientIp(c) }, now);
 		return c.json({ viewing: { userId: target.id, email: target.email, reason, canAct } });
 	})
 	.delete("/view", async (c) => {
@@ -310,14 +293,7 @@ export const adminRoutes = new Hono<AppEnv>()
 		if (!p.viewing) return c.body(null, 204);
 		const now = c.var.clock.now();
 		await replaceSession(c);
-		await appendEvent(c.var.db, {
-			id: newId(now),
-			customerId: c.var.customerId,
-			actorUserId: p.userId,
-			kind: "inbox.view_ended",
-			detail: JSON.stringify({ mailbox: p.viewing.email }),
-			createdAt: now,
-		});
+		await audit(c, { kind: "inbox.view_ended", detail: { mailbox: p.viewing.email } }, now);
 		return c.body(null, 204);
 	})
 	.get("/events.csv", async (c) => {
@@ -352,7 +328,6 @@ export const adminRoutes = new Hono<AppEnv>()
 		});
 	})
 	.post("/messages/:id/:action{retry|bounce}", async (c) => {
-		const p = c.var.principal;
 		const message = await findCustomerMessage(c.var.db, c.var.customerId, c.req.param("id"));
 		if (!message) throw problem(404, "Message not found");
 		const domain = await findCustomerDomain(c.var.db, c.var.customerId, message.domainId);
@@ -370,14 +345,6 @@ export const adminRoutes = new Hono<AppEnv>()
 				`Only a held message can be ${action === "retry" ? "retried" : "bounced"}; this one is ${message.status}.`,
 			);
 		const now = c.var.clock.now();
-		await appendEvent(c.var.db, {
-			id: newId(now),
-			customerId: domain.customerId,
-			domainId: domain.id,
-			messageId: message.id,
-			actorUserId: p.userId,
-			kind: `message.${action}`,
-			createdAt: now,
-		});
+		await audit(c, { customerId: domain.customerId, domainId: domain.id, messageId: message.id, kind: `message.${action}` }, now);
 		return c.json({ id: message.id, action });
 	});
