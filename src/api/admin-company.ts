@@ -2,9 +2,10 @@
 // alerts go to every user (at their alternate address) or to the administrators only.
 import { eq } from "drizzle-orm";
 import { Hono } from "hono";
-import { customers, events, partners } from "../db/schema";
-import { newId } from "../lib/ids";
+import { eventInsert } from "../db/events";
+import { customers, partners } from "../db/schema";
 import type { Company } from "./admin-types";
+import { auditEvent } from "./audit";
 import type { AppEnv } from "./context";
 import { problem } from "./problem";
 
@@ -38,15 +39,10 @@ export const companyRoutes = new Hono<AppEnv>()
 			const now = c.var.clock.now();
 			await c.var.db.batch([
 				c.var.db.update(customers).set(set).where(eq(customers.id, c.var.customerId)),
-				c.var.db.insert(events).values({
-					id: newId(now),
-					customerId: c.var.customerId,
-					partnerId: c.var.onBehalf ? c.var.principal.partnerId : null,
-					actorUserId: c.var.principal.userId,
-					kind: "company.updated",
-					detail: JSON.stringify(set),
-					createdAt: now,
-				}),
+				eventInsert(
+					c.var.db,
+					auditEvent(c, { partnerId: c.var.onBehalf ? c.var.principal.partnerId : null, kind: "company.updated", detail: set }, now),
+				),
 			]);
 		}
 		return c.json<Company>(await companyView(c));

@@ -6,13 +6,13 @@ import { Hono } from "hono";
 import { findCustomerDomain } from "../db/admin-domains";
 import { type DiscoveryAnswer, listAnswers, ownersOf, recentUnownedRecipients, recordAnswers } from "../db/discovery";
 import { destinationOf } from "../db/domains";
-import { appendEvent } from "../db/events";
 import { newId } from "../lib/ids";
 import { parseAddress } from "../mail/address";
 import { checkDestination } from "../relay/destination";
 import { discoverRecipients, discoveryOutcome } from "../relay/smtp-discover";
 import { safePath } from "../relay/smtp-transaction";
 import type { Outcome } from "../relay/types";
+import { audit } from "./audit";
 import type { AppEnv } from "./context";
 import type { DiscoveredRecipient, DiscoveryPage, DiscoveryRunResult } from "./directory-types";
 import { problem } from "./problem";
@@ -116,15 +116,15 @@ export const discoveryRoutes = new Hono<AppEnv>()
 			notAsked: candidates.length - answers.length,
 		};
 		const stoppedBy = run.stoppedBy ? { code: run.stoppedBy.code, text: answerText(run.stoppedBy) } : null;
-		await appendEvent(c.var.db, {
-			id: newId(now),
-			customerId: c.var.customerId,
-			domainId: domain.id,
-			actorUserId: c.var.principal.userId,
-			kind: "discovery.run",
-			detail: JSON.stringify({ ...summary, host: dest.host, port: dest.port, ...(stoppedBy ? { stoppedBy: stoppedBy.text } : {}) }),
-			createdAt: now,
-		});
+		await audit(
+			c,
+			{
+				domainId: domain.id,
+				kind: "discovery.run",
+				detail: { ...summary, host: dest.host, port: dest.port, ...(stoppedBy ? { stoppedBy: stoppedBy.text } : {}) },
+			},
+			now,
+		);
 		const owners = await ownersOf(
 			c.var.db,
 			c.var.customerId,

@@ -14,12 +14,13 @@ import {
 	markVerified,
 } from "../db/domain-setup";
 import { type DomainRow, findDomainByName } from "../db/domains";
-import { appendEvent } from "../db/events";
+import { appendEvent, event } from "../db/events";
 import { domains } from "../db/schema";
 import { DnsError, type Lookup, resolverFor } from "../lib/dns";
 import { newId } from "../lib/ids";
 import { parseDomainName } from "../mail/domain-name";
 import { domainView } from "./admin";
+import { audit } from "./audit";
 import type { AppEnv } from "./context";
 import { buildChecklist, type Checked } from "./domain-checklist";
 import type { DomainChecklist, SetupDomain } from "./domain-types";
@@ -60,18 +61,19 @@ async function lapseStaleClaim(db: Db, claim: DomainRow, customerId: string, now
 	if (claim.customerId === customerId || claim.verifiedAt !== null || now - claim.createdAt < CLAIM_LAPSE_DAYS * 86_400_000) return false;
 	if ((await addressesAt(db, claim.customerId, claim.name)).length > 0) return false;
 	if (!(await deleteDomainWithoutMail(db, claim.customerId, claim.id))) return false;
-	await appendEvent(db, {
-		id: newId(now),
-		customerId: claim.customerId,
-		domainId: claim.id,
-		kind: "domain.claim_lapsed",
-		detail: JSON.stringify({
-			name: claim.name,
-			displayName: claim.displayName,
-			reason: `not verified within ${CLAIM_LAPSE_DAYS} days; another company added it`,
+	await appendEvent(
+		db,
+		event(now, {
+			customerId: claim.customerId,
+			domainId: claim.id,
+			kind: "domain.claim_lapsed",
+			detail: {
+				name: claim.name,
+				displayName: claim.displayName,
+				reason: `not verified within ${CLAIM_LAPSE_DAYS} days; another company added it`,
+			},
 		}),
-		createdAt: now,
-	});
+	);
 	return true;
 }
 
@@ -117,15 +119,7 @@ export const domainSetupRoutes = new Hono<AppEnv>()
 			if (winner) throw taken(winner);
 			throw err;
 		}
-		await appendEvent(db, {
-			id: newId(now),
-			customerId,
-			domainId: id,
-			actorUserId: c.var.principal.userId,
-			kind: "domain.added",
-			detail: JSON.stringify({ name: parsed.ascii, displayName: parsed.display }),
-			createdAt: now,
-		});
+		await audit(c, { customerId, domainId: id, kind: "domain.added", detail: { name: parsed.ascii, displayName: parsed.display } }, now);
 		const row = (await findCustomerDomain(db, customerId, id)) as DomainRow;
 		return c.json<SetupDomain>(setupView(row), 201);
 	})
@@ -161,15 +155,7 @@ export const domainSetupRoutes = new Hono<AppEnv>()
 		}
 		const now = c.var.clock.now();
 		if (await markVerified(db, customerId, domain.id, now)) {
-			await appendEvent(db, {
-				id: newId(now),
-				customerId,
-				domainId: domain.id,
-				actorUserId: c.var.principal.userId,
-				kind: "domain.verified",
-				detail: JSON.stringify({ name: domain.name, record: name }),
-				createdAt: now,
-			});
+			await audit(c, { customerId, domainId: domain.id, kind: "domain.verified", detail: { name: domain.name, record: name } }, now);
 		}
 		return c.json<SetupDomain>(setupView((await findCustomerDomain(db, customerId, domain.id)) as DomainRow));
 	})
@@ -239,14 +225,10 @@ export const domainSetupRoutes = new Hono<AppEnv>()
 		if (!(await deleteDomainWithoutMail(db, customerId, domain.id)))
 			throw problem(409, "Domain has mail on record", `Mail for ${domain.displayName} arrived just now; the domain was not removed.`);
 		const now = c.var.clock.now();
-		await appendEvent(db, {
-			id: newId(now),
-			customerId,
-			domainId: domain.id,
-			actorUserId: c.var.principal.userId,
-			kind: "domain.removed",
-			detail: JSON.stringify({ name: domain.name, wasVerified: domain.verifiedAt !== null }),
-			createdAt: now,
-		});
+		await audit(
+			c,
+			{ customerId, domainId: domain.id, kind: "domain.removed", detail: { name: domain.name, wasVerified: domain.verifiedAt !== null } },
+			now,
+		);
 		return c.body(null, 204);
 	});

@@ -17,6 +17,7 @@ import {
 } from "../db/groups";
 import { newId } from "../lib/ids";
 import { parseAddress } from "../mail/address";
+import { auditEvent } from "./audit";
 import type { AppEnv } from "./context";
 import type { GroupDetail, GroupPage } from "./directory-types";
 import { problem } from "./problem";
@@ -93,15 +94,12 @@ export const groupRoutes = new Hono<AppEnv>()
 		const now = c.var.clock.now();
 		const id = newId(now);
 		try {
-			await createGroup(c.var.db, { id, customerId: c.var.customerId, address, name, createdAt: now }, members, {
-				id: newId(now),
-				customerId: c.var.customerId,
-				domainId: domain.id,
-				actorUserId: c.var.principal.userId,
-				kind: "group.created",
-				detail: JSON.stringify({ address, name, members: members.length }),
-				createdAt: now,
-			});
+			await createGroup(
+				c.var.db,
+				{ id, customerId: c.var.customerId, address, name, createdAt: now },
+				members,
+				auditEvent(c, { domainId: domain.id, kind: "group.created", detail: { address, name, members: members.length } }, now),
+			);
 		} catch (err) {
 			// Two admins creating the same address at once: the unique index decides, the loser hears why.
 			if (await addressOwner(c.var.db, address))
@@ -129,23 +127,29 @@ export const groupRoutes = new Hono<AppEnv>()
 		if (set.name !== undefined || set.members !== undefined) {
 			const before = set.members ? new Set((await groupMembersOf(c.var.db, c.var.customerId, group.id)).map((m) => m.id)) : null;
 			const now = c.var.clock.now();
-			await updateGroup(c.var.db, c.var.customerId, group.id, set, {
-				id: newId(now),
-				customerId: c.var.customerId,
-				actorUserId: c.var.principal.userId,
-				kind: "group.updated",
-				detail: JSON.stringify({
-					address: group.address,
-					...(set.name !== undefined ? { name: set.name } : {}),
-					...(set.members && before
-						? {
-								added: set.members.filter((id) => !before.has(id)).length,
-								removed: [...before].filter((id) => !set.members?.includes(id)).length,
-							}
-						: {}),
-				}),
-				createdAt: now,
-			});
+			await updateGroup(
+				c.var.db,
+				c.var.customerId,
+				group.id,
+				set,
+				auditEvent(
+					c,
+					{
+						kind: "group.updated",
+						detail: {
+							address: group.address,
+							...(set.name !== undefined ? { name: set.name } : {}),
+							...(set.members && before
+								? {
+										added: set.members.filter((id) => !before.has(id)).length,
+										removed: [...before].filter((id) => !set.members?.includes(id)).length,
+									}
+								: {}),
+						},
+					},
+					now,
+				),
+			);
 		}
 		const updated = (await findGroup(c.var.db, c.var.customerId, group.id)) as GroupRow;
 		return c.json<GroupDetail>(await detail(c, updated));
@@ -154,13 +158,11 @@ export const groupRoutes = new Hono<AppEnv>()
 		const group = await findGroup(c.var.db, c.var.customerId, c.req.param("id"));
 		if (!group) throw problem(404, "Group not found");
 		const now = c.var.clock.now();
-		await deleteGroup(c.var.db, c.var.customerId, group.id, {
-			id: newId(now),
-			customerId: c.var.customerId,
-			actorUserId: c.var.principal.userId,
-			kind: "group.deleted",
-			detail: JSON.stringify({ address: group.address, name: group.name }),
-			createdAt: now,
-		});
+		await deleteGroup(
+			c.var.db,
+			c.var.customerId,
+			group.id,
+			auditEvent(c, { kind: "group.deleted", detail: { address: group.address, name: group.name } }, now),
+		);
 		return c.body(null, 204);
 	});

@@ -19,10 +19,11 @@ import {
 } from "../db/admin-users";
 import type { Db } from "../db/client";
 import { addressOwner } from "../db/directory";
-import { appendEvent } from "../db/events";
-import { aliases, events, messages, uploads, users } from "../db/schema";
+import { eventInsert } from "../db/events";
+import { aliases, messages, uploads, users } from "../db/schema";
 import { newId } from "../lib/ids";
 import { enqueueInvites } from "../queue/invite";
+import { audit, auditEvent } from "./audit";
 import type { AppEnv } from "./context";
 import { problem } from "./problem";
 import { alternateAddress, companyAddress, companyRole, displayName } from "./user-input";
@@ -110,15 +111,6 @@ export const adminUserRoutes = new Hono<AppEnv>()
 		const db = c.var.db;
 		const now = c.var.clock.now();
 		const id = newId(now);
-		const actor = c.var.principal.userId;
-		const audit = (kind: string, detail: object) => ({
-			id: newId(now),
-			customerId: c.var.customerId,
-			actorUserId: actor,
-			kind,
-			detail: JSON.stringify(detail),
-			createdAt: now,
-		});
 		try {
 			await db.batch([
 				db.insert(users).values({
@@ -130,10 +122,13 @@ export const adminUserRoutes = new Hono<AppEnv>()
 					alternateEmail: alternate.value,
 					createdAt: now,
 				}),
-				db.insert(events).values(audit("user.created", { email: email.value, role: role.value, alternateEmail: alternate.value })),
+				eventInsert(
+					db,
+					auditEvent(c, { kind: "user.created", detail: { email: email.value, role: role.value, alternateEmail: alternate.value } }, now),
+				),
 				...aliasList.flatMap((address) => [
 					db.insert(aliases).values({ id: newId(now), customerId: c.var.customerId, userId: id, address, createdAt: now }),
-					db.insert(events).values(audit("alias.added", { email: email.value, alias: address })),
+					eventInsert(db, auditEvent(c, { kind: "alias.added", detail: { email: email.value, alias: address } }, now)),
 				]),
 			]);
 		} catch (err) {
@@ -252,15 +247,7 @@ export const adminUserRoutes = new Hono<AppEnv>()
 		const kinds: [string, object][] = [];
 		if (Object.keys(changed).length) kinds.push(["user.updated", { email: target.email, changed, sessionsRevoked: rightsChange }]);
 		if ("disabledAt" in set) kinds.push([set.disabledAt ? "user.disabled" : "user.enabled", { email: target.email }]);
-		for (const [kind, detail] of kinds)
-			await appendEvent(db, {
-				id: newId(now),
-				customerId: c.var.customerId,
-				actorUserId: c.var.principal.userId,
-				kind,
-				detail: JSON.stringify(detail),
-				createdAt: now,
-			});
+		for (const [kind, detail] of kinds) await audit(c, { kind, detail }, now);
 		return c.json<AdminUser>(await companyUserView(db, c.var.customerId, target.id, now));
 	})
 	.delete("/users/:id", async (c) => {
@@ -290,14 +277,11 @@ export const adminUserRoutes = new Hono<AppEnv>()
 		if (deleted.length === 0) throw lastAdmin(target.email);
 		if (uploadKeys.length) await c.env.MAIL.delete(uploadKeys.map((u) => u.key));
 		const result: DeleteResult = { id: target.id, email: target.email, detachedMessages: detached.meta.changes };
-		await appendEvent(db, {
-			id: newId(now),
-			customerId: c.var.customerId,
-			actorUserId: c.var.principal.userId,
-			kind: "user.deleted",
-			detail: JSON.stringify({ email: target.email, role: target.role, detachedMessages: result.detachedMessages }),
-			createdAt: now,
-		});
+		await audit(
+			c,
+			{ kind: "user.deleted", detail: { email: target.email, role: target.role, detachedMessages: result.detachedMessages } },
+			now,
+		);
 		return c.json<DeleteResult>(result);
 	})
 	.post("/users/:id/aliases", async (c) => {
@@ -317,14 +301,7 @@ export const adminUserRoutes = new Hono<AppEnv>()
 			if (isUnique(err)) throw inUse(address.value, "alias");
 			throw err;
 		}
-		await appendEvent(db, {
-			id: newId(now),
-			customerId: c.var.customerId,
-			actorUserId: c.var.principal.userId,
-			kind: "alias.added",
-			detail: JSON.stringify({ email: target.email, alias: address.value }),
-			createdAt: now,
-		});
+		await audit(c, { kind: "alias.added", detail: { email: target.email, alias: address.value } }, now);
 		return c.json<UserAlias>({ id, address: address.value }, 201);
 	})
 	.delete("/users/:id/aliases/:aliasId", async (c) => {
@@ -337,14 +314,7 @@ export const adminUserRoutes = new Hono<AppEnv>()
 			.returning({ address: aliases.address });
 		if (!gone) throw problem(404, "Alias not found");
 		const now = c.var.clock.now();
-		await appendEvent(db, {
-			id: newId(now),
-			customerId: c.var.customerId,
-			actorUserId: c.var.principal.userId,
-			kind: "alias.removed",
-			detail: JSON.stringify({ email: target.email, alias: gone.address }),
-			createdAt: now,
-		});
+		await audit(c, { kind: "alias.removed", detail: { email: target.email, alias: gone.address } }, now);
 		return c.body(null, 204);
 	});
 

@@ -4,17 +4,17 @@
 import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { findCustomerDomain, findCustomerMessage, listCustomerDomains, statusCounts } from "../db/admin-domains";
-import { type DomainRow, destinationOf } from "../db/domains";
-import { appendEvent, listCustomerEvents } from "../db/events";
+import { type DomainRow, deliveryTarget } from "../db/domains";
+import { listCustomerEvents } from "../db/events";
 import { domains, type UnknownRecipientPolicy, users } from "../db/schema";
 import { validatePolicy } from "../domain/schedule";
 import { csvDocument } from "../lib/csv";
-import { newId } from "../lib/ids";
 import { seal } from "../lib/secret-box";
 import { checkDestination } from "../relay/destination";
 import { probe } from "../relay/smtp-client";
 import type { TlsMode } from "../relay/types";
 import type { EventPage, MessageActionResult, ViewStarted } from "./admin-types";
+import { audit, clientIp } from "./audit";
 import type { AppEnv } from "./context";
 import { domainState } from "./domain-state";
 import type { ConnectionTest, DomainActionResult, DomainList, DomainPatchResult, DomainSettings } from "./domain-types";
@@ -163,7 +163,6 @@ export const adminRoutes = new Hono<AppEnv>()
 		return c.json<DomainList>({ domains: result });
 	})
 	.patch("/domains/:id", async (c) => {
-		const p = c.var.principal;
 		const domain = await findCustomerDomain(c.var.db, c.var.customerId, c.req.param("id"));
 		if (!domain) throw problem(404, "Domain not found");
 		const body = await c.req.json().catch(() => null);
@@ -172,16 +171,17 @@ export const adminRoutes = new Hono<AppEnv>()
 		const now = c.var.clock.now();
 		if (Object.keys(set).length > 0) {
 			await c.var.db.update(domains).set(set).where(eq(domains.id, domain.id));
-			await appendEvent(c.var.db, {
-				id: newId(now),
-				customerId: domain.customerId,
-				domainId: domain.id,
-				actorUserId: p.userId,
-				kind: "domain.updated",
+			await audit(
+				c,
 				// Which settings changed, never the secret itself.
-				detail: JSON.stringify({ changed: Object.keys(set).map((k) => k.replace(/AuthSecret$/, "Auth")) }),
-				createdAt: now,
-			});
+				{
+					customerId: domain.customerId,
+					domainId: domain.id,
+					kind: "domain.updated",
+					detail: { changed: Object.keys(set).map((k) => k.replace(/AuthSecret$/, "Auth")) },
+				},
+				now,
+			);
 			await stubFor(c.env, domain.name).configChanged();
 		}
 		const updated = (await findCustomerDomain(c.var.db, c.var.customerId, domain.id)) as DomainRow;
@@ -190,22 +190,30 @@ export const adminRoutes = new Hono<AppEnv>()
 	.post("/domains/:id/test", async (c) => {
 		const domain = await findCustomerDomain(c.var.db, c.var.customerId, c.req.param("id"));
 		if (!domain) throw problem(404, "Domain not found");
-		const dest = await destinationOf(domain, c.env.CREDENTIALS_KEY);
-		if (!dest) throw problem(409, "No delivery destination", "Set the domain's delivery host and port first.");
-		const refused = checkDestination(dest, c.env.ENVIRONMENT);
-		if (refused) throw problem(422, "Destination not allowed", refused);
+		const target = await deliveryTarget(domain, c.env);
+		if (!target.ok) {
+			if (target.reason === "unconfigured") throw problem(409, "No delivery destination", "Set the domain's delivery host and port first.");
+			if (target.reason === "refused") throw problem(422, "Destination not allowed", target.text);
+			throw problem(
+				503,
+				"Credentials cannot be opened",
+				"The stored SMTP AUTH password cannot be decrypted: the CREDENTIALS_KEY secret is missing on this deployment or is not the key it was stored with.",
+			);
+		}
+		const dest = target.dest;
 		const result = await probe(dest, { heloName: c.env.RELAY_HOSTNAME });
 		// Recorded: the setup checklist shows the last test of the destination now set.
 		const now = c.var.clock.now();
-		await appendEvent(c.var.db, {
-			id: newId(now),
-			customerId: domain.customerId,
-			domainId: domain.id,
-			actorUserId: c.var.principal.userId,
-			kind: "domain.tested",
-			detail: JSON.stringify({ host: dest.host, port: dest.port, ok: result.kind === "delivered", code: result.code, text: result.text }),
-			createdAt: now,
-		});
+		await audit(
+			c,
+			{
+				customerId: domain.customerId,
+				domainId: domain.id,
+				kind: "domain.tested",
+				detail: { host: dest.host, port: dest.port, ok: result.kind === "delivered", code: result.code, text: result.text },
+			},
+			now,
+		);
 		return c.json<ConnectionTest>({
 			ok: result.kind === "delivered",
 			outcome: { kind: result.kind, code: result.code, enhanced: result.enhanced, text: result.text },
@@ -213,7 +221,6 @@ export const adminRoutes = new Hono<AppEnv>()
 		});
 	})
 	.post("/domains/:id/:action{hold|release|retry}", async (c) => {
-		const p = c.var.principal;
 		const domain = await findCustomerDomain(c.var.db, c.var.customerId, c.req.param("id"));
 		if (!domain) throw problem(404, "Domain not found");
 		const action = c.req.param("action");
@@ -230,15 +237,7 @@ export const adminRoutes = new Hono<AppEnv>()
 				.where(eq(domains.id, domain.id));
 			await stub.configChanged();
 		}
-		await appendEvent(c.var.db, {
-			id: newId(now),
-			customerId: domain.customerId,
-			domainId: domain.id,
-			actorUserId: p.userId,
-			kind: `domain.${action}`,
-			detail: JSON.stringify(detail),
-			createdAt: now,
-		});
+		await audit(c, { customerId: domain.customerId, domainId: domain.id, kind: `domain.${action}`, detail }, now);
 		const status = await stub.status();
 		return c.json<DomainActionResult>({
 			id: domain.id,
@@ -278,7 +277,6 @@ export const adminRoutes = new Hono<AppEnv>()
 	.post("/users/:id/view", ownCompanyOnly(), async (c) => {
 		// Opening a user's Emergency Inbox: a reason is required, it is audited, and the session
 		// is replaced (new token) by one that carries the view; read-only unless `act` is true.
-		const p = c.var.principal;
 		const target = await c.var.db.query.users.findFirst({
 			where: and(eq(users.id, c.req.param("id")), eq(users.customerId, c.var.customerId)),
 		});
@@ -290,15 +288,7 @@ export const adminRoutes = new Hono<AppEnv>()
 		const canAct = body?.act === true;
 		const now = c.var.clock.now();
 		await replaceSession(c, { userId: target.id, reason, canAct });
-		await appendEvent(c.var.db, {
-			id: newId(now),
-			customerId: c.var.customerId,
-			actorUserId: p.userId,
-			kind: "inbox.view_started",
-			detail: JSON.stringify({ mailbox: target.email, reason, canAct }),
-			ip: c.req.header("CF-Connecting-IP") ?? null,
-			createdAt: now,
-		});
+		await audit(c, { kind: "inbox.view_started", detail: { mailbox: target.email, reason, canAct }, ip: clientIp(c) }, now);
 		return c.json<ViewStarted>({ viewing: { userId: target.id, email: target.email, reason, canAct } });
 	})
 	.delete("/view", async (c) => {
@@ -306,14 +296,7 @@ export const adminRoutes = new Hono<AppEnv>()
 		if (!p.viewing) return c.body(null, 204);
 		const now = c.var.clock.now();
 		await replaceSession(c);
-		await appendEvent(c.var.db, {
-			id: newId(now),
-			customerId: c.var.customerId,
-			actorUserId: p.userId,
-			kind: "inbox.view_ended",
-			detail: JSON.stringify({ mailbox: p.viewing.email }),
-			createdAt: now,
-		});
+		await audit(c, { kind: "inbox.view_ended", detail: { mailbox: p.viewing.email } }, now);
 		return c.body(null, 204);
 	})
 	.get("/events.csv", async (c) => {
@@ -348,7 +331,6 @@ export const adminRoutes = new Hono<AppEnv>()
 		});
 	})
 	.post("/messages/:id/:action{retry|bounce}", async (c) => {
-		const p = c.var.principal;
 		const message = await findCustomerMessage(c.var.db, c.var.customerId, c.req.param("id"));
 		if (!message) throw problem(404, "Message not found");
 		const domain = await findCustomerDomain(c.var.db, c.var.customerId, message.domainId);
@@ -366,14 +348,6 @@ export const adminRoutes = new Hono<AppEnv>()
 				`Only a held message can be ${action === "retry" ? "retried" : "bounced"}; this one is ${message.status}.`,
 			);
 		const now = c.var.clock.now();
-		await appendEvent(c.var.db, {
-			id: newId(now),
-			customerId: domain.customerId,
-			domainId: domain.id,
-			messageId: message.id,
-			actorUserId: p.userId,
-			kind: `message.${action}`,
-			createdAt: now,
-		});
+		await audit(c, { customerId: domain.customerId, domainId: domain.id, messageId: message.id, kind: `message.${action}` }, now);
 		return c.json<MessageActionResult>({ id: message.id, action: action as MessageActionResult["action"] });
 	});

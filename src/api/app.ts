@@ -62,5 +62,3 @@ export function createApp(clock: Clock) {
 			return problemResponse(500, "Internal error", "Something failed on our side; it has been logged. Try again.");
 		});
 }
-
-export type AppType = ReturnType<typeof createApp>;

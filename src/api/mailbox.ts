@@ -3,12 +3,11 @@
 import { and, eq, like, or } from "drizzle-orm";
 import { Hono } from "hono";
 import { headerBlock } from "../bounce/loop-guard";
-import { appendEvent } from "../db/events";
 import { countUnread, getOwnedMessage, type ListFilters, listFolder, restore, searchFolder, setSeen, trash } from "../db/mailbox";
 import { deliveries, users } from "../db/schema";
-import { newId } from "../lib/ids";
 import { formatAddress, formatAddresses, parseEmail } from "../mail/parse";
 import { sanitizeHtml } from "../mail/sanitize";
+import { audit } from "./audit";
 import type { AppEnv } from "./context";
 import { domainState } from "./domain-state";
 import { attachmentDisposition, attachmentDownload, linkFor, ownDomain, rawBody } from "./message-parts";
@@ -187,15 +186,16 @@ export const mailboxRoutes = new Hono<AppEnv>()
 		const viewing = c.var.principal.viewing;
 		if (viewing) {
 			const now = c.var.clock.now();
-			await appendEvent(c.var.db, {
-				id: newId(now),
-				customerId: row.customerId,
-				messageId: row.id,
-				actorUserId: c.var.principal.userId,
-				kind: "inbox.message_viewed",
-				detail: JSON.stringify({ mailbox: viewing.email, reason: viewing.reason }),
-				createdAt: now,
-			});
+			await audit(
+				c,
+				{
+					customerId: row.customerId,
+					messageId: row.id,
+					kind: "inbox.message_viewed",
+					detail: { mailbox: viewing.email, reason: viewing.reason },
+				},
+				now,
+			);
 		}
 		const raw = new Uint8Array(await (await rawBody(c.env.MAIL, row)).arrayBuffer());
 		const rawHeaders = headerBlock(raw);

@@ -3,12 +3,12 @@
 // `npm run admin -- create-operator EMAIL`.
 import { count, eq } from "drizzle-orm";
 import { Hono } from "hono";
-import { appendEvent } from "../db/events";
 import { customers, partners, users } from "../db/schema";
 import { randomToken } from "../lib/bytes";
 import { newId } from "../lib/ids";
 import { hashPassword, paramsFor } from "../lib/password";
 import { parseMailbox } from "../mail/address";
+import { audit } from "./audit";
 import type { AppEnv } from "./context";
 import { requireAccess } from "./middleware/role";
 import { requireSession } from "./middleware/session";
@@ -60,14 +60,7 @@ export const operatorRoutes = new Hono<AppEnv>()
 				createdAt: now,
 			}),
 		]);
-		await appendEvent(db, {
-			id: newId(now),
-			partnerId,
-			actorUserId: c.var.principal.userId,
-			kind: "partner.created",
-			detail: JSON.stringify({ name, admin: admin.address.canonical }),
-			createdAt: now,
-		});
+		await audit(c, { partnerId, kind: "partner.created", detail: { name, admin: admin.address.canonical } }, now);
 		return c.json<CreatedPartner>(
 			{ id: partnerId, admin: { id: adminId, email: admin.address.canonical, oneTimePassword: password } },
 			201,

@@ -4,12 +4,12 @@
 // customer's settings with ?customer=ID, refuses them its users' inboxes).
 import { and, count, eq, inArray } from "drizzle-orm";
 import { type Context, Hono } from "hono";
-import { appendEvent } from "../db/events";
 import { customers, domains, messages, partners, users } from "../db/schema";
 import { randomToken } from "../lib/bytes";
 import { newId } from "../lib/ids";
 import { hashPassword, paramsFor } from "../lib/password";
 import { parseMailbox, toAsciiDomain } from "../mail/address";
+import { audit } from "./audit";
 import type { AppEnv } from "./context";
 import { domainState } from "./domain-state";
 import { newVerificationToken } from "./domain-verification";
@@ -120,15 +120,11 @@ export const partnerRoutes = new Hono<AppEnv>()
 				createdAt: now,
 			}),
 		]);
-		await appendEvent(db, {
-			id: newId(now),
-			customerId,
-			partnerId: p.partnerId,
-			actorUserId: p.userId,
-			kind: "customer.created",
-			detail: JSON.stringify({ name, domain, admin: admin.address.canonical }),
-			createdAt: now,
-		});
+		await audit(
+			c,
+			{ customerId, partnerId: p.partnerId, kind: "customer.created", detail: { name, domain, admin: admin.address.canonical } },
+			now,
+		);
 		return c.json<CreatedCustomer>(
 			{
 				id: customerId,

@@ -1,12 +1,11 @@
 // POST /api/session signs in, DELETE signs out, GET says who is signed in.
 // Login never depends on the customer's own mail server: it is our own password account.
 import { Hono } from "hono";
-import { appendEvent } from "../db/events";
+import { appendEvent, event } from "../db/events";
 import { bump, clear, readCounts } from "../db/rate-limits";
 import { insertSession, revokeSession } from "../db/sessions";
 import { findUserByEmail } from "../db/users";
 import { randomToken, sha256Hex } from "../lib/bytes";
-import { newId } from "../lib/ids";
 import { burnPasswordCheck, paramsFor, verifyPassword } from "../lib/password";
 import { parseAddress } from "../mail/address";
 import type { AppEnv } from "./context";
@@ -51,15 +50,16 @@ export const sessionRoutes = new Hono<AppEnv>()
 		const ok = hash ? await verifyPassword(password, hash) : await burnPasswordCheck(password, paramsFor(c.env));
 		if (!user || !ok) {
 			await bump(db, keys, now, now - WINDOW_MS);
-			await appendEvent(db, {
-				id: newId(now),
-				customerId: user?.customerId ?? null,
-				actorUserId: user?.id ?? null,
-				kind: "auth.login_failed",
-				detail: JSON.stringify({ email: address }),
-				ip,
-				createdAt: now,
-			});
+			await appendEvent(
+				db,
+				event(now, {
+					customerId: user?.customerId ?? null,
+					actorUserId: user?.id ?? null,
+					kind: "auth.login_failed",
+					detail: { email: address },
+					ip,
+				}),
+			);
 			throw BAD_CREDENTIALS();
 		}
 
@@ -73,7 +73,7 @@ export const sessionRoutes = new Hono<AppEnv>()
 			userAgent: c.req.header("User-Agent")?.slice(0, 256) ?? null,
 		});
 		await clear(db, accountKey);
-		await appendEvent(db, { id: newId(now), customerId: user.customerId, actorUserId: user.id, kind: "auth.login", ip, createdAt: now });
+		await appendEvent(db, event(now, { customerId: user.customerId, actorUserId: user.id, kind: "auth.login", ip }));
 		writeSessionCookie(c, token);
 		return c.json<SignedIn>({
 			user: { id: user.id, email: user.email, displayName: user.displayName, role: user.role, customerId: user.customerId },

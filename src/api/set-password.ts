@@ -3,11 +3,10 @@
 // token, or a disabled account, all get the same answer, and failures are throttled per client
 // like sign-ins. Setting a password spends the link and signs out every session of the account.
 import { Hono } from "hono";
-import { appendEvent } from "../db/events";
+import { appendEvent, event } from "../db/events";
 import { bump, readCounts } from "../db/rate-limits";
 import { findUsableToken, setPasswordWithToken } from "../db/user-tokens";
 import { sha256Hex } from "../lib/bytes";
-import { newId } from "../lib/ids";
 import { hashPassword, paramsFor } from "../lib/password";
 import type { AppEnv } from "./context";
 import { problem } from "./problem";
@@ -52,14 +51,15 @@ export const setPasswordRoutes = new Hono<AppEnv>().post("/password", async (c) 
 		await bump(db, [ipKey], now, now - WINDOW_MS);
 		throw LINK_DEAD();
 	}
-	await appendEvent(db, {
-		id: newId(now),
-		customerId: found.customerId,
-		actorUserId: found.userId,
-		kind: "auth.password_set",
-		detail: JSON.stringify({ email: found.email, via: "emailed link" }),
-		ip,
-		createdAt: now,
-	});
+	await appendEvent(
+		db,
+		event(now, {
+			customerId: found.customerId,
+			actorUserId: found.userId,
+			kind: "auth.password_set",
+			detail: { email: found.email, via: "emailed link" },
+			ip,
+		}),
+	);
 	return c.json<PasswordSet>({ email: found.email });
 });

@@ -1,7 +1,8 @@
 import { and, eq, inArray, notInArray, sql } from "drizzle-orm";
 import type { Outcome } from "../relay/types";
 import type { Db } from "./client";
-import { deliveries, events, messages } from "./schema";
+import { event, eventInsert } from "./events";
+import { deliveries, messages } from "./schema";
 
 export interface PendingMessage {
 	id: string;
@@ -41,7 +42,7 @@ const DELIVERY_STATE = { delivered: "delivered", tempfail: "deferred", permfail:
  * Records one attempt per message in one D1 batch: the delivery row, the message status and
  * the delivery log event. Runs before the queue message is acknowledged.
  */
-export async function recordAttempts(db: Db, attempts: { message: PendingMessage; outcome: Outcome }[], now: number, newId: () => string) {
+export async function recordAttempts(db: Db, attempts: { message: PendingMessage; outcome: Outcome }[], now: number) {
 	if (attempts.length === 0) return;
 	const statements = attempts.flatMap(({ message, outcome }) => [
 		db
@@ -61,15 +62,16 @@ export async function recordAttempts(db: Db, attempts: { message: PendingMessage
 			.update(messages)
 			.set({ status: STATUS[outcome.kind], updatedAt: now, ...(outcome.kind === "delivered" ? { deliveredAt: now } : {}) })
 			.where(eq(messages.id, message.id)),
-		db.insert(events).values({
-			id: newId(),
-			customerId: message.customerId,
-			domainId: message.domainId,
-			messageId: message.id,
-			kind: `delivery.${outcome.kind}`,
-			detail: JSON.stringify({ to: message.envelopeTo, code: outcome.code, enhanced: outcome.enhanced, text: outcome.text.slice(0, 500) }),
-			createdAt: now,
-		}),
+		eventInsert(
+			db,
+			event(now, {
+				customerId: message.customerId,
+				domainId: message.domainId,
+				messageId: message.id,
+				kind: `delivery.${outcome.kind}`,
+				detail: { to: message.envelopeTo, code: outcome.code, enhanced: outcome.enhanced, text: outcome.text.slice(0, 500) },
+			}),
+		),
 	]);
 	const [first, ...rest] = statements;
 	if (first) await db.batch([first, ...rest]);

@@ -1,12 +1,27 @@
 import { and, desc, eq, getTableColumns, like, lt } from "drizzle-orm";
+import { newId } from "../lib/ids";
 import type { Db } from "./client";
 import { events, users } from "./schema";
 
-export type NewEvent = typeof events.$inferInsert;
+export type NewEvent = typeof events.$inferInsert & { id: string; createdAt: number };
+
+/** What an event says; the id and time come from `now`. */
+export type EventFields = Omit<NewEvent, "id" | "createdAt" | "detail"> & { detail?: object };
+
+/** An event row at `now`: a new id, and `detail` as JSON (left to the column's "{}" when absent). */
+export function event(now: number, fields: EventFields): NewEvent {
+	const { detail, ...rest } = fields;
+	return { id: newId(now), ...rest, ...(detail === undefined ? {} : { detail: JSON.stringify(detail) }), createdAt: now };
+}
+
+/** The insert for an event, to put in the same D1 batch as the change it records. */
+export function eventInsert(db: Db, row: NewEvent) {
+	return db.insert(events).values(row);
+}
 
 /** Appends to the audit and delivery log. Events are never updated or deleted. */
-export async function appendEvent(db: Db, event: NewEvent & { id: string; createdAt: number }) {
-	await db.insert(events).values(event);
+export async function appendEvent(db: Db, row: NewEvent): Promise<void> {
+	await eventInsert(db, row);
 }
 
 /**

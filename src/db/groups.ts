@@ -3,10 +3,10 @@
 import { and, count, eq, gt, inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "./client";
-import { events, groupMembers, groups, users } from "./schema";
+import { eventInsert, type NewEvent } from "./events";
+import { groupMembers, groups, users } from "./schema";
 
 export type GroupRow = typeof groups.$inferSelect;
-export type NewEvent = typeof events.$inferInsert & { id: string; createdAt: number };
 
 /** The company's groups by address with their member counts, keyset-paged after `cursor` (an address). */
 export async function listGroups(db: Db, customerId: string, cursor: string | null, limit: number) {
@@ -68,7 +68,7 @@ function memberInserts(db: Db, groupId: string, userIds: string[]): BatchItem<"s
 
 /** The group, its members and the audit event, in one transaction. */
 export async function createGroup(db: Db, row: typeof groups.$inferInsert & { id: string }, userIds: string[], event: NewEvent) {
-	await db.batch([db.insert(groups).values(row), ...memberInserts(db, row.id, userIds), db.insert(events).values(event)]);
+	await db.batch([db.insert(groups).values(row), ...memberInserts(db, row.id, userIds), eventInsert(db, event)]);
 }
 
 /** A new name and/or a new member list (replacing the old one), and the audit event, in one transaction. */
@@ -92,13 +92,13 @@ export async function updateGroup(
 		set.members === undefined
 			? []
 			: [db.delete(groupMembers).where(eq(groupMembers.groupId, groupId)), ...memberInserts(db, groupId, set.members)];
-	await db.batch([db.insert(events).values(event), ...name, ...members]);
+	await db.batch([eventInsert(db, event), ...name, ...members]);
 }
 
 export async function deleteGroup(db: Db, customerId: string, groupId: string, event: NewEvent) {
 	await db.batch([
 		db.delete(groupMembers).where(eq(groupMembers.groupId, groupId)),
 		db.delete(groups).where(and(eq(groups.customerId, customerId), eq(groups.id, groupId))),
-		db.insert(events).values(event),
+		eventInsert(db, event),
 	]);
 }

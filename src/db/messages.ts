@@ -1,6 +1,7 @@
 import { and, eq, inArray, lt } from "drizzle-orm";
 import { batchAtomically, type Db } from "./client";
-import { deliveries, domains, events, messages } from "./schema";
+import { event, eventInsert } from "./events";
+import { deliveries, domains, messages } from "./schema";
 import { indexStatement } from "./search";
 
 export type MessageRow = typeof messages.$inferSelect;
@@ -23,14 +24,8 @@ export async function findRedelivery(db: Db, domainId: string, envelopeTo: strin
  * Records a received message, its delivery row and its log event in one D1 batch (a
  * transaction): either all three are visible or none is.
  */
-export async function insertReceived(
-	db: Db,
-	row: NewMessage & { id: string; receivedAt: number },
-	deliveryId: string,
-	eventId: string,
-	bodyText: string,
-) {
-	await batchAtomically(db, receivedStatements(db, row, deliveryId, eventId, bodyText));
+export async function insertReceived(db: Db, row: NewMessage & { id: string; receivedAt: number }, deliveryId: string, bodyText: string) {
+	await batchAtomically(db, receivedStatements(db, row, deliveryId, bodyText));
 }
 
 /**
@@ -41,7 +36,6 @@ export function receivedStatements(
 	db: Db,
 	row: NewMessage & { id: string; receivedAt: number },
 	deliveryId: string,
-	eventId: string,
 	bodyText: string,
 	detail: Record<string, string> = {},
 ) {
@@ -57,15 +51,16 @@ export function receivedStatements(
 			recipient: row.envelopeTo,
 			createdAt: row.receivedAt,
 		}),
-		db.insert(events).values({
-			id: eventId,
-			customerId: row.customerId,
-			domainId: row.domainId,
-			messageId: row.id,
-			kind: "message.received",
-			detail: JSON.stringify({ from: row.envelopeFrom, to: row.envelopeTo, size: row.size, ...detail }),
-			createdAt: row.receivedAt,
-		}),
+		eventInsert(
+			db,
+			event(row.receivedAt, {
+				customerId: row.customerId,
+				domainId: row.domainId,
+				messageId: row.id,
+				kind: "message.received",
+				detail: { from: row.envelopeFrom, to: row.envelopeTo, size: row.size, ...detail },
+			}),
+		),
 		...search,
 	];
 }

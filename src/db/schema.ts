@@ -356,20 +356,14 @@ export const deliveries = sqliteTable(
 		recipient: text("recipient").notNull(),
 		state: text("state").$type<DeliveryState>().notNull().default("pending"),
 		attempts: integer("attempts").notNull().default(0),
-		nextAttemptAt: integer("next_attempt_at"),
 		lastAttemptAt: integer("last_attempt_at"),
 		lastCode: integer("last_code"),
 		lastEnhancedCode: text("last_enhanced_code"),
 		lastText: text("last_text"),
-		/** JSON array of delay-warning marks (seconds) already sent: one DSN per mark. */
-		warningsSent: text("warnings_sent").notNull().default("[]"),
 		deliveredAt: integer("delivered_at"),
 		createdAt: createdAt(),
 	},
-	(t) => [
-		uniqueIndex("deliveries_message_rcpt_uq").on(t.messageId, t.recipient),
-		index("deliveries_due_idx").on(t.domainId, t.state, t.nextAttemptAt),
-	],
+	(t) => [uniqueIndex("deliveries_message_rcpt_uq").on(t.messageId, t.recipient)],
 );
 
 /** Append-only: the delivery log and the audit trail. */

@@ -1,6 +1,7 @@
 import { and, eq, inArray, notInArray } from "drizzle-orm";
 import { batchAtomically, type Db } from "./client";
-import { deliveries, events, messages, uploads } from "./schema";
+import { event, eventInsert } from "./events";
+import { deliveries, messages, uploads } from "./schema";
 import { indexStatement } from "./search";
 
 export type NewMessage = typeof messages.$inferInsert;
@@ -32,16 +33,17 @@ export async function insertSent(
 				createdAt: row.receivedAt,
 			}),
 		),
-		db.insert(events).values({
-			id: newId(),
-			customerId: row.customerId,
-			domainId: row.domainId,
-			messageId: row.id,
-			actorUserId,
-			kind: "message.sent",
-			detail: JSON.stringify({ recipients: recipients.length, size: row.size }),
-			createdAt: row.receivedAt,
-		}),
+		eventInsert(
+			db,
+			event(row.receivedAt, {
+				customerId: row.customerId,
+				domainId: row.domainId,
+				messageId: row.id,
+				actorUserId,
+				kind: "message.sent",
+				detail: { recipients: recipients.length, size: row.size },
+			}),
+		),
 		indexStatement(row, bodyText),
 		...(uploadIds.length > 0 ? [db.delete(uploads).where(and(eq(uploads.userId, row.userId), inArray(uploads.id, uploadIds)))] : []),
 	]);

@@ -3,26 +3,24 @@
 // truth for messages. One alarm, always armed to the earliest due event; every handler is
 // idempotent, because alarms, RPCs and queue messages all run at least once.
 import { DurableObject } from "cloudflare:workers";
-import { and, eq, inArray, isNull } from "drizzle-orm";
 import { openDb } from "../db/client";
-import { type DomainRow, destinationOf, findDomainByName, policyOf } from "../db/domains";
-import { appendEvent } from "../db/events";
-import { messages } from "../db/schema";
+import { type DomainRow, deliveryTarget, findDomainByName } from "../db/domains";
+import { markBounced, markQueued, markSpooled, recordHealthChange } from "../db/spool-mirror";
 import { type Clock, systemClock } from "../lib/clock";
 import { newId } from "../lib/ids";
-import type { DeliveryJob, DsnJob, NotifyJob } from "../queue/messages";
-import { checkDestination } from "../relay/destination";
+import type { DeliveryJob } from "../queue/messages";
+import { describeOutcome, tempfail } from "../relay/outcome";
 import { probe } from "../relay/smtp-client";
 import type { Outcome } from "../relay/types";
 import { planBatches } from "./batching";
 import { type Health, type HealthEvent, initialHealth, nextHealth, nextProbeAt } from "./health";
-import { dueWarning, expiresAt, nextAttemptAt, nextWarningAt } from "./schedule";
-import { SPOOL_SCHEMA, type SpoolRow } from "./spool-sql";
+import { delayedDsn, expiredOutcome, failedDsn, outageNotice } from "./jobs";
+import { dueWarning, expiresAt, nextAttemptAt, nextWarningAt, policyOf } from "./schedule";
+import type { SpoolRow } from "./spool-sql";
+import { SpoolStore } from "./spool-store";
 
 /** A batch not reported back by then is presumed lost (consumer crashed, dead-lettered). */
 const LEASE_MS = 15 * 60_000;
-/** D1 allows 100 bound parameters per statement. */
-const CHUNK = 90;
 const CONFIG_TTL_MS = 10_000;
 
 export interface AcceptedMessage {
@@ -52,27 +50,23 @@ export interface DomainStatus {
 export class DomainRelay extends DurableObject<Env> {
 	/** Tests replace this to move time; production uses the system clock. */
 	clock: Clock = systemClock;
+	private readonly store: SpoolStore;
 	private config: { row: DomainRow; loadedAt: number } | null = null;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
-		ctx.storage.sql.exec(SPOOL_SCHEMA);
+		this.store = new SpoolStore(ctx.storage.sql);
 	}
 
 	// ---- RPC ----------------------------------------------------------------------------
 
-	/** Takes a stored message into the spool and dispatches or holds it. Repeating it changes nothing. */
-	async accept(msg: AcceptedMessage, domainName: string): Promise<void> {
-		await this.acceptMany([msg], domainName);
-	}
-
-	/** As accept(), for several messages at once (a group's copies): one pump for all of them. */
+	/** Takes stored messages into the spool and dispatches or holds them. Repeating it changes nothing. */
 	async acceptMany(msgs: AcceptedMessage[], domainName: string): Promise<void> {
-		this.remember("domain", domainName);
+		this.store.remember("domain", domainName);
 		// Due at once (0): arrival time comes from the ingesting worker's clock, which need
 		// not agree with this object's to the millisecond.
 		for (const msg of msgs) {
-			this.sql(
+			this.store.sql(
 				`INSERT INTO spool (message_id, recipient, received_at, state, next_attempt_at)
 				 VALUES (?, ?, ?, 'waiting', 0) ON CONFLICT (message_id) DO NOTHING`,
 				msg.id,
@@ -86,8 +80,8 @@ export class DomainRelay extends DurableObject<Env> {
 	/** The delivery consumer's report on one batch. Unknown or already-reported batches are ignored. */
 	async report(report: BatchReport): Promise<void> {
 		const now = this.clock.now();
-		const rows = this.sql<SpoolRow>("SELECT * FROM spool WHERE batch_id = ? AND state = 'inflight'", report.batchId);
-		if (rows.length === 0 && !this.batchExists(report.batchId)) return;
+		const rows = this.store.sql<SpoolRow>("SELECT * FROM spool WHERE batch_id = ? AND state = 'inflight'", report.batchId);
+		if (rows.length === 0 && !this.store.batchExists(report.batchId)) return;
 		const domain = await this.domain();
 		const policy = domain ? policyOf(domain.row) : null;
 		const byId = new Map(report.results.map((r) => [r.messageId, r.outcome]));
@@ -97,7 +91,7 @@ export class DomainRelay extends DurableObject<Env> {
 			if (!outcome || outcome.kind === "tempfail") {
 				const attempts = row.attempts + 1;
 				const next = policy ? nextAttemptAt(now, attempts, policy.retrySchedule) : now + 3_600_000;
-				this.sql(
+				this.store.sql(
 					"UPDATE spool SET state = 'waiting', batch_id = NULL, attempts = ?, next_attempt_at = ? WHERE message_id = ?",
 					attempts,
 					next,
@@ -105,16 +99,16 @@ export class DomainRelay extends DurableObject<Env> {
 				);
 			} else {
 				// delivered, or refused for good (the consumer recorded it and owes the failure DSN
-				// through notifyFailure below): either way it leaves the spool.
-				this.sql("DELETE FROM spool WHERE message_id = ?", row.message_id);
-				if (outcome.kind === "permfail") await this.enqueueFailure(row, outcome, report.remoteMta, now);
+				// sent below): either way it leaves the spool.
+				this.store.sql("DELETE FROM spool WHERE message_id = ?", row.message_id);
+				if (outcome.kind === "permfail") await this.env.OUTBOUND_QUEUE.send(failedDsn(row, outcome, report.remoteMta, now));
 			}
 		}
-		this.sql("DELETE FROM batches WHERE id = ?", report.batchId);
+		this.store.sql("DELETE FROM batches WHERE id = ?", report.batchId);
 
 		if (domain) {
 			const event: HealthEvent = report.sessionError
-				? { kind: "session-failed", at: now, error: describe(report.sessionError), refused: report.refused }
+				? { kind: "session-failed", at: now, error: describeOutcome(report.sessionError), refused: report.refused }
 				: { kind: "session-ok", at: now };
 			await this.applyHealth(event, domain.row);
 		}
@@ -123,10 +117,10 @@ export class DomainRelay extends DurableObject<Env> {
 
 	async status(): Promise<DomainStatus> {
 		return {
-			domain: this.recall("domain"),
+			domain: this.store.recall("domain"),
 			health: this.health(),
-			spooled: this.count("waiting"),
-			inflight: this.count("inflight"),
+			spooled: this.store.count("waiting"),
+			inflight: this.store.count("inflight"),
 			nextAlarmAt: await this.ctx.storage.getAlarm(),
 		};
 	}
@@ -140,16 +134,16 @@ export class DomainRelay extends DurableObject<Env> {
 	/** "Retry now": probe at once; a successful manual probe ends the outage (the admin asked). */
 	async retryNow(): Promise<Outcome & { transcript: string[] }> {
 		const domain = await this.domain();
-		if (!domain) return { kind: "tempfail", code: 0, enhanced: null, text: "domain not found", transcript: [] };
+		if (!domain) return { ...tempfail("domain not found"), transcript: [] };
 		const result = await this.runProbe(domain.row, true);
-		this.sql("UPDATE spool SET next_attempt_at = ? WHERE state = 'waiting'", this.clock.now());
+		this.store.sql("UPDATE spool SET next_attempt_at = ? WHERE state = 'waiting'", this.clock.now());
 		await this.pump();
 		return result;
 	}
 
 	/** Makes one held message due now. */
 	async retryMessage(messageId: string): Promise<boolean> {
-		const changed = this.sql<{ n: number }>(
+		const changed = this.store.sql<{ n: number }>(
 			"UPDATE spool SET next_attempt_at = ? WHERE message_id = ? AND state = 'waiting' RETURNING 1 AS n",
 			this.clock.now(),
 			messageId,
@@ -160,12 +154,13 @@ export class DomainRelay extends DurableObject<Env> {
 
 	/** Gives up on one held message now: failed DSN to its sender, bounced in D1. */
 	async bounceMessage(messageId: string, reason: string): Promise<boolean> {
-		const [row] = this.sql<SpoolRow>("SELECT * FROM spool WHERE message_id = ? AND state = 'waiting'", messageId);
+		const [row] = this.store.sql<SpoolRow>("SELECT * FROM spool WHERE message_id = ? AND state = 'waiting'", messageId);
 		if (!row) return false;
-		this.sql("DELETE FROM spool WHERE message_id = ?", messageId);
+		this.store.sql("DELETE FROM spool WHERE message_id = ?", messageId);
 		const now = this.clock.now();
-		await this.markBounced([messageId], now);
-		await this.enqueueFailure(row, { kind: "permfail", code: 550, enhanced: "5.0.0", text: reason }, null, now);
+		await markBounced(openDb(this.env.DB), [messageId], now);
+		const outcome: Outcome = { kind: "permfail", code: 550, enhanced: "5.0.0", text: reason };
+		await this.env.OUTBOUND_QUEUE.send(failedDsn(row, outcome, null, now));
 		await this.pump();
 		return true;
 	}
@@ -177,14 +172,14 @@ export class DomainRelay extends DurableObject<Env> {
 		const domain = await this.domain();
 		// Batches never reported (a crashed or dead-lettered consumer) go back to waiting; the
 		// consumer re-checks D1 before sending, so nothing already delivered goes out twice.
-		for (const b of this.sql<{ id: string }>("SELECT id FROM batches WHERE lease_until <= ?", now)) {
-			this.sql("UPDATE spool SET state = 'waiting', batch_id = NULL WHERE batch_id = ?", b.id);
-			this.sql("DELETE FROM batches WHERE id = ?", b.id);
+		for (const b of this.store.sql<{ id: string }>("SELECT id FROM batches WHERE lease_until <= ?", now)) {
+			this.store.sql("UPDATE spool SET state = 'waiting', batch_id = NULL WHERE batch_id = ?", b.id);
+			this.store.sql("DELETE FROM batches WHERE id = ?", b.id);
 		}
 		if (domain) {
 			await this.expireAndWarn(domain.row, now);
 			const h = this.health();
-			const probeAt = nextProbeDue(h, this.recallNumber("nextProbeAt"));
+			const probeAt = nextProbeDue(h, this.store.recallNumber("nextProbeAt"));
 			if (h.state === "down" && probeAt !== null && probeAt <= now) await this.runProbe(domain.row, false);
 		}
 		await this.pump();
@@ -203,10 +198,10 @@ export class DomainRelay extends DurableObject<Env> {
 			await this.holdWaiting(now, true);
 			return this.arm(now);
 		}
-		const freeSlots = row.drainConnections - (this.sql<{ n: number }>("SELECT count(*) AS n FROM batches")[0]?.n ?? 0);
+		const freeSlots = row.drainConnections - (this.store.sql<{ n: number }>("SELECT count(*) AS n FROM batches")[0]?.n ?? 0);
 		// Oldest first; a recipient already in flight waits, so two connections never carry
 		// the same recipient at once and each recipient's mail arrives in arrival order.
-		const due = this.sql<{ id: string; recipient: string }>(
+		const due = this.store.sql<{ id: string; recipient: string }>(
 			`SELECT message_id AS id, recipient FROM spool
 			 WHERE state = 'waiting' AND next_attempt_at <= ?
 			   AND recipient NOT IN (SELECT recipient FROM spool WHERE state = 'inflight')
@@ -216,10 +211,10 @@ export class DomainRelay extends DurableObject<Env> {
 		);
 		for (const ids of planBatches(due, freeSlots, row.messagesPerConnection)) {
 			const batchId = newId(now);
-			this.sql("INSERT INTO batches (id, dispatched_at, lease_until) VALUES (?, ?, ?)", batchId, now, now + LEASE_MS);
+			this.store.sql("INSERT INTO batches (id, dispatched_at, lease_until) VALUES (?, ?, ?)", batchId, now, now + LEASE_MS);
 			for (const id of ids)
-				this.sql("UPDATE spool SET state = 'inflight', batch_id = ?, held = max(held, 1) WHERE message_id = ?", batchId, id);
-			await this.setStatus(ids, "queued", now);
+				this.store.sql("UPDATE spool SET state = 'inflight', batch_id = ?, held = max(held, 1) WHERE message_id = ?", batchId, id);
+			await markQueued(openDb(this.env.DB), ids, now);
 			const job: DeliveryJob = { kind: "deliver", domain: row.name, batchId, messageIds: ids };
 			await this.env.DELIVERY_QUEUE.send(job);
 		}
@@ -234,46 +229,19 @@ export class DomainRelay extends DurableObject<Env> {
 	 * set: the user sees it). Each row is written once per step, not once per pump.
 	 */
 	private async holdWaiting(now: number, outage: boolean): Promise<void> {
-		const db = openDb(this.env.DB);
 		const level = outage ? 2 : 1;
-		const ids = this.sql<{ message_id: string }>("SELECT message_id FROM spool WHERE state = 'waiting' AND held < ?", level).map(
-			(r) => r.message_id,
-		);
-		for (let i = 0; i < ids.length; i += CHUNK) {
-			const chunk = ids.slice(i, i + CHUNK);
-			await db
-				.update(messages)
-				.set({ status: "spooled", updatedAt: now })
-				.where(and(inArray(messages.id, chunk), eq(messages.status, "received")));
-			if (outage) {
-				await db
-					.update(messages)
-					.set({ heldAt: now, updatedAt: now })
-					.where(and(inArray(messages.id, chunk), isNull(messages.heldAt)));
-			}
-		}
-		if (ids.length > 0) this.sql("UPDATE spool SET held = ? WHERE state = 'waiting' AND held < ?", level, level);
-	}
-
-	private async setStatus(ids: string[], status: "queued" | "spooled", now: number) {
-		const db = openDb(this.env.DB);
-		for (let i = 0; i < ids.length; i += CHUNK) {
-			await db
-				.update(messages)
-				.set({ status, updatedAt: now })
-				.where(inArray(messages.id, ids.slice(i, i + CHUNK)));
-		}
-	}
-
-	private async markBounced(ids: string[], now: number) {
-		const db = openDb(this.env.DB);
-		await db.update(messages).set({ status: "bounced", updatedAt: now }).where(inArray(messages.id, ids));
+		const ids = this.store
+			.sql<{ message_id: string }>("SELECT message_id FROM spool WHERE state = 'waiting' AND held < ?", level)
+			.map((r) => r.message_id);
+		if (ids.length === 0) return;
+		await markSpooled(openDb(this.env.DB), ids, now, { held: outage });
+		this.store.sql("UPDATE spool SET held = ? WHERE state = 'waiting' AND held < ?", level, level);
 	}
 
 	/** Delay warnings at their marks; at the end of the lifetime a 4.4.7 failure. */
 	private async expireAndWarn(row: DomainRow, now: number) {
 		const policy = policyOf(row);
-		const waiting = this.sql<SpoolRow>("SELECT * FROM spool WHERE state = 'waiting' ORDER BY received_at");
+		const waiting = this.store.sql<SpoolRow>("SELECT * FROM spool WHERE state = 'waiting' ORDER BY received_at");
 		const expired: SpoolRow[] = [];
 		for (const m of waiting) {
 			if (expiresAt(m.received_at, policy.lifetimeSeconds) <= now) {
@@ -282,105 +250,46 @@ export class DomainRelay extends DurableObject<Env> {
 			}
 			const due = dueWarning(m.received_at, now, m.warnings_sent, policy);
 			if (!due) continue;
-			this.sql("UPDATE spool SET warnings_sent = ? WHERE message_id = ?", due.index + 1, m.message_id);
-			const job: DsnJob = {
-				kind: "dsn",
-				messageId: m.message_id,
-				recipient: m.recipient,
-				action: "delayed",
-				status: "4.4.1",
-				mark: due.mark,
-				diagnostic: this.health().lastError,
-				remoteMta: null,
-				lastAttemptAt: this.health().lastProbeAt,
-				willRetryUntil: expiresAt(m.received_at, policy.lifetimeSeconds),
-			};
-			await this.env.OUTBOUND_QUEUE.send(job);
+			this.store.sql("UPDATE spool SET warnings_sent = ? WHERE message_id = ?", due.index + 1, m.message_id);
+			await this.env.OUTBOUND_QUEUE.send(delayedDsn(m, due.mark, this.health(), policy));
 		}
 		if (expired.length === 0) return;
-		for (const m of expired) this.sql("DELETE FROM spool WHERE message_id = ?", m.message_id);
-		await this.markBounced(
+		for (const m of expired) this.store.sql("DELETE FROM spool WHERE message_id = ?", m.message_id);
+		await markBounced(
+			openDb(this.env.DB),
 			expired.map((m) => m.message_id),
 			now,
 		);
-		for (const m of expired) {
-			const days = Math.round(policy.lifetimeSeconds / 86_400);
-			await this.enqueueFailure(
-				m,
-				{
-					kind: "permfail",
-					code: 0,
-					enhanced: "4.4.7",
-					text: `delivery time expired: not delivered within ${days} days; ${this.health().lastError ?? ""}`.trim(),
-				},
-				null,
-				now,
-			);
-		}
-	}
-
-	private async enqueueFailure(row: Pick<SpoolRow, "message_id" | "recipient">, outcome: Outcome, remoteMta: string | null, now: number) {
-		const job: DsnJob = {
-			kind: "dsn",
-			messageId: row.message_id,
-			recipient: row.recipient,
-			action: "failed",
-			status: outcome.enhanced ?? "5.0.0",
-			mark: 0,
-			diagnostic: outcome.code ? `${outcome.code} ${outcome.enhanced ?? ""} ${outcome.text}`.replace(/\s+/g, " ").trim() : outcome.text,
-			remoteMta,
-			lastAttemptAt: now,
-			willRetryUntil: null,
-		};
-		await this.env.OUTBOUND_QUEUE.send(job);
+		for (const m of expired) await this.env.OUTBOUND_QUEUE.send(failedDsn(m, expiredOutcome(policy, this.health()), null, now));
 	}
 
 	private async runProbe(row: DomainRow, manual: boolean): Promise<Outcome & { transcript: string[] }> {
 		const now = this.clock.now();
-		const result = await this.probeDestination(row);
+		const target = await deliveryTarget(row, this.env);
+		const result = target.ok
+			? await probe(target.dest, { heloName: this.env.RELAY_HOSTNAME })
+			: { ...tempfail(target.text, "4.4.0"), transcript: [] };
 		const event: HealthEvent =
 			result.kind === "delivered"
 				? manual
 					? { kind: "forced-up", at: now }
 					: { kind: "probe-ok", at: now }
-				: { kind: "probe-failed", at: now, error: describe(result) };
+				: { kind: "probe-failed", at: now, error: describeOutcome(result) };
 		await this.applyHealth(event, row);
 		return result;
-	}
-
-	private async probeDestination(row: DomainRow): Promise<Outcome & { transcript: string[] }> {
-		const fail = (text: string) => ({ kind: "tempfail" as const, code: 0, enhanced: "4.4.0", text, transcript: [] });
-		let dest: Awaited<ReturnType<typeof destinationOf>>;
-		try {
-			dest = await destinationOf(row, this.env.CREDENTIALS_KEY);
-		} catch (err) {
-			return fail(err instanceof Error ? err.message : String(err));
-		}
-		if (!dest) return fail("no delivery destination configured");
-		const refused = checkDestination(dest, this.env.ENVIRONMENT);
-		if (refused) return fail(refused);
-		return probe(dest, { heloName: this.env.RELAY_HOSTNAME });
 	}
 
 	private async applyHealth(event: HealthEvent, row: DomainRow): Promise<void> {
 		const before = this.health();
 		const after = nextHealth(before, event, { failuresToDown: row.failuresToDown, probesToUp: row.probesToUp });
-		this.remember("health", JSON.stringify(after));
+		this.store.remember("health", JSON.stringify(after));
 		const probeAt = nextProbeAt(after, event.at);
-		this.remember("nextProbeAt", probeAt === null ? "" : String(probeAt));
+		this.store.remember("nextProbeAt", probeAt === null ? "" : String(probeAt));
 		if (before.state === after.state) return;
-		await appendEvent(openDb(this.env.DB), {
-			id: newId(event.at),
-			customerId: row.customerId,
-			domainId: row.id,
-			kind: after.state === "down" ? "domain.down" : "domain.up",
-			detail: JSON.stringify({ error: after.lastError }),
-			createdAt: event.at,
-		});
+		await recordHealthChange(openDb(this.env.DB), row, after.state, after.lastError, event.at);
 		// Recovery: everything held becomes due now, and the drain starts oldest first.
-		if (after.state === "up") this.sql("UPDATE spool SET next_attempt_at = ? WHERE state = 'waiting'", event.at);
-		const notice: NotifyJob = { kind: "notify", domainId: row.id, state: after.state, at: event.at, error: after.lastError };
-		await this.env.OUTBOUND_QUEUE.send(notice);
+		if (after.state === "up") this.store.sql("UPDATE spool SET next_attempt_at = ? WHERE state = 'waiting'", event.at);
+		await this.env.OUTBOUND_QUEUE.send(outageNotice(row.id, after, event.at));
 	}
 
 	/** One alarm for everything: the earliest of probe, retry, lease expiry, warning and expiry. */
@@ -388,17 +297,17 @@ export class DomainRelay extends DurableObject<Env> {
 		const domain = await this.domain();
 		const candidates: number[] = [];
 		const h = this.health();
-		const probeAt = nextProbeDue(h, this.recallNumber("nextProbeAt"));
+		const probeAt = nextProbeDue(h, this.store.recallNumber("nextProbeAt"));
 		if (h.state === "down" && probeAt !== null) candidates.push(probeAt);
-		const lease = this.sql<{ t: number | null }>("SELECT min(lease_until) AS t FROM batches")[0]?.t;
+		const lease = this.store.sql<{ t: number | null }>("SELECT min(lease_until) AS t FROM batches")[0]?.t;
 		if (lease) candidates.push(lease);
 		if (domain) {
 			const policy = policyOf(domain.row);
 			if (h.state === "up" && !domain.row.held) {
-				const due = this.sql<{ t: number | null }>("SELECT min(next_attempt_at) AS t FROM spool WHERE state = 'waiting'")[0]?.t;
+				const due = this.store.sql<{ t: number | null }>("SELECT min(next_attempt_at) AS t FROM spool WHERE state = 'waiting'")[0]?.t;
 				if (due) candidates.push(Math.max(due, now));
 			}
-			for (const m of this.sql<SpoolRow>("SELECT received_at, warnings_sent FROM spool WHERE state = 'waiting'")) {
+			for (const m of this.store.sql<SpoolRow>("SELECT received_at, warnings_sent FROM spool WHERE state = 'waiting'")) {
 				candidates.push(expiresAt(m.received_at, policy.lifetimeSeconds));
 				const w = nextWarningAt(m.received_at, m.warnings_sent, policy);
 				if (w !== null) candidates.push(w);
@@ -411,46 +320,23 @@ export class DomainRelay extends DurableObject<Env> {
 		await this.ctx.storage.setAlarm(Math.max(Math.min(...candidates), now));
 	}
 
-	// ---- storage helpers ----------------------------------------------------------------
+	// ---- state --------------------------------------------------------------------------
 
+	/** The domain's row, cached for a few seconds on the object's clock (configChanged() drops it). */
 	private async domain(): Promise<{ row: DomainRow } | null> {
-		const name = this.recall("domain");
+		const name = this.store.recall("domain");
 		if (!name) return null;
-		const now = Date.now();
-		if (this.config && now - this.config.loadedAt < CONFIG_TTL_MS) return this.config;
+		const now = this.clock.now();
+		// A clock moved backwards (tests do) reloads too.
+		if (this.config && now >= this.config.loadedAt && now - this.config.loadedAt < CONFIG_TTL_MS) return this.config;
 		const row = await findDomainByName(openDb(this.env.DB), name);
 		this.config = row ? { row, loadedAt: now } : null;
 		return this.config;
 	}
 
 	private health(): Health {
-		const raw = this.recall("health");
+		const raw = this.store.recall("health");
 		return raw ? (JSON.parse(raw) as Health) : initialHealth(this.clock.now());
-	}
-
-	private count(state: SpoolRow["state"]): number {
-		return this.sql<{ n: number }>("SELECT count(*) AS n FROM spool WHERE state = ?", state)[0]?.n ?? 0;
-	}
-
-	private batchExists(id: string): boolean {
-		return this.sql("SELECT 1 FROM batches WHERE id = ?", id).length > 0;
-	}
-
-	private sql<T extends Record<string, SqlStorageValue>>(query: string, ...params: SqlStorageValue[]): T[] {
-		return this.ctx.storage.sql.exec<T>(query, ...params).toArray();
-	}
-
-	private remember(key: string, value: string) {
-		this.sql("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value);
-	}
-
-	private recall(key: string): string | null {
-		return this.sql<{ value: string }>("SELECT value FROM meta WHERE key = ?", key)[0]?.value ?? null;
-	}
-
-	private recallNumber(key: string): number | null {
-		const v = this.recall(key);
-		return v ? Number(v) : null;
 	}
 }
 
@@ -458,8 +344,4 @@ export class DomainRelay extends DurableObject<Env> {
 function nextProbeDue(h: Health, stored: number | null): number | null {
 	if (h.state !== "down") return null;
 	return stored ?? h.since;
-}
-
-function describe(o: Outcome): string {
-	return o.code ? `${o.code} ${o.enhanced ?? ""} ${o.text}`.replace(/\s+/g, " ").trim() : o.text;
 }

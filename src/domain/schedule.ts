@@ -10,6 +10,15 @@ export interface DeliveryPolicy {
 	lifetimeSeconds: number;
 }
 
+/** The policy as a domain row stores it (JSON lists in D1). */
+export function policyOf(d: { retrySchedule: string; delayWarnings: string; lifetimeSeconds: number }): DeliveryPolicy {
+	return {
+		retrySchedule: JSON.parse(d.retrySchedule) as number[],
+		delayWarnings: JSON.parse(d.delayWarnings) as number[],
+		lifetimeSeconds: d.lifetimeSeconds,
+	};
+}
+
 /** When the next attempt is due after `attempts` failed ones. */
 export function nextAttemptAt(failedAt: number, attempts: number, retrySchedule: number[]): number {
 	const step = retrySchedule[Math.min(Math.max(attempts, 1), retrySchedule.length) - 1] ?? 3600;

@@ -5,35 +5,14 @@
 // bytes), so someone addressed both ways gets one. docs/decisions/groups.md says why.
 import { batchAtomically, openDb } from "../db/client";
 import type { DomainRow } from "../db/domains";
-import { findRedeliveries, type NewMessage, receivedStatements } from "../db/messages";
+import { findRedeliveries, receivedStatements } from "../db/messages";
 import type { GroupMember } from "../db/recipients";
 import type { Clock } from "../lib/clock";
 import { newId } from "../lib/ids";
-import { type Summary, summarize } from "../mail/parse";
+import { summarize } from "../mail/parse";
 import { putRaw } from "../spool/store";
 import { handOverMany } from "./hand-over";
-import type { ReceiveResult } from "./receive";
-
-/** The columns every stored inbound copy takes from the message's envelope and parsed headers. */
-export function receivedColumns(from: string, summary: Summary, raw: Uint8Array, sha256: string, now: number) {
-	return {
-		// The null reverse-path (bounces, RFC 5321 §4.5.5) is stored as "".
-		envelopeFrom: from === "<>" ? "" : from,
-		fromHeader: summary.from,
-		toHeader: summary.to,
-		ccHeader: summary.cc,
-		subject: summary.subject,
-		snippet: summary.snippet,
-		messageIdHeader: summary.messageId,
-		sentAt: summary.sentAt,
-		receivedAt: now,
-		size: raw.byteLength,
-		sha256,
-		hasAttachments: summary.hasAttachments,
-		parseError: summary.parseError,
-		updatedAt: now,
-	} satisfies Partial<NewMessage>;
-}
+import { type ReceiveResult, receivedColumns } from "./received";
 
 interface Stored {
 	id: string;
@@ -95,7 +74,6 @@ export async function storeForGroup(env: Env, clock: Clock, input: GroupDelivery
 				r2Key: written[i] as string,
 			},
 			newId(now),
-			newId(now),
 			summary.bodyText,
 			{ group: input.groupAddress },
 		),
@@ -127,7 +105,8 @@ async function settle(env: Env, members: GroupMember[], stored: Stored[], outcom
 		})),
 	);
 	const messageIds = stored.map((r) => r.id);
-	return { outcome, messageId: messageIds[0], messageIds };
+	// At least one: every group delivery has a member.
+	return { outcome, messageId: messageIds[0] as string, messageIds };
 }
 
 function keyOf(k: { domainId: string; envelopeTo: string }): string {

@@ -10,22 +10,14 @@ import { newId } from "../lib/ids";
 import { parseAddress } from "../mail/address";
 import { summarize } from "../mail/parse";
 import { putRaw } from "../spool/store";
-import { receivedColumns, storeForGroup } from "./fan-out";
+import { storeForGroup } from "./fan-out";
 import { handOver } from "./hand-over";
 import { readRaw, TooLargeError } from "./read-raw";
-import { DeferredError, defer, reject } from "./verdict";
+import { type ReceiveResult, receivedColumns } from "./received";
+import { DeferredError, defer, reject, replyLine, type SmtpReply } from "./verdict";
 
 /** The parts of ForwardableEmailMessage we rely on; tests build the same shape. */
 export type InboundEmail = Pick<ForwardableEmailMessage, "from" | "to" | "raw" | "rawSize" | "setReject">;
-
-export interface ReceiveResult {
-	outcome: "stored" | "duplicate" | "rejected" | "deferred";
-	messageId?: string;
-	/** A group address: every member's copy (messageId is the first). */
-	messageIds?: string[];
-	/** deferred: the temporary SMTP reply ("451 4.7.1 …") the sender should see. */
-	reply?: string;
-}
 
 /** Where wrangler's local endpoint stands in for Email Routing (see deferWith). */
 const LOCAL_ENVIRONMENTS = new Set(["local", "test"]);
@@ -33,7 +25,7 @@ const LOCAL_ENVIRONMENTS = new Set(["local", "test"]);
 /** The email() handler itself: a deferral becomes a throw, Email Routing's temporary failure. */
 export async function handleEmail(message: InboundEmail, env: Env, clock: Clock): Promise<void> {
 	const result = await receiveEmail(message, env, clock);
-	if (result.outcome === "deferred") deferWith(message, env, result.reply ?? "451 4.3.0 Try again later");
+	if (result.outcome === "deferred") deferWith(message, env, replyLine(result.reply));
 }
 
 function deferWith(message: InboundEmail, env: Env, reply: string): never {
@@ -99,7 +91,6 @@ export async function receiveEmail(message: InboundEmail, env: Env, clock: Clock
 				r2Key,
 			},
 			newId(now),
-			newId(now),
 			summary.bodyText,
 		);
 	} catch (err) {
@@ -119,7 +110,7 @@ export async function receiveEmail(message: InboundEmail, env: Env, clock: Clock
 	return { outcome: "stored", messageId: id };
 }
 
-function rejectWith(message: InboundEmail, reason: string): ReceiveResult {
-	message.setReject(reason);
-	return { outcome: "rejected" };
+function rejectWith(message: InboundEmail, reply: SmtpReply): ReceiveResult {
+	message.setReject(replyLine(reply));
+	return { outcome: "rejected", reply };
 }

@@ -2,11 +2,21 @@
 // reply code and enhanced status code (RFC 3463) so every hop can show them unchanged;
 // the local SMTP ingress (scripts/smtp-ingress.ts) answers its client with exactly these.
 
+/** An SMTP reply as data: code, RFC 3463 enhanced code and text, so no caller parses a string. */
+export interface SmtpReply {
+	code: number;
+	enhanced: string;
+	text: string;
+}
+
+/** The reply as one line, "550 5.1.1 …": what setReject() and the DeferredError carry. */
+export const replyLine = (r: SmtpReply) => `${r.code} ${r.enhanced} ${r.text}`;
+
 export const reject = {
-	domainNotServed: (domain: string) => `550 5.1.2 Domain ${domain} is not served here`,
-	unknownUser: (address: string) => `550 5.1.1 <${address}>: no such user here`,
-	badRecipient: (address: string) => `501 5.1.3 Bad recipient address syntax: ${address}`,
-	tooLarge: (limit: number) => `552 5.3.4 Message size exceeds fixed limit of ${limit} bytes`,
+	domainNotServed: (domain: string): SmtpReply => ({ code: 550, enhanced: "5.1.2", text: `Domain ${domain} is not served here` }),
+	unknownUser: (address: string): SmtpReply => ({ code: 550, enhanced: "5.1.1", text: `<${address}>: no such user here` }),
+	badRecipient: (address: string): SmtpReply => ({ code: 501, enhanced: "5.1.3", text: `Bad recipient address syntax: ${address}` }),
+	tooLarge: (limit: number): SmtpReply => ({ code: 552, enhanced: "5.3.4", text: `Message size exceeds fixed limit of ${limit} bytes` }),
 } as const;
 
 /**
@@ -16,7 +26,11 @@ export const reject = {
  */
 export const defer = {
 	/** Anyone can add a domain; until its owner proves it in DNS, its mail goes nowhere, and nothing is lost. */
-	notVerified: (domain: string) => `451 4.7.1 Domain ${domain} is not yet verified here; try again later`,
+	notVerified: (domain: string): SmtpReply => ({
+		code: 451,
+		enhanced: "4.7.1",
+		text: `Domain ${domain} is not yet verified here; try again later`,
+	}),
 } as const;
 
 /** Thrown from email(): Email Routing answers the sender with a temporary failure. */

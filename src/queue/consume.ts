@@ -1,9 +1,8 @@
 import { eq } from "drizzle-orm";
 import { openDb } from "../db/client";
-import { appendEvent } from "../db/events";
+import { appendEvent, event } from "../db/events";
 import { messages } from "../db/schema";
 import type { Clock } from "../lib/clock";
-import { newId } from "../lib/ids";
 import { deliverJob } from "./delivery";
 import { sendDsnJob } from "./dsn";
 import { sendInvite } from "./invite";
@@ -55,13 +54,14 @@ async function recordDeadLetter(queue: string, msg: Message, env: Env, clock: Cl
 	const owner = messageId
 		? await db.query.messages.findFirst({ columns: { customerId: true, domainId: true }, where: eq(messages.id, messageId) })
 		: undefined;
-	await appendEvent(db, {
-		id: newId(now),
-		customerId: owner?.customerId ?? null,
-		domainId: owner?.domainId ?? null,
-		messageId,
-		kind: "queue.dead_letter",
-		detail: JSON.stringify({ queue, attempts: msg.attempts, body: msg.body }),
-		createdAt: now,
-	});
+	await appendEvent(
+		db,
+		event(now, {
+			customerId: owner?.customerId ?? null,
+			domainId: owner?.domainId ?? null,
+			messageId,
+			kind: "queue.dead_letter",
+			detail: { queue, attempts: msg.attempts, body: msg.body },
+		}),
+	);
 }

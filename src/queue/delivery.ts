@@ -5,19 +5,16 @@
 import { eq } from "drizzle-orm";
 import { openDb } from "../db/client";
 import { loadPending, type PendingMessage, recordAttempts } from "../db/deliveries";
-import { destinationOf, findDomainByName } from "../db/domains";
+import { deliveryTarget, findDomainByName } from "../db/domains";
 import { messages } from "../db/schema";
 import { unindex } from "../db/search";
 import type { BatchReport } from "../domain/domain-relay";
 import type { Clock } from "../lib/clock";
-import { newId } from "../lib/ids";
-import { checkDestination } from "../relay/destination";
+import { tempfail } from "../relay/outcome";
 import { deliverSession, unreachable } from "../relay/smtp-client";
 import { traceHeader, withTrace } from "../relay/trace-header";
 import type { Outcome, OutgoingMessage } from "../relay/types";
 import type { DeliveryJob } from "./messages";
-
-const tempfail = (text: string): Outcome => ({ kind: "tempfail", code: 0, enhanced: "4.4.0", text });
 
 export async function deliverJob(job: DeliveryJob, env: Env, clock: Clock): Promise<void> {
 	const db = openDb(env.DB);
@@ -44,31 +41,19 @@ export async function deliverJob(job: DeliveryJob, env: Env, clock: Clock): Prom
 		return;
 	}
 
-	let sessionError: Outcome | null = null;
-	let dest: Awaited<ReturnType<typeof destinationOf>> = null;
-	try {
-		dest = await destinationOf(domain, env.CREDENTIALS_KEY);
-		if (!dest) sessionError = tempfail("no delivery destination configured");
-		else {
-			const refused = checkDestination(dest, env.ENVIRONMENT);
-			if (refused) sessionError = tempfail(refused);
-		}
-	} catch (err) {
-		sessionError = tempfail(err instanceof Error ? err.message : String(err));
-	}
-
-	const now = clock.now();
-	if (sessionError || !dest) {
-		const failed = sessionError ?? tempfail("no delivery destination configured");
+	const target = await deliveryTarget(domain, env);
+	if (!target.ok) {
+		const failed = tempfail(target.text, "4.4.0");
+		const now = clock.now();
 		await recordAttempts(
 			db,
 			ordered.map((message) => ({ message, outcome: failed })),
 			now,
-			() => newId(now),
 		);
 		await stub.report(report([], failed, ""));
 		return;
 	}
+	const dest = target.dest;
 
 	const outgoing: OutgoingMessage[] = [];
 	const missing: { message: PendingMessage; outcome: Outcome }[] = [];
@@ -91,10 +76,10 @@ export async function deliverJob(job: DeliveryJob, env: Env, clock: Clock): Prom
 	const attempts = [...missing];
 	for (const [i, out] of outgoing.entries()) {
 		const message = byId.get(out.id) as PendingMessage;
-		const outcome = session?.results[i]?.recipients[message.envelopeTo] ?? session?.sessionError ?? tempfail("not attempted");
+		const outcome = session?.results[i]?.recipients[message.envelopeTo] ?? session?.sessionError ?? tempfail("not attempted", "4.4.0");
 		attempts.push({ message, outcome });
 	}
-	await recordAttempts(db, attempts, clock.now(), () => newId(clock.now()));
+	await recordAttempts(db, attempts, clock.now());
 	await dropDeliveredBodies(env, attempts, domain.retainDeliveredSeconds);
 	await stub.report(
 		report(

@@ -2,10 +2,10 @@
 // the original envelope sender, once (notices table), never to <> or in reply to a DSN or
 // auto-submitted mail (src/bounce/loop-guard.ts).
 import { eq } from "drizzle-orm";
-import { buildDsn } from "../bounce/dsn";
 import { headerBlock, mayNotify } from "../bounce/loop-guard";
+import { mailerDaemon, senderDsn } from "../bounce/notice";
 import { openDb } from "../db/client";
-import { appendEvent } from "../db/events";
+import { appendEvent, event } from "../db/events";
 import { claimNotice, settleNotice } from "../db/notices";
 import { domains, messages } from "../db/schema";
 import type { Clock } from "../lib/clock";
@@ -45,44 +45,33 @@ export async function sendDsnJob(job: DsnJob, env: Env, clock: Clock): Promise<v
 				.join("\r\n");
 	const verdict = mayNotify(row.envelopeFrom, headers);
 	const log = (kind: string, detail: object) =>
-		appendEvent(db, {
-			id: newId(now),
-			customerId: row.customerId,
-			domainId: row.domainId,
-			messageId: job.messageId,
-			kind,
-			detail: JSON.stringify(detail),
-			createdAt: now,
-		});
+		appendEvent(db, event(now, { customerId: row.customerId, domainId: row.domainId, messageId: job.messageId, kind, detail }));
 	if (!verdict.ok) {
 		await settleNotice(db, key, { skipped: verdict.reason });
 		await log("dsn.skipped", { action: job.action, reason: verdict.reason });
 		return;
 	}
 
-	const from = `MAILER-DAEMON@${row.domain}`;
-	const raw = buildDsn({
+	const raw = senderDsn({
 		reportingMta: env.RELAY_HOSTNAME,
-		from: `Mail Delivery System <${from}>`,
-		to: row.envelopeFrom,
-		messageId: `<${newId(now)}.dsn@${env.RELAY_HOSTNAME}>`,
-		date: new Date(now),
-		arrivalDate: new Date(row.receivedAt),
+		mailerDomain: row.domain,
+		sender: row.envelopeFrom,
+		id: newId(now),
+		now,
+		receivedAt: row.receivedAt,
 		originalHeaders: headers,
 		originalSubject: row.subject,
-		recipients: [
-			{
-				finalRecipient: job.recipient,
-				action: job.action,
-				status: job.status,
-				...(job.remoteMta ? { remoteMta: job.remoteMta } : {}),
-				...(job.diagnostic ? { diagnosticCode: job.diagnostic } : {}),
-				...(job.lastAttemptAt ? { lastAttemptDate: new Date(job.lastAttemptAt) } : {}),
-				...(job.willRetryUntil ? { willRetryUntil: new Date(job.willRetryUntil) } : {}),
-			},
-		],
+		recipient: {
+			recipient: job.recipient,
+			action: job.action,
+			status: job.status,
+			remoteMta: job.remoteMta,
+			diagnostic: job.diagnostic,
+			lastAttemptAt: job.lastAttemptAt,
+			willRetryUntil: job.willRetryUntil,
+		},
 	});
-	const outcome = await sendOutbound(env, "", from, row.envelopeFrom, raw);
+	const outcome = await sendOutbound(env, "", mailerDaemon(row.domain), row.envelopeFrom, raw);
 	if (outcome.kind === "tempfail") throw new Error(`DSN for ${job.messageId} not sent yet: ${outcome.text}`);
 	if (outcome.kind === "permfail") {
 		await settleNotice(db, key, { skipped: `refused: ${outcome.code} ${outcome.text}` });

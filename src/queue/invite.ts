@@ -6,7 +6,7 @@
 import { and, eq } from "drizzle-orm";
 import { openDb } from "../db/client";
 import { findDomainByName, smarthostOf } from "../db/domains";
-import { appendEvent } from "../db/events";
+import { appendEvent, event } from "../db/events";
 import { customers, users } from "../db/schema";
 import { issueSetPasswordToken, spendToken } from "../db/user-tokens";
 import { randomToken, sha256Hex } from "../lib/bytes";
@@ -53,14 +53,10 @@ export async function sendInvite(job: InviteJob, env: Env, clock: Clock): Promis
 	// Deleted since it was asked for: there is nobody to welcome.
 	if (!user) return;
 	const audit = (kind: "user.invited" | "user.invite_failed", detail: object) =>
-		appendEvent(db, {
-			id: newId(clock.now()),
-			customerId: job.customerId,
-			actorUserId: job.requestedBy,
-			kind,
-			detail: JSON.stringify({ email: user.email, ...detail }),
-			createdAt: clock.now(),
-		});
+		appendEvent(
+			db,
+			event(clock.now(), { customerId: job.customerId, actorUserId: job.requestedBy, kind, detail: { email: user.email, ...detail } }),
+		);
 	if (user.disabledAt !== null) return audit("user.invite_failed", { reason: "the account is disabled" });
 	const to = user.alternateEmail;
 	if (!to) return audit("user.invite_failed", { reason: "the user has no alternate address" });

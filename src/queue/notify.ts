@@ -6,7 +6,7 @@
 import { and, desc, eq, gt, isNotNull, isNull } from "drizzle-orm";
 import { openDb } from "../db/client";
 import { smarthostOf } from "../db/domains";
-import { appendEvent } from "../db/events";
+import { appendEvent, event } from "../db/events";
 import { customers, domains, events, users } from "../db/schema";
 import type { Clock } from "../lib/clock";
 import { newId } from "../lib/ids";
@@ -74,14 +74,15 @@ export async function notifyOutage(job: NotifyJob, env: Env, clock: Clock): Prom
 			attachments: [],
 		});
 		const outcome = await sendOutbound(env, from, from, to, raw, smarthost);
-		await appendEvent(db, {
-			id: newId(clock.now()),
-			customerId: domain.customerId,
-			domainId: domain.id,
-			actorUserId: null,
-			kind: outcome.kind === "delivered" ? kind : `${kind}_failed`,
-			detail: JSON.stringify({ to, user: person.email, role: person.role, result: outcome.text.slice(0, 200) }),
-			createdAt: clock.now(),
-		});
+		await appendEvent(
+			db,
+			event(clock.now(), {
+				customerId: domain.customerId,
+				domainId: domain.id,
+				actorUserId: null,
+				kind: outcome.kind === "delivered" ? kind : `${kind}_failed`,
+				detail: { to, user: person.email, role: person.role, result: outcome.text.slice(0, 200) },
+			}),
+		);
 	}
 }

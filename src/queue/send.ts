@@ -5,11 +5,11 @@
 // as a bounce in the sender's own Emergency Inbox. Each recipient's outcome is recorded
 // before the job is acknowledged, so a redelivered job sends nothing twice.
 import { and, eq } from "drizzle-orm";
-import { buildDsn } from "../bounce/dsn";
 import { headerBlock } from "../bounce/loop-guard";
+import { senderDsn } from "../bounce/notice";
 import { openDb } from "../db/client";
 import { findDomainByName, smarthostOf } from "../db/domains";
-import { appendEvent } from "../db/events";
+import { appendEvent, event } from "../db/events";
 import { claimNotice, settleNotice } from "../db/notices";
 import { deliveries, domains, messages } from "../db/schema";
 import { pendingRecipients } from "../db/sent";
@@ -54,16 +54,17 @@ export async function sendJob(job: SendJob, env: Env, clock: Clock): Promise<voi
 				...(outcome.kind === "delivered" ? { deliveredAt: now } : {}),
 			})
 			.where(eq(deliveries.id, d.id));
-		await appendEvent(db, {
-			id: newId(now),
-			customerId: message.customerId,
-			domainId: message.domainId,
-			messageId: message.id,
-			actorUserId: message.userId,
-			kind: `outbound.${outcome.kind}`,
-			detail: JSON.stringify({ to: d.recipient, code: outcome.code, text: outcome.text.slice(0, 300) }),
-			createdAt: now,
-		});
+		await appendEvent(
+			db,
+			event(now, {
+				customerId: message.customerId,
+				domainId: message.domainId,
+				messageId: message.id,
+				actorUserId: message.userId,
+				kind: `outbound.${outcome.kind}`,
+				detail: { to: d.recipient, code: outcome.code, text: outcome.text.slice(0, 300) },
+			}),
+		);
 		if (outcome.kind === "tempfail") retryLater = true;
 	}
 
@@ -94,16 +95,14 @@ async function deliverOne(
 	const served = rcpt ? await findDomainByName(openDb(env.DB), rcpt.domain) : undefined;
 	// An unverified domain is only a claim: its mail goes out to the Internet like anyone else's.
 	if (served?.verifiedAt != null) {
-		let rejected: string | null = null;
 		const result = await receiveEmail(
-			{ from, to, raw: new Blob([raw]).stream(), rawSize: raw.byteLength, setReject: (reason: string) => (rejected = reason) },
+			{ from, to, raw: new Blob([raw]).stream(), rawSize: raw.byteLength, setReject: () => {} },
 			env,
 			clock,
 		);
-		if (result.outcome === "deferred") return { kind: "tempfail", code: 451, enhanced: "4.7.1", text: result.reply ?? "try again later" };
-		if (result.outcome === "rejected") {
-			const m = /^([245]\d\d) (\d\.\d{1,3}\.\d{1,3}) (.*)$/s.exec(rejected ?? "");
-			return { kind: "permfail", code: Number(m?.[1] ?? 550), enhanced: m?.[2] ?? "5.0.0", text: m?.[3] ?? rejected ?? "rejected" };
+		if (result.outcome === "deferred" || result.outcome === "rejected") {
+			const { code, enhanced, text } = result.reply;
+			return { kind: result.outcome === "deferred" ? "tempfail" : "permfail", code, enhanced, text };
 		}
 		return { kind: "delivered", code: 250, enhanced: "2.0.0", text: `stored for ${rcpt?.domain}` };
 	}
@@ -153,24 +152,24 @@ async function bounceToSender(
 	const key = { messageId: message.id, customerId: message.customerId, recipient: d.recipient, kind: "failed", mark: 0 };
 	if (!(await claimNotice(db, key, newId(now), now))) return;
 	const senderDomain = message.envelopeFrom.split("@")[1] ?? env.RELAY_HOSTNAME;
-	const dsn = buildDsn({
+	const dsn = senderDsn({
 		reportingMta: env.RELAY_HOSTNAME,
-		from: `Mail Delivery System <MAILER-DAEMON@${senderDomain}>`,
-		to: message.envelopeFrom,
-		messageId: `<${newId(now)}.dsn@${env.RELAY_HOSTNAME}>`,
-		date: new Date(now),
-		arrivalDate: new Date(message.receivedAt),
+		mailerDomain: senderDomain,
+		sender: message.envelopeFrom,
+		id: newId(now),
+		now,
+		receivedAt: message.receivedAt,
 		originalHeaders: headerBlock(raw),
 		originalSubject: message.subject,
-		recipients: [
-			{
-				finalRecipient: d.recipient,
-				action: "failed",
-				status: d.lastEnhancedCode && /^5\./.test(d.lastEnhancedCode) ? d.lastEnhancedCode : "5.0.0",
-				...(d.lastText ? { diagnosticCode: `${d.lastCode ? `${d.lastCode} ` : ""}${d.lastText}` } : {}),
-				...(d.lastAttemptAt ? { lastAttemptDate: new Date(d.lastAttemptAt) } : {}),
-			},
-		],
+		recipient: {
+			recipient: d.recipient,
+			action: "failed",
+			status: d.lastEnhancedCode && /^5\./.test(d.lastEnhancedCode) ? d.lastEnhancedCode : "5.0.0",
+			remoteMta: null,
+			diagnostic: d.lastText ? `${d.lastCode ? `${d.lastCode} ` : ""}${d.lastText}` : null,
+			lastAttemptAt: d.lastAttemptAt,
+			willRetryUntil: null,
+		},
 	});
 	const bytes = new TextEncoder().encode(dsn);
 	const result = await receiveEmail(

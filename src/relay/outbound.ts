@@ -4,6 +4,7 @@
 // else Cloudflare Email Service through the send_email binding.
 import { EmailMessage } from "cloudflare:email";
 import { checkDestination } from "./destination";
+import { tempfail } from "./outcome";
 import { deliverSession } from "./smtp-client";
 import type { Destination, Outcome } from "./types";
 
@@ -23,19 +24,17 @@ export async function sendOutbound(
 	const relay: Destination | null = smarthost ?? (env.OUTBOUND_SMTP ? { host, port: Number(port), tls: "off" } : null);
 	if (relay) {
 		const refused = smarthost ? checkDestination(smarthost, env.ENVIRONMENT) : null;
-		if (refused) return { kind: "tempfail", code: 0, enhanced: "4.4.0", text: refused };
+		if (refused) return tempfail(refused, "4.4.0");
 		const session = await deliverSession(relay, [{ id: "outbound", from: envelopeFrom, to: [to], raw: new TextEncoder().encode(raw) }], {
 			heloName: env.RELAY_HOSTNAME,
 		});
-		return (
-			session.results[0]?.recipients[to] ?? session.sessionError ?? { kind: "tempfail", code: 0, enhanced: null, text: "not attempted" }
-		);
+		return session.results[0]?.recipients[to] ?? session.sessionError ?? tempfail("not attempted");
 	}
 	try {
 		await env.SEND_EMAIL.send(new EmailMessage(envelopeFrom || headerFrom, to, raw));
 		return { kind: "delivered", code: 250, enhanced: null, text: "sent through Email Service" };
 	} catch (err) {
 		// Email Service errors are not classified by code; retry, and let the queue's limit decide.
-		return { kind: "tempfail", code: 0, enhanced: null, text: err instanceof Error ? err.message : String(err) };
+		return tempfail(err instanceof Error ? err.message : String(err));
 	}
 }

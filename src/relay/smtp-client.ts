@@ -2,8 +2,9 @@
 // nothing here throws to mean "try later"; every recipient of every message handed in
 // comes back with delivered, tempfail or permfail.
 import { connect } from "cloudflare:sockets";
+import { tempfail } from "./outcome";
 import { NO_EXTENSIONS } from "./smtp-extensions";
-import { asTempfail, localTempfail, SessionAbort } from "./smtp-reply";
+import { asTempfail, SessionAbort } from "./smtp-reply";
 import { openSession, type Session } from "./smtp-session";
 import { sendMessage } from "./smtp-transaction";
 import { Transcript } from "./smtp-transcript";
@@ -51,7 +52,7 @@ export function newSession(dest: Destination, options: SessionOptions): Session 
 
 /** What ended the session, as an outcome; anything not already one is a network failure. */
 export function failure(e: unknown, session: Session): Outcome {
-	const outcome = e instanceof SessionAbort ? e.outcome : localTempfail(`connection error: ${e instanceof Error ? e.message : String(e)}`);
+	const outcome = e instanceof SessionAbort ? e.outcome : tempfail(`connection error: ${e instanceof Error ? e.message : String(e)}`);
 	session.transcript.note(outcome.code === 0 ? outcome.text : `session ended: ${outcome.code} ${outcome.text}`);
 	return outcome;
 }
@@ -105,7 +106,7 @@ export async function deliverSession(dest: Destination, messages: OutgoingMessag
 				const msg = messages[i] as OutgoingMessage;
 				outcomes = new Map();
 				await sendMessage(session, msg, outcomes);
-				(results[i] as MessageResult).recipients = recipientsOf(msg, outcomes, localTempfail("no reply for this recipient"));
+				(results[i] as MessageResult).recipients = recipientsOf(msg, outcomes, tempfail("no reply for this recipient"));
 			}
 			await quit(session);
 		} catch (e) {

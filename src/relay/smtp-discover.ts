@@ -5,8 +5,9 @@
 // transaction, QUIT the session. Outcomes are data, as everywhere in the relay.
 import { connect } from "cloudflare:sockets";
 import { isAscii } from "../lib/ascii";
+import { tempfail } from "./outcome";
 import { failure, newSession, quit, type SessionOptions } from "./smtp-client";
-import { expectOutcome, localTempfail, type Reply, SessionAbort } from "./smtp-reply";
+import { expectOutcome, type Reply, SessionAbort } from "./smtp-reply";
 import { openSession, type Session } from "./smtp-session";
 import { reset, safePath } from "./smtp-transaction";
 import type { SmtpWire } from "./smtp-wire";
@@ -58,7 +59,7 @@ export async function discoverRecipients(dest: Destination, addresses: string[],
 		let perTransaction = RCPTS_PER_TRANSACTION;
 		for (let i = 0; i < queue.length; ) {
 			if (Date.now() >= deadline) {
-				stoppedBy = localTempfail(`stopped after ${options.budgetMs / 1000} s with ${queue.length - i} addresses not asked`);
+				stoppedBy = tempfail(`stopped after ${options.budgetMs / 1000} s with ${queue.length - i} addresses not asked`);
 				session.transcript.note(stoppedBy.text);
 				break;
 			}

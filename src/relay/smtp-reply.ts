@@ -1,5 +1,6 @@
 // SMTP replies (RFC 5321 §4.2): assembling multi-line replies, reading enhanced status
 // codes (RFC 3463) and turning replies into delivery outcomes. Pure: no sockets here.
+import { tempfail } from "./outcome";
 import type { Outcome } from "./types";
 
 /** A complete reply. `lines` hold the text after "NNN-" / "NNN ", one per reply line. */
@@ -28,11 +29,6 @@ export class SessionAbort extends Error {
 	}
 }
 
-/** A tempfail that no server reply produced (code 0). */
-export function localTempfail(text: string, enhanced: string | null = null): Outcome {
-	return { kind: "tempfail", code: 0, enhanced, text };
-}
-
 /**
  * The same failure reported as temporary: for messages a failed session never reached (a
  * wrong password must not bounce mail), keeping the server's code and text for the log.
@@ -42,7 +38,7 @@ export function asTempfail(outcome: Outcome): Outcome {
 }
 
 export function protocolError(text: string): SessionAbort {
-	return new SessionAbort(localTempfail(`protocol error: ${text}`, "4.5.0"));
+	return new SessionAbort(tempfail(`protocol error: ${text}`, "4.5.0"));
 }
 
 const REPLY_LINE = /^([2-5][0-9]{2})(?:([ -])(.*))?$/s;

@@ -1,8 +1,10 @@
 // Opening an SMTP session up to the first MAIL FROM: greeting, EHLO (HELO fallback),
 // STARTTLS per the destination's policy, AUTH. Any failure throws a SessionAbort whose
 // outcome the client reports as the session error.
+
+import { tempfail } from "./outcome";
 import { type Extensions, NO_EXTENSIONS, parseExtensions } from "./smtp-extensions";
-import { expectOutcome, greetingHost, localTempfail, outcomeOf, type Reply, replyText, SessionAbort } from "./smtp-reply";
+import { expectOutcome, greetingHost, outcomeOf, type Reply, replyText, SessionAbort } from "./smtp-reply";
 import type { Transcript } from "./smtp-transcript";
 import { type Connect, SmtpWire } from "./smtp-wire";
 import type { Destination, Outcome, RelayTimeouts } from "./types";
@@ -82,7 +84,7 @@ async function startTls(session: Session, dest: Destination, heloName: string): 
 	const { transcript } = session;
 	if (!session.ext.starttls) {
 		if (dest.tls === "required") {
-			throw new SessionAbort(localTempfail("TLS is required for this destination but the server does not offer STARTTLS", "4.7.0"));
+			throw new SessionAbort(tempfail("TLS is required for this destination but the server does not offer STARTTLS", "4.7.0"));
 		}
 		transcript.note("server does not offer STARTTLS: continuing without TLS (opportunistic)");
 		return;
@@ -99,7 +101,7 @@ async function startTls(session: Session, dest: Destination, heloName: string): 
 	} catch (e) {
 		if (e instanceof SessionAbort && e.outcome.code !== 0) throw e;
 		const why = e instanceof Error ? e.message : String(e);
-		throw new SessionAbort(localTempfail(`TLS handshake failed: ${why}`, "4.7.0"));
+		throw new SessionAbort(tempfail(`TLS handshake failed: ${why}`, "4.7.0"));
 	}
 	transcript.note("TLS established");
 }
@@ -117,7 +119,7 @@ async function authenticate(session: Session, dest: Destination, auth: { user: s
 	const { ext, transcript } = session;
 	// The admin chose "off" explicitly; anything else must not leak credentials in clear.
 	if (!wireOf(session).secure && dest.tls !== "off") {
-		throw new SessionAbort(localTempfail("refusing to send AUTH credentials without TLS (the server did not offer STARTTLS)", "4.7.0"));
+		throw new SessionAbort(tempfail("refusing to send AUTH credentials without TLS (the server did not offer STARTTLS)", "4.7.0"));
 	}
 	if (ext.auth.length === 0) {
 		transcript.note("credentials configured but the server does not offer AUTH: continuing without it");
@@ -131,12 +133,12 @@ async function authenticate(session: Session, dest: Destination, auth: { user: s
 		if (reply.code === 334) reply = await command(session, base64(auth.user), "the AUTH reply", "***");
 		if (reply.code === 334) reply = await command(session, base64(auth.pass), "the AUTH reply", "***");
 	} else {
-		throw new SessionAbort(localTempfail(`the server offers AUTH ${ext.auth.join(" ")}; we support PLAIN and LOGIN only`, "4.7.0"));
+		throw new SessionAbort(tempfail(`the server offers AUTH ${ext.auth.join(" ")}; we support PLAIN and LOGIN only`, "4.7.0"));
 	}
 	if (reply.code === 334) {
 		// The server wants another round we have nothing for: cancel (RFC 4954 §4).
 		await command(session, "*", "the AUTH cancel reply");
-		throw new SessionAbort(localTempfail("AUTH: unexpected challenge from the server", "4.7.0"));
+		throw new SessionAbort(tempfail("AUTH: unexpected challenge from the server", "4.7.0"));
 	}
 	must(expectOutcome(reply, 2, "AUTH"));
 	transcript.note("authenticated");

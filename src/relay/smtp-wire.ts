@@ -2,7 +2,8 @@
 // commands and data, each step under its own RFC 5321 timeout. Every network problem
 // becomes a SessionAbort carrying a tempfail, so the client above deals in outcomes only.
 import type { connect as socketsConnect } from "cloudflare:sockets";
-import { localTempfail, MAX_REPLY_BYTES, outcomeOf, protocolError, type Reply, ReplyAssembler, SessionAbort } from "./smtp-reply";
+import { tempfail } from "./outcome";
+import { MAX_REPLY_BYTES, outcomeOf, protocolError, type Reply, ReplyAssembler, SessionAbort } from "./smtp-reply";
 import type { Transcript } from "./smtp-transcript";
 
 export type Connect = typeof socketsConnect;
@@ -25,7 +26,7 @@ function reason(e: unknown): string {
 async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	const timeout = new Promise<never>((_, reject) => {
-		timer = setTimeout(() => reject(new SessionAbort(localTempfail(`timeout after ${seconds(ms)} ${what}`))), ms);
+		timer = setTimeout(() => reject(new SessionAbort(tempfail(`timeout after ${seconds(ms)} ${what}`))), ms);
 	});
 	try {
 		return await Promise.race([p, timeout]);
@@ -72,12 +73,12 @@ export class SmtpWire {
 		try {
 			socket = connect({ hostname: host, port }, { secureTransport: starttls ? "starttls" : "off", allowHalfOpen: false });
 		} catch (e) {
-			throw new SessionAbort(localTempfail(`cannot connect to ${host}:${port}: ${reason(e)}`));
+			throw new SessionAbort(tempfail(`cannot connect to ${host}:${port}: ${reason(e)}`));
 		}
 		try {
 			await within(
 				socket.opened.catch((e: unknown) => {
-					throw new SessionAbort(localTempfail(`cannot connect to ${host}:${port}: ${reason(e)}`));
+					throw new SessionAbort(tempfail(`cannot connect to ${host}:${port}: ${reason(e)}`));
 				}),
 				timeoutMs,
 				`connecting to ${host}:${port}`,
@@ -118,9 +119,9 @@ export class SmtpWire {
 			try {
 				chunk = await this.reader.read();
 			} catch (e) {
-				throw new SessionAbort(localTempfail(`connection lost waiting for ${waitingFor}: ${reason(e)}`));
+				throw new SessionAbort(tempfail(`connection lost waiting for ${waitingFor}: ${reason(e)}`));
 			}
-			if (chunk.done) throw new SessionAbort(localTempfail(`connection lost: closed by the server while waiting for ${waitingFor}`));
+			if (chunk.done) throw new SessionAbort(tempfail(`connection lost: closed by the server while waiting for ${waitingFor}`));
 			this.buffered = concat(this.buffered, chunk.value);
 		}
 	}
@@ -133,7 +134,7 @@ export class SmtpWire {
 
 	async write(bytes: Uint8Array, timeoutMs: number, doing: string): Promise<void> {
 		const written = this.writer.write(bytes).catch((e: unknown) => {
-			throw new SessionAbort(localTempfail(`connection lost ${doing}: ${reason(e)}`));
+			throw new SessionAbort(tempfail(`connection lost ${doing}: ${reason(e)}`));
 		});
 		await within(written, timeoutMs, doing);
 	}

@@ -2,6 +2,8 @@
 // anonymous callers get nothing, and a secret never comes back out.
 import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
+import { createApp } from "../../src/api/app";
+import { seal } from "../../src/lib/secret-box";
 import { configure, idOf, relayOf, scriptedServer } from "./downstream";
 import { api, createTenant, deliver, signIn, signInAdmin, simpleMessage } from "./helpers";
 
@@ -142,6 +144,43 @@ describe("domain actions", () => {
 		await server.stop();
 		const down = (await (await api(`/admin/domains/${t.domainId}/test`, admin, post())).json()) as { ok: boolean };
 		expect(down.ok).toBe(false);
+	});
+
+	it("answers a clear 503 when the stored AUTH password cannot be opened (no key, or another key), without connecting", async () => {
+		const t = await createTenant();
+		const admin = await signInAdmin(t);
+		const server = await scriptedServer();
+		const app = createApp({ now: () => Date.now() });
+		const test = async (withEnv: Env) => {
+			const res = await app.request(
+				`http://localhost/api/admin/domains/${t.domainId}/test`,
+				{ method: "POST", headers: { Cookie: admin } },
+				withEnv,
+			);
+			return { status: res.status, type: res.headers.get("Content-Type"), body: (await res.json()) as { title: string; detail: string } };
+		};
+		const secret = await seal((env as Env).CREDENTIALS_KEY as string, "s3cret", t.domainId);
+		await configure(t, {
+			delivery_host: "127.0.0.1",
+			delivery_port: server.port,
+			delivery_tls: "off",
+			delivery_auth_user: "relay",
+			delivery_auth_secret: secret,
+		});
+		const missing = await test({ ...env, CREDENTIALS_KEY: undefined });
+		expect(missing).toMatchObject({ status: 503, type: "application/problem+json", body: { title: "Credentials cannot be opened" } });
+		expect(missing.body.detail).toMatch(/CREDENTIALS_KEY/);
+		const otherKey = btoa("another 32-byte credentials key!");
+		expect(await test({ ...env, CREDENTIALS_KEY: otherKey })).toMatchObject({
+			status: 503,
+			body: { title: "Credentials cannot be opened" },
+		});
+		expect(await test({ ...env, CREDENTIALS_KEY: "not base64!" })).toMatchObject({
+			status: 503,
+			body: { title: "Credentials cannot be opened" },
+		});
+		expect(await server.connections()).toBe(0);
+		await server.stop();
 	});
 
 	it("holds and releases delivery, and retry drains when the server answers", async () => {

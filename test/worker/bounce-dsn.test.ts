@@ -3,6 +3,7 @@
 import PostalMime from "postal-mime";
 import { describe, expect, it } from "vitest";
 import { buildDsn, type DsnInput, type DsnRecipient } from "../../src/bounce/dsn";
+import { senderDsn } from "../../src/bounce/notice";
 import { isAscii } from "../../src/lib/ascii";
 import delayGolden from "../fixtures/dsn/delay.eml?raw";
 import expiredGolden from "../fixtures/dsn/expired.eml?raw";
@@ -199,6 +200,57 @@ describe("buildDsn golden files", () => {
 		const headers = email.attachments.find((a) => a.mimeType === "text/rfc822-headers");
 		expect(Array.from(new Uint8Array(headers?.content as ArrayBuffer))).toContain(0xc3);
 		expect(utf8.decode(headers?.content as ArrayBuffer)).toContain("X-Mailer: CaféMail 2.1\n");
+	});
+});
+
+describe("senderDsn, the builder both DSN paths use", () => {
+	const sameBoundary = (dsn: string) => dsn.replaceAll(/=_dsn_[0-9a-f]{32}/g, "=_dsn_fixed");
+	const notice = {
+		reportingMta: "emergency-inbox.example",
+		mailerDomain: "acme.test",
+		sender: "sender@example.org",
+		id: "01JC4Z5Q8W3N2V6K9T7R1M0ABC",
+		now: at(4 * HOUR).getTime(),
+		receivedAt: arrival.getTime(),
+		originalHeaders: plainHeaders,
+		originalSubject: "Quarterly figures",
+	};
+
+	it("is buildDsn with our From, Message-ID and one recipient; null facts leave their fields out", () => {
+		const dsn = senderDsn({
+			...notice,
+			recipient: {
+				recipient: "alice@acme.test",
+				action: "delayed",
+				status: "4.4.1",
+				remoteMta: null,
+				diagnostic: "cannot connect to mx.acme.test:2525: connection refused",
+				lastAttemptAt: at(3 * HOUR).getTime(),
+				willRetryUntil: at(30 * DAY).getTime(),
+			},
+		});
+		const expected = buildDsn({
+			reportingMta: "emergency-inbox.example",
+			from: "Mail Delivery System <MAILER-DAEMON@acme.test>",
+			to: "sender@example.org",
+			messageId: "<01JC4Z5Q8W3N2V6K9T7R1M0ABC.dsn@emergency-inbox.example>",
+			date: at(4 * HOUR),
+			arrivalDate: arrival,
+			originalHeaders: plainHeaders,
+			originalSubject: "Quarterly figures",
+			recipients: [
+				{
+					finalRecipient: "alice@acme.test",
+					action: "delayed",
+					status: "4.4.1",
+					diagnosticCode: "cannot connect to mx.acme.test:2525: connection refused",
+					lastAttemptDate: at(3 * HOUR),
+					willRetryUntil: at(30 * DAY),
+				},
+			],
+		});
+		expect(sameBoundary(dsn)).toBe(sameBoundary(expected));
+		expect(dsn).not.toContain("Remote-MTA:");
 	});
 });
 

@@ -1,8 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
-import { appendEvent } from "../../db/events";
 import { customers } from "../../db/schema";
-import { newId } from "../../lib/ids";
+import { audit, clientIp } from "../audit";
 import type { AppEnv } from "../context";
 import { problem } from "../problem";
 import { requireAccess } from "./role";
@@ -51,16 +50,16 @@ export function ownCompanyOnly(): MiddlewareHandler<AppEnv> {
 		if (c.var.onBehalf) {
 			const p = c.var.principal;
 			const now = c.var.clock.now();
-			await appendEvent(c.var.db, {
-				id: newId(now),
-				customerId: c.var.customerId,
-				partnerId: p.partnerId,
-				actorUserId: p.userId,
-				kind: "access.denied",
-				detail: JSON.stringify({ method: c.req.method, path: c.req.path, role: p.role, reason: "partners never read a customer's mail" }),
-				ip: c.req.header("CF-Connecting-IP") ?? null,
-				createdAt: now,
-			});
+			await audit(
+				c,
+				{
+					partnerId: p.partnerId,
+					kind: "access.denied",
+					detail: { method: c.req.method, path: c.req.path, role: p.role, reason: "partners never read a customer's mail" },
+					ip: clientIp(c),
+				},
+				now,
+			);
 			throw problem(
 				403,
 				"Partners cannot open a customer's mail",

@@ -1,7 +1,6 @@
 import type { MiddlewareHandler } from "hono";
-import { appendEvent } from "../../db/events";
 import type { SessionPrincipal } from "../../db/sessions";
-import { newId } from "../../lib/ids";
+import { audit, clientIp } from "../audit";
 import type { AppEnv } from "../context";
 import { problem } from "../problem";
 
@@ -14,16 +13,17 @@ export function requireAccess(allowed: (p: SessionPrincipal) => boolean, detail:
 		const p = c.var.principal;
 		if (!allowed(p)) {
 			const now = c.var.clock.now();
-			await appendEvent(c.var.db, {
-				id: newId(now),
-				customerId: p.customerId,
-				partnerId: p.partnerId,
-				actorUserId: p.userId,
-				kind: "access.denied",
-				detail: JSON.stringify({ method: c.req.method, path: c.req.path, role: p.role }),
-				ip: c.req.header("CF-Connecting-IP") ?? null,
-				createdAt: now,
-			});
+			await audit(
+				c,
+				{
+					customerId: p.customerId,
+					partnerId: p.partnerId,
+					kind: "access.denied",
+					detail: { method: c.req.method, path: c.req.path, role: p.role },
+					ip: clientIp(c),
+				},
+				now,
+			);
 			throw problem(403, "Not allowed", detail);
 		}
 		await next();
