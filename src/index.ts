@@ -1,10 +1,10 @@
 // Wiring only: each entry point hands off to the module that owns the flow.
 import { createApp } from "./api/app";
+import { purgeAbandonedUploads, purgeExpiredBodies } from "./bodies/retention";
 import { handleEmail } from "./ingest/receive";
 import { sweepUnclaimed } from "./ingest/sweep";
 import { systemClock } from "./lib/clock";
 import { consumeQueue } from "./queue/consume";
-import { purgeAbandonedUploads, purgeExpiredBodies } from "./spool/retention";
 
 export { DomainRelay } from "./domain/domain-relay";
 

@@ -5,15 +5,14 @@
 import { Hono } from "hono";
 import { findCustomerDomain } from "../db/admin-domains";
 import { type DiscoveryAnswer, listAnswers, ownersOf, recentUnownedRecipients, recordAnswers } from "../db/discovery";
-import { destinationOf } from "../db/domains";
 import { newId } from "../lib/ids";
 import { parseAddress } from "../mail/address";
-import { checkDestination } from "../relay/destination";
 import { discoverRecipients, discoveryOutcome } from "../relay/smtp-discover";
 import { safePath } from "../relay/smtp-transaction";
 import type { Outcome } from "../relay/types";
 import { audit } from "./audit";
 import type { AppEnv } from "./context";
+import { destinationOrProblem } from "./delivery-target";
 import type { DiscoveredRecipient, DiscoveryPage, DiscoveryRunResult } from "./directory-types";
 import { problem } from "./problem";
 
@@ -88,10 +87,7 @@ export const discoveryRoutes = new Hono<AppEnv>()
 				);
 		}
 
-		const dest = await destinationOf(domain, c.env.CREDENTIALS_KEY);
-		if (!dest) throw problem(409, "No delivery destination", "Set the domain's delivery host and port first: discovery asks that server.");
-		const refused = checkDestination(dest, c.env.ENVIRONMENT);
-		if (refused) throw problem(422, "Destination not allowed", refused);
+		const dest = await destinationOrProblem(domain, c.env, ": discovery asks that server");
 
 		const run = await discoverRecipients(dest, candidates, {
 			heloName: c.env.RELAY_HOSTNAME,

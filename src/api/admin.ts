@@ -4,7 +4,7 @@
 import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { findCustomerDomain, findCustomerMessage, listCustomerDomains, statusCounts } from "../db/admin-domains";
-import { type DomainRow, deliveryTarget } from "../db/domains";
+import type { DomainRow } from "../db/domains";
 import { listCustomerEvents } from "../db/events";
 import { domains, type UnknownRecipientPolicy, users } from "../db/schema";
 import { validatePolicy } from "../domain/schedule";
@@ -16,6 +16,7 @@ import type { TlsMode } from "../relay/types";
 import type { EventPage, MessageActionResult, ViewStarted } from "./admin-types";
 import { audit, clientIp } from "./audit";
 import type { AppEnv } from "./context";
+import { destinationOrProblem } from "./delivery-target";
 import { domainState } from "./domain-state";
 import type { ConnectionTest, DomainActionResult, DomainList, DomainPatchResult, DomainSettings } from "./domain-types";
 import { verificationView } from "./domain-verification";
@@ -190,17 +191,7 @@ export const adminRoutes = new Hono<AppEnv>()
 	.post("/domains/:id/test", async (c) => {
 		const domain = await findCustomerDomain(c.var.db, c.var.customerId, c.req.param("id"));
 		if (!domain) throw problem(404, "Domain not found");
-		const target = await deliveryTarget(domain, c.env);
-		if (!target.ok) {
-			if (target.reason === "unconfigured") throw problem(409, "No delivery destination", "Set the domain's delivery host and port first.");
-			if (target.reason === "refused") throw problem(422, "Destination not allowed", target.text);
-			throw problem(
-				503,
-				"Credentials cannot be opened",
-				"The stored SMTP AUTH password cannot be decrypted: the CREDENTIALS_KEY secret is missing on this deployment or is not the key it was stored with.",
-			);
-		}
-		const dest = target.dest;
+		const dest = await destinationOrProblem(domain, c.env);
 		const result = await probe(dest, { heloName: c.env.RELAY_HOSTNAME });
 		// Recorded: the setup checklist shows the last test of the destination now set.
 		const now = c.var.clock.now();

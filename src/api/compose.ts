@@ -3,6 +3,7 @@
 // src/queue/send.ts delivers it to each recipient.
 import { and, eq, inArray } from "drizzle-orm";
 import { Hono } from "hono";
+import { putRaw } from "../bodies/store";
 import { getOwnedMessage } from "../db/mailbox";
 import { uploads } from "../db/schema";
 import { insertSent } from "../db/sent";
@@ -12,7 +13,6 @@ import { parseMailbox } from "../mail/address";
 import { type ComposeAttachment, composeMessage } from "../mail/compose";
 import { parseEmail, snippetOf } from "../mail/parse";
 import type { OutboundJob } from "../queue/messages";
-import { putRaw } from "../spool/store";
 import type { AppEnv } from "./context";
 import { ownDomain, rawBody } from "./message-parts";
 import { problem } from "./problem";

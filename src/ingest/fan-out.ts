@@ -3,6 +3,8 @@
 // their Emergency Inbox during an outage and gets exactly one copy delivered downstream. The
 // copies share the redelivery key of mail sent to the member directly (domain, recipient,
 // bytes), so someone addressed both ways gets one. docs/decisions/groups.md says why.
+
+import { putRaw } from "../bodies/store";
 import { batchAtomically, openDb } from "../db/client";
 import type { DomainRow } from "../db/domains";
 import { findRedeliveries, receivedStatements } from "../db/messages";
@@ -10,7 +12,6 @@ import type { GroupMember } from "../db/recipients";
 import type { Clock } from "../lib/clock";
 import { newId } from "../lib/ids";
 import { summarize } from "../mail/parse";
-import { putRaw } from "../spool/store";
 import { handOverMany } from "./hand-over";
 import { type ReceiveResult, receivedColumns } from "./received";
 

@@ -1,6 +1,8 @@
 // The email() handler: envelope → recipient policy → durable store → the domain's Durable Object.
 // Nothing here catches a storage error: if we cannot store, Email Routing must see a failure
 // and the sender retries (a temporary failure), never a silent 250.
+
+import { putRaw } from "../bodies/store";
 import { openDb } from "../db/client";
 import { findRedelivery, insertReceived } from "../db/messages";
 import { resolveRecipient } from "../db/recipients";
@@ -9,7 +11,6 @@ import type { Clock } from "../lib/clock";
 import { newId } from "../lib/ids";
 import { parseAddress } from "../mail/address";
 import { summarize } from "../mail/parse";
-import { putRaw } from "../spool/store";
 import { storeForGroup } from "./fan-out";
 import { handOver } from "./hand-over";
 import { readRaw, TooLargeError } from "./read-raw";

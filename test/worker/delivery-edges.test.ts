@@ -2,10 +2,10 @@
 // jobs (re-handing unclaimed mail, dropping expired bodies), and dead letters shown to admins.
 import { createExecutionContext, createMessageBatch, env, getQueueResult, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
+import { purgeAbandonedUploads, purgeExpiredBodies } from "../../src/bodies/retention";
 import worker from "../../src/index";
 import { sweepUnclaimed } from "../../src/ingest/sweep";
 import { newId } from "../../src/lib/ids";
-import { purgeAbandonedUploads, purgeExpiredBodies } from "../../src/spool/retention";
 import { configure, idOf, relayOf, scriptedServer, setClock, statusOf } from "./downstream";
 import { api, createTenant, deliver, signIn, signInAdmin, simpleMessage } from "./helpers";
 

@@ -1,3 +1,5 @@
+// Message bodies in R2: the raw bytes of every message, exactly as received or composed. (The
+// spool, what is waiting for delivery, is the domain object's table: src/domain/spool-sql.ts.)
 import { messageKey } from "./keys";
 
 /**
