@@ -235,7 +235,9 @@ export class DomainRelay extends DurableObject<Env> {
 			.map((r) => r.message_id);
 		if (ids.length === 0) return;
 		await markSpooled(openDb(this.env.DB), ids, now, { held: outage });
-		this.store.sql("UPDATE spool SET held = ? WHERE state = 'waiting' AND held < ?", level, level);
+		// Exactly the rows just mirrored: a message accepted while D1 was awaited was not, and
+		// marking it too would hide it from the Emergency Inbox for good.
+		for (const id of ids) this.store.sql("UPDATE spool SET held = ? WHERE message_id = ? AND held < ?", level, id, level);
 	}
 
 	/** Delay warnings at their marks; at the end of the lifetime a 4.4.7 failure. */
