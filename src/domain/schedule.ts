@@ -51,6 +51,16 @@ export function nextWarningAt(receivedAt: number, sent: number, policy: Delivery
 	return mark === undefined ? null : receivedAt + mark * 1000;
 }
 
+/**
+ * The next instant the schedule must look at a waiting message: its next delay warning or
+ * the end of its lifetime, whichever comes first (kept per row as spool.next_event_at).
+ */
+export function nextEventAt(receivedAt: number, sent: number, policy: DeliveryPolicy): number {
+	const expiry = expiresAt(receivedAt, policy.lifetimeSeconds);
+	const warning = nextWarningAt(receivedAt, sent, policy);
+	return warning === null ? expiry : Math.min(warning, expiry);
+}
+
 export type PolicyError = string;
 
 /** Validates policy values an admin sets; returns what is wrong, or null. */

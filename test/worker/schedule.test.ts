@@ -2,7 +2,15 @@
 import { describe, expect, it } from "vitest";
 import { planBatches } from "../../src/domain/batching";
 import { type Health, initialHealth, nextHealth, nextProbeAt } from "../../src/domain/health";
-import { type DeliveryPolicy, dueWarning, expiresAt, nextAttemptAt, nextWarningAt, validatePolicy } from "../../src/domain/schedule";
+import {
+	type DeliveryPolicy,
+	dueWarning,
+	expiresAt,
+	nextAttemptAt,
+	nextEventAt,
+	nextWarningAt,
+	validatePolicy,
+} from "../../src/domain/schedule";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -43,6 +51,15 @@ describe("delay warnings", () => {
 		expect(dueWarning(0, 2 * DAY, 1, short)).toBeNull();
 		expect(nextWarningAt(0, 1, short)).toBeNull();
 		expect(nextWarningAt(0, 0, seed)).toBe(4 * HOUR);
+	});
+});
+
+describe("a waiting message's next event", () => {
+	it("is its next warning, then its expiry once the warnings are spent or past the lifetime", () => {
+		expect(nextEventAt(0, 0, seed)).toBe(4 * HOUR);
+		expect(nextEventAt(0, 2, seed)).toBe(3 * DAY);
+		expect(nextEventAt(0, 3, seed)).toBe(30 * DAY);
+		expect(nextEventAt(0, 0, { ...seed, delayWarnings: [40 * 86_400], lifetimeSeconds: 86_400 })).toBe(DAY);
 	});
 });
 
