@@ -15,13 +15,20 @@ import type { Outcome } from "../relay/types";
 import { planBatches } from "./batching";
 import { type Health, type HealthEvent, initialHealth, nextHealth, nextProbeAt } from "./health";
 import { delayedDsn, expiredOutcome, failedDsn, outageNotice } from "./jobs";
-import { dueWarning, expiresAt, nextAttemptAt, nextWarningAt, policyOf } from "./schedule";
+import { dueWarning, expiresAt, nextAttemptAt, nextEventAt, policyOf } from "./schedule";
 import type { SpoolRow } from "./spool-sql";
 import { SpoolStore } from "./spool-store";
 
 /** A batch not reported back by then is presumed lost (consumer crashed, dead-lettered). */
 const LEASE_MS = 15 * 60_000;
 const CONFIG_TTL_MS = 10_000;
+/**
+ * Rows one step takes at a time (a D1 round trip each for holding): a call's work follows
+ * what is due, and a 3-day outage of a 500-mailbox domain (tens of thousands of messages)
+ * never lands in a single pass.
+ */
+const HOLD_BATCH = 500;
+const EVENT_BATCH = 500;
 
 export interface AcceptedMessage {
 	id: string;
@@ -63,15 +70,19 @@ export class DomainRelay extends DurableObject<Env> {
 	/** Takes stored messages into the spool and dispatches or holds them. Repeating it changes nothing. */
 	async acceptMany(msgs: AcceptedMessage[], domainName: string): Promise<void> {
 		this.store.remember("domain", domainName);
+		const domain = await this.domain();
+		const policy = domain ? policyOf(domain.row) : null;
 		// Due at once (0): arrival time comes from the ingesting worker's clock, which need
-		// not agree with this object's to the millisecond.
+		// not agree with this object's to the millisecond. Without a policy (no domain row) the
+		// first warning or expiry is unknown: 0 has the alarm look at the row at once.
 		for (const msg of msgs) {
 			this.store.sql(
-				`INSERT INTO spool (message_id, recipient, received_at, state, next_attempt_at)
-				 VALUES (?, ?, ?, 'waiting', 0) ON CONFLICT (message_id) DO NOTHING`,
+				`INSERT INTO spool (message_id, recipient, received_at, state, next_attempt_at, next_event_at)
+				 VALUES (?, ?, ?, 'waiting', 0, ?) ON CONFLICT (message_id) DO NOTHING`,
 				msg.id,
 				msg.recipient,
 				msg.receivedAt,
+				policy ? nextEventAt(msg.receivedAt, 0, policy) : 0,
 			);
 		}
 		await this.pump();
@@ -230,20 +241,30 @@ export class DomainRelay extends DurableObject<Env> {
 	 */
 	private async holdWaiting(now: number, outage: boolean): Promise<void> {
 		const level = outage ? 2 : 1;
-		const ids = this.store
-			.sql<{ message_id: string }>("SELECT message_id FROM spool WHERE state = 'waiting' AND held < ?", level)
-			.map((r) => r.message_id);
-		if (ids.length === 0) return;
-		await markSpooled(openDb(this.env.DB), ids, now, { held: outage });
-		// Exactly the rows just mirrored: a message accepted while D1 was awaited was not, and
-		// marking it too would hide it from the Emergency Inbox for good.
-		for (const id of ids) this.store.sql("UPDATE spool SET held = ? WHERE message_id = ? AND held < ?", level, id, level);
+		for (;;) {
+			// Through spool_held: only rows not yet at this level are read, never the whole spool.
+			const ids = this.store
+				.sql<{ message_id: string }>("SELECT message_id FROM spool WHERE state = 'waiting' AND held < ? LIMIT ?", level, HOLD_BATCH)
+				.map((r) => r.message_id);
+			if (ids.length === 0) return;
+			await markSpooled(openDb(this.env.DB), ids, now, { held: outage });
+			// Exactly the rows just mirrored: a message accepted while D1 was awaited was not, and
+			// marking it too would hide it from the Emergency Inbox for good.
+			for (const id of ids) this.store.sql("UPDATE spool SET held = ? WHERE message_id = ? AND held < ?", level, id, level);
+			if (ids.length < HOLD_BATCH) return;
+		}
 	}
 
 	/** Delay warnings at their marks; at the end of the lifetime a 4.4.7 failure. */
 	private async expireAndWarn(row: DomainRow, now: number) {
 		const policy = policyOf(row);
-		const waiting = this.store.sql<SpoolRow>("SELECT * FROM spool WHERE state = 'waiting' ORDER BY received_at");
+		// Only rows with an event due, through spool_events. A full batch leaves the rest due,
+		// so arm() sets the alarm at now and the next pass takes them.
+		const waiting = this.store.sql<SpoolRow>(
+			"SELECT * FROM spool WHERE state = 'waiting' AND next_event_at <= ? ORDER BY next_event_at LIMIT ?",
+			now,
+			EVENT_BATCH,
+		);
 		const expired: SpoolRow[] = [];
 		for (const m of waiting) {
 			if (expiresAt(m.received_at, policy.lifetimeSeconds) <= now) {
@@ -251,9 +272,16 @@ export class DomainRelay extends DurableObject<Env> {
 				continue;
 			}
 			const due = dueWarning(m.received_at, now, m.warnings_sent, policy);
-			if (!due) continue;
-			this.store.sql("UPDATE spool SET warnings_sent = ? WHERE message_id = ?", due.index + 1, m.message_id);
-			await this.env.OUTBOUND_QUEUE.send(delayedDsn(m, due.mark, this.health(), policy));
+			const sent = due ? due.index + 1 : m.warnings_sent;
+			// Also for a row with nothing due (computed under another policy, or not at all):
+			// its next event is now in the future, so it is not read again before then.
+			this.store.sql(
+				"UPDATE spool SET warnings_sent = ?, next_event_at = ? WHERE message_id = ?",
+				sent,
+				nextEventAt(m.received_at, sent, policy),
+				m.message_id,
+			);
+			if (due) await this.env.OUTBOUND_QUEUE.send(delayedDsn(m, due.mark, this.health(), policy));
 		}
 		if (expired.length === 0) return;
 		for (const m of expired) this.store.sql("DELETE FROM spool WHERE message_id = ?", m.message_id);
@@ -304,16 +332,13 @@ export class DomainRelay extends DurableObject<Env> {
 		const lease = this.store.sql<{ t: number | null }>("SELECT min(lease_until) AS t FROM batches")[0]?.t;
 		if (lease) candidates.push(lease);
 		if (domain) {
-			const policy = policyOf(domain.row);
+			// Both minima come from an index (spool_due, spool_events): one row read each.
 			if (h.state === "up" && !domain.row.held) {
 				const due = this.store.sql<{ t: number | null }>("SELECT min(next_attempt_at) AS t FROM spool WHERE state = 'waiting'")[0]?.t;
 				if (due) candidates.push(Math.max(due, now));
 			}
-			for (const m of this.store.sql<SpoolRow>("SELECT received_at, warnings_sent FROM spool WHERE state = 'waiting'")) {
-				candidates.push(expiresAt(m.received_at, policy.lifetimeSeconds));
-				const w = nextWarningAt(m.received_at, m.warnings_sent, policy);
-				if (w !== null) candidates.push(w);
-			}
+			const event = this.store.sql<{ t: number | null }>("SELECT min(next_event_at) AS t FROM spool WHERE state = 'waiting'")[0]?.t;
+			if (event !== null && event !== undefined) candidates.push(event);
 		}
 		if (candidates.length === 0) {
 			await this.ctx.storage.deleteAlarm();
@@ -332,8 +357,31 @@ export class DomainRelay extends DurableObject<Env> {
 		// A clock moved backwards (tests do) reloads too.
 		if (this.config && now >= this.config.loadedAt && now - this.config.loadedAt < CONFIG_TTL_MS) return this.config;
 		const row = await findDomainByName(openDb(this.env.DB), name);
+		if (row) this.eventsFollow(row);
 		this.config = row ? { row, loadedAt: now } : null;
 		return this.config;
+	}
+
+	/**
+	 * next_event_at depends on the domain's warning marks and lifetime. When they change (an
+	 * admin's action, seen here at the latest CONFIG_TTL_MS later; or an object migrated from
+	 * before the column) every row's is computed again. This is the one place the object
+	 * touches its whole spool outside a recovery, once per policy change: acceptable for an
+	 * admin's action, and never per message.
+	 */
+	private eventsFollow(row: DomainRow): void {
+		const policy = policyOf(row);
+		const key = JSON.stringify([policy.delayWarnings, policy.lifetimeSeconds]);
+		if (this.store.recall("eventPolicy") === key) return;
+		for (const m of this.store.sql<Pick<SpoolRow, "message_id" | "received_at" | "warnings_sent">>(
+			"SELECT message_id, received_at, warnings_sent FROM spool",
+		))
+			this.store.sql(
+				"UPDATE spool SET next_event_at = ? WHERE message_id = ?",
+				nextEventAt(m.received_at, m.warnings_sent, policy),
+				m.message_id,
+			);
+		this.store.remember("eventPolicy", key);
 	}
 
 	private health(): Health {

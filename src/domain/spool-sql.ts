@@ -1,5 +1,7 @@
 // The Durable Object's own tables: the domain's health and its spool index. D1 keeps the
 // messages; this keeps only what the schedule needs, so an alarm never scans D1.
+
+/** Version 1, as the first objects created it; later versions are MIGRATIONS applied on top. */
 export const SPOOL_SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS spool (
@@ -19,6 +21,42 @@ CREATE INDEX IF NOT EXISTS spool_batch ON spool (batch_id);
 CREATE TABLE IF NOT EXISTS batches (id TEXT PRIMARY KEY, dispatched_at INTEGER NOT NULL, lease_until INTEGER NOT NULL);
 `;
 
+/**
+ * Each step brings an object from the version before it to its own; statements are
+ * idempotent (a step interrupted and re-run does no harm), and the version is kept in
+ * `meta` (key `schemaVersion`, absent = 1). `columns` are added first, when missing.
+ */
+export const MIGRATIONS: { version: number; columns: { table: string; name: string; definition: string }[]; sql: string }[] = [
+	{
+		// Every call reads only what is due (issue #11): an index per question the schedule
+		// asks, and counters kept by triggers in the statement that changes the row.
+		version: 2,
+		columns: [
+			// min(expiry, next delay warning); 0 = look at this row now (an old row, not yet computed).
+			{ table: "spool", name: "next_event_at", definition: "INTEGER NOT NULL DEFAULT 0" },
+		],
+		sql: `
+CREATE INDEX IF NOT EXISTS spool_due ON spool (state, next_attempt_at);
+CREATE INDEX IF NOT EXISTS spool_events ON spool (state, next_event_at);
+CREATE INDEX IF NOT EXISTS spool_held ON spool (state, held);
+CREATE TABLE IF NOT EXISTS spool_counts (state TEXT PRIMARY KEY, n INTEGER NOT NULL);
+DELETE FROM spool_counts;
+INSERT INTO spool_counts (state, n) VALUES ('waiting', 0), ('inflight', 0);
+UPDATE spool_counts SET n = (SELECT count(*) FROM spool WHERE spool.state = spool_counts.state);
+CREATE TRIGGER IF NOT EXISTS spool_count_insert AFTER INSERT ON spool BEGIN
+	UPDATE spool_counts SET n = n + 1 WHERE state = NEW.state;
+END;
+CREATE TRIGGER IF NOT EXISTS spool_count_delete AFTER DELETE ON spool BEGIN
+	UPDATE spool_counts SET n = n - 1 WHERE state = OLD.state;
+END;
+CREATE TRIGGER IF NOT EXISTS spool_count_state AFTER UPDATE OF state ON spool WHEN OLD.state <> NEW.state BEGIN
+	UPDATE spool_counts SET n = n - 1 WHERE state = OLD.state;
+	UPDATE spool_counts SET n = n + 1 WHERE state = NEW.state;
+END;
+`,
+	},
+];
+
 export type SpoolRow = {
 	message_id: string;
 	recipient: string;
@@ -29,4 +67,5 @@ export type SpoolRow = {
 	warnings_sent: number;
 	held: number;
 	batch_id: string | null;
+	next_event_at: number;
 };

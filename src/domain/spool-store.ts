@@ -1,15 +1,26 @@
 // The domain object's own SQLite (ctx.storage.sql): the spool index, its batches and a small
 // key-value table (the domain's name, its health, the next probe). Synchronous, like the API
 // under it, so a handler's reads and writes cannot interleave with another's.
-import { SPOOL_SCHEMA, type SpoolRow } from "./spool-sql";
+import { MIGRATIONS, SPOOL_SCHEMA, type SpoolRow } from "./spool-sql";
 
 export class SpoolStore {
+	/**
+	 * Rows read and written since the object started, as SQLite counts them: tests hold each
+	 * call to a bound that does not grow with the spool (issue #11).
+	 */
+	readonly io = { rowsRead: 0, rowsWritten: 0 };
+
 	constructor(private readonly storage: SqlStorage) {
 		storage.exec(SPOOL_SCHEMA);
+		this.migrate();
 	}
 
 	sql<T extends Record<string, SqlStorageValue>>(query: string, ...params: SqlStorageValue[]): T[] {
-		return this.storage.exec<T>(query, ...params).toArray();
+		const cursor = this.storage.exec<T>(query, ...params);
+		const rows = cursor.toArray();
+		this.io.rowsRead += cursor.rowsRead;
+		this.io.rowsWritten += cursor.rowsWritten;
+		return rows;
 	}
 
 	remember(key: string, value: string): void {
@@ -25,11 +36,26 @@ export class SpoolStore {
 		return v ? Number(v) : null;
 	}
 
+	/** Kept by triggers on the spool (spool-sql.ts), so counting never scans it. */
 	count(state: SpoolRow["state"]): number {
-		return this.sql<{ n: number }>("SELECT count(*) AS n FROM spool WHERE state = ?", state)[0]?.n ?? 0;
+		return this.sql<{ n: number }>("SELECT n FROM spool_counts WHERE state = ?", state)[0]?.n ?? 0;
 	}
 
 	batchExists(id: string): boolean {
 		return this.sql("SELECT 1 FROM batches WHERE id = ?", id).length > 0;
+	}
+
+	/** Brings an object created by older code up to the current schema, in its constructor, before any call. */
+	private migrate(): void {
+		const version = Number(this.recall("schemaVersion") ?? 1);
+		for (const step of MIGRATIONS) {
+			if (step.version <= version) continue;
+			for (const c of step.columns) {
+				const present = this.sql("SELECT 1 FROM pragma_table_info(?) WHERE name = ?", c.table, c.name).length > 0;
+				if (!present) this.storage.exec(`ALTER TABLE ${c.table} ADD COLUMN ${c.name} ${c.definition}`);
+			}
+			this.storage.exec(step.sql);
+			this.remember("schemaVersion", String(step.version));
+		}
 	}
 }
