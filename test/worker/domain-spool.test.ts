@@ -146,6 +146,29 @@ describe("a domain with tens of thousands of messages waiting", () => {
 	});
 });
 
+describe("the alarm's pass over due events", () => {
+	it("takes a bounded batch and re-arms at once while more are due", async () => {
+		const t = await createTenant();
+		await configure(t, { held: 1 });
+		const warm = await storedMessage(t);
+		await relayOf(t).acceptMany([{ id: warm, receivedAt: Date.now(), recipient: t.alice.email }], t.domain);
+		// Rows whose next event is not computed yet (0): all due for a look, none with a notice due.
+		const from = Date.now() - HOUR;
+		await fill(t, 1_200, from);
+		await relayOf(t).configChanged();
+		const passes: (number | null)[] = [];
+		for (let i = 0; i < 3; i++) {
+			await runDurableObjectAlarm(relayOf(t));
+			passes.push(await alarmOf(t));
+		}
+		const [first, second, third] = passes;
+		expect(first).toBeLessThanOrEqual(Date.now());
+		expect(second).toBeLessThanOrEqual(Date.now());
+		expect(third).toBe(from + 4 * HOUR);
+		expect((await relayOf(t).status()).spooled).toBe(1_201);
+	});
+});
+
 describe("an object created before the spool had indexes and counters (schema version 1)", () => {
 	it("migrates itself in place: its held mail is counted, and warned about on time", async () => {
 		const t = await createTenant();
