@@ -2,6 +2,7 @@
 // so an admin sees at once which server is down and how much mail waits for it.
 import { A } from "@solidjs/router";
 import { For, Match, Show, Switch } from "solid-js";
+import { Loading } from "../components/loading";
 import { plural } from "../format";
 import { useTitle } from "../title";
 import { AddDomainForm } from "./add-domain-form";
@@ -67,9 +68,7 @@ export default function Domains() {
 							)}
 						</Match>
 						<Match when={loading()}>
-							<p class="loading" role="status">
-								Loading…
-							</p>
+							<Loading />
 						</Match>
 					</Switch>
 					<AddDomainForm onAdded={refresh} />

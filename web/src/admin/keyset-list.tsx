@@ -2,6 +2,7 @@
 // next one appended on load(cursor); an answer for an earlier query (a new filter or search
 // since) never lands in the current one. `ListFooter` is its "Load more" and first "Loading…".
 import { createSignal, Show } from "solid-js";
+import { Loading } from "../components/loading";
 import { useSessionGuard } from "../session";
 
 export interface Page<T> {
@@ -52,9 +53,7 @@ export function ListFooter<T>(props: { list: KeysetList<T> }) {
 				)}
 			</Show>
 			<Show when={props.list.loading() && !props.list.loaded()}>
-				<p class="loading" role="status">
-					Loading…
-				</p>
+				<Loading />
 			</Show>
 		</>
 	);

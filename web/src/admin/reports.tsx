@@ -14,6 +14,7 @@ import { Forbidden } from "./forbidden";
 import "./reports.css";
 import type { AdminDomain } from "../../../src/api/domain-types";
 import { Field } from "../components/field";
+import { Loading } from "../components/loading";
 import { useCompanyName } from "./scope";
 
 const ReportChart = lazy(() => import("./report-chart"));
@@ -221,9 +222,7 @@ export default function Reports() {
 					<p class="empty">{company()} has no domains yet.</p>
 				</Show>
 				<Show when={loading() && !report()}>
-					<p class="loading" role="status">
-						Loading…
-					</p>
+					<Loading />
 				</Show>
 
 				<Show when={report()}>
@@ -253,13 +252,7 @@ export default function Reports() {
 
 							<section class="card report-chart-card" aria-labelledby="report-chart-title">
 								<h2 id="report-chart-title">Mail per {bucketWord()}</h2>
-								<Suspense
-									fallback={
-										<p class="loading" role="status">
-											Loading chart…
-										</p>
-									}
-								>
+								<Suspense fallback={<Loading>Loading chart…</Loading>}>
 									<ReportChart report={r()} />
 								</Suspense>
 								<p class="muted small report-key">

@@ -5,6 +5,7 @@ import { createSignal, For, Match, Show, Switch } from "solid-js";
 import { LoadFailed } from "../admin/load-failed";
 import { ResultLine } from "../admin/result";
 import { Field } from "../components/field";
+import { Loading } from "../components/loading";
 import { type OneTime, OneTimePassword } from "../components/one-time-password";
 import { RoleOnly } from "../components/role-only";
 import { plural } from "../format";
@@ -57,9 +58,7 @@ function Partners() {
 					)}
 				</Match>
 				<Match when={loading()}>
-					<p class="loading" role="status">
-						Loading…
-					</p>
+					<Loading />
 				</Match>
 			</Switch>
 			<NewPartnerForm

@@ -4,6 +4,7 @@ import { A } from "@solidjs/router";
 import { createSignal, For, Match, Show, Switch } from "solid-js";
 import { errorText, isForbidden } from "../admin/errors";
 import { LoadFailed } from "../admin/load-failed";
+import { Loading } from "../components/loading";
 import { type OneTime, OneTimePassword } from "../components/one-time-password";
 import { RoleOnly } from "../components/role-only";
 import { plural } from "../format";
@@ -133,9 +134,7 @@ function CustomerList() {
 					)}
 				</Match>
 				<Match when={loading()}>
-					<p class="loading" role="status">
-						Loading…
-					</p>
+					<Loading />
 				</Match>
 			</Switch>
 		</section>
