@@ -1,26 +1,17 @@
 // The operator's page (/operator): the partners this deployment serves, with how many
 // customers each has, and a new partner with its first administrator (password shown once).
 // Its own lazy chunk: only operators ever load it.
-import { createSignal, For, Match, Show, Switch } from "solid-js";
-import { LoadFailed } from "../admin/load-failed";
+import { createSignal, For } from "solid-js";
+import { LoadedList, RefreshButton } from "../admin/loaded-list";
 import { ResultLine } from "../admin/result";
 import { Field } from "../components/field";
-import { Loading } from "../components/loading";
 import { type OneTime, OneTimePassword } from "../components/one-time-password";
-import { RoleOnly } from "../components/role-only";
+import { roleOnly } from "../components/role-only";
 import { plural } from "../format";
 import { useCreateForm, useReloadable } from "../lib/create-form";
-import { useTitle } from "../title";
 import { operatorApi } from "./api";
 
-export default function Operator() {
-	useTitle(() => "Partners");
-	return (
-		<RoleOnly accountRole="operator" title="This page is for the operators of this service.">
-			<Partners />
-		</RoleOnly>
-	);
-}
+export default roleOnly({ role: "operator", title: "Partners", denied: "This page is for the operators of this service." }, Partners);
 
 function Partners() {
 	const { data, error, loading, refresh } = useReloadable(() => operatorApi.partners());
@@ -31,36 +22,30 @@ function Partners() {
 		<section class="admin partner-page" aria-labelledby="partners-title" aria-busy={loading()}>
 			<div class="list-head">
 				<h1 id="partners-title">Partners</h1>
-				<button type="button" class="button button-quiet" onClick={() => void refresh()} disabled={loading()}>
-					{loading() ? "Refreshing…" : "Refresh"}
-				</button>
+				<RefreshButton loading={loading()} onClick={refresh} />
 			</div>
-			<Show when={created()}>{(c) => <OneTimePassword created={c()} onDone={() => setCreated(null)} />}</Show>
-			<Switch>
-				<Match when={error() && !partners()}>
-					<LoadFailed error={error()} fallback="Could not load the partners." retry={refresh} />
-				</Match>
-				<Match when={partners()?.length === 0}>
-					<p class="empty">No partners yet.</p>
-				</Match>
-				<Match when={partners()}>
-					{(list) => (
-						<ul class="partner-list" aria-label="Partners">
-							<For each={list()}>
-								{(p) => (
-									<li class="partner-row">
-										<span class="partner-name">{p.name}</span>
-										<span class="muted">{plural(p.customers, "customer")}</span>
-									</li>
-								)}
-							</For>
-						</ul>
-					)}
-				</Match>
-				<Match when={loading()}>
-					<Loading />
-				</Match>
-			</Switch>
+			<OneTimePassword created={created()} onDone={() => setCreated(null)} />
+			<LoadedList
+				items={partners()}
+				error={error()}
+				loading={loading()}
+				failText="Could not load the partners."
+				retry={refresh}
+				empty="No partners yet."
+			>
+				{(list) => (
+					<ul class="partner-list" aria-label="Partners">
+						<For each={list()}>
+							{(p) => (
+								<li class="partner-row">
+									<span class="partner-name">{p.name}</span>
+									<span class="muted">{plural(p.customers, "customer")}</span>
+								</li>
+							)}
+						</For>
+					</ul>
+				)}
+			</LoadedList>
 			<NewPartnerForm
 				onCreated={(name, email, password) => {
 					setCreated({
