@@ -7,7 +7,7 @@ import { useSessionGuard } from "../session";
 import { useTitle } from "../title";
 import { type GroupDetail, type GroupSummary, groupsApi } from "./directory-api";
 import "./directory.css";
-import { Field } from "../components/field";
+import { EmailInput, Field } from "../components/field";
 import { errorText, isForbidden } from "./errors";
 import { Forbidden } from "./forbidden";
 import { KeysetItems, useKeysetList } from "./keyset-list";
@@ -180,7 +180,7 @@ function GroupEditor(props: { group: GroupDetail | null; onSaved: (group: GroupD
 					hint="On one of your company's domains, and not already a user's address or alias, such as sales@ or support@."
 					invalid={invalid() === "address"}
 				>
-					{(control) => <input {...control} name="address" type="email" inputmode="email" autocomplete="off" spellcheck={false} required />}
+					{(control) => <EmailInput {...control} name="address" inputmode="email" required />}
 				</Field>
 			</Show>
 			<Field id={`${prefix}-name`} label="Name" invalid={invalid() === "name"}>

@@ -3,7 +3,7 @@
 // aliases. The worker checks everything; its refusal is shown in its words, on the field it names.
 import { createSignal } from "solid-js";
 import { adminApi, type CompanyRole } from "../api";
-import { Field } from "../components/field";
+import { EmailInput, Field } from "../components/field";
 import { useSessionGuard } from "../session";
 import { errorText } from "./errors";
 import { createResult, ResultLine } from "./result";
@@ -70,7 +70,7 @@ export function AddUserForm(props: { onAdded: (message: string) => void; onCance
 						invalid={invalid() === "new-user-email"}
 						errorId="new-user-result"
 					>
-						{(control) => <input {...control} name="email" type="email" required autocomplete="off" spellcheck={false} />}
+						{(control) => <EmailInput {...control} name="email" required />}
 					</Field>
 					<Field id="new-user-name" label="Name" class="field-grow" invalid={invalid() === "new-user-name"}>
 						{(control) => <input {...control} name="displayName" maxLength={200} autocomplete="off" />}
@@ -85,7 +85,7 @@ export function AddUserForm(props: { onAdded: (message: string) => void; onCance
 						invalid={invalid() === "new-user-alternate"}
 						errorId="new-user-result"
 					>
-						{(control) => <input {...control} name="alternateEmail" type="email" autocomplete="off" spellcheck={false} />}
+						{(control) => <EmailInput {...control} name="alternateEmail" />}
 					</Field>
 					<Field id="new-user-role" label="Role" invalid={invalid() === "new-user-role"}>
 						{(control) => (

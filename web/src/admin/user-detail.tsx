@@ -14,7 +14,7 @@ import { createResult, ResultLine } from "./result";
 import { AccessSection, DeleteSection, WelcomeSection } from "./user-actions";
 import { fieldOf, ROLES, signInState } from "./user-text";
 import "./users.css";
-import { Field } from "../components/field";
+import { EmailInput, Field } from "../components/field";
 import { Loading } from "../components/loading";
 import { LoadFailed } from "./load-failed";
 
@@ -220,7 +220,7 @@ function AliasesSection(props: { user: AdminUser; onChanged: () => void }) {
 			</Show>
 			<form class="alias-add" novalidate onSubmit={add}>
 				<Field id="user-new-alias" label="New alias" class="field-grow" invalid={invalid()} errorId="user-alias-result">
-					{(control) => <input {...control} ref={input} type="email" required spellcheck={false} autocomplete="off" />}
+					{(control) => <EmailInput {...control} ref={input} required />}
 				</Field>
 				<button type="submit" class="button" disabled={pending()}>
 					Add alias

@@ -4,11 +4,10 @@
 import { createSignal, For } from "solid-js";
 import { LoadedList, RefreshButton } from "../admin/loaded-list";
 import { ResultLine } from "../admin/result";
-import { Field } from "../components/field";
 import { type OneTime, OneTimePassword } from "../components/one-time-password";
 import { roleOnly } from "../components/role-only";
 import { plural } from "../format";
-import { useCreateForm, useReloadable } from "../lib/create-form";
+import { type CreateField, CreateFields, useCreateForm, useReloadable } from "../lib/create-form";
 import { operatorApi } from "./api";
 
 export default roleOnly({ role: "operator", title: "Partners", denied: "This page is for the operators of this service." }, Partners);
@@ -61,12 +60,15 @@ function Partners() {
 	);
 }
 
+const PARTNER_FIELDS: CreateField[] = [
+	{ name: "name", label: "Partner name", kind: "organization", required: true },
+	{ name: "adminEmail", label: "First administrator's address", kind: "email", required: true },
+	{ name: "adminAlternateEmail", label: "Another address for outage alerts (optional)", kind: "email" },
+];
+
 function NewPartnerForm(props: { onCreated: (name: string, email: string, password: string) => void }) {
-	const { result, invalid, pending, submit } = useCreateForm(
-		"new-partner",
-		["name", "adminEmail", "adminAlternateEmail"],
-		"Could not create the partner.",
-	);
+	const create = useCreateForm("new-partner", PARTNER_FIELDS, "Could not create the partner.");
+	const { result, pending, submit } = create;
 	let form!: HTMLFormElement;
 
 	function onSubmit(event: SubmitEvent) {
@@ -88,25 +90,7 @@ function NewPartnerForm(props: { onCreated: (name: string, email: string, passwo
 			<h2 id="new-partner-title">New partner</h2>
 			<p class="muted">The partner gets its own company and a first administrator, who can then add the partner's customers.</p>
 			<form ref={form} class="stack" novalidate onSubmit={onSubmit}>
-				<Field id="new-partner-name" label="Partner name" invalid={invalid() === "name"} errorId="new-partner-result">
-					{(control) => <input {...control} name="name" autocomplete="organization" required />}
-				</Field>
-				<Field
-					id="new-partner-adminEmail"
-					label="First administrator's address"
-					invalid={invalid() === "adminEmail"}
-					errorId="new-partner-result"
-				>
-					{(control) => <input {...control} name="adminEmail" type="email" autocomplete="off" spellcheck={false} required />}
-				</Field>
-				<Field
-					id="new-partner-adminAlternateEmail"
-					label="Another address for outage alerts (optional)"
-					invalid={invalid() === "adminAlternateEmail"}
-					errorId="new-partner-result"
-				>
-					{(control) => <input {...control} name="adminAlternateEmail" type="email" autocomplete="off" spellcheck={false} />}
-				</Field>
+				<CreateFields form={create} />
 				<ResultLine id="new-partner-result" result={result()} />
 				<div class="form-actions">
 					<button type="submit" class="button button-primary" disabled={pending()}>
