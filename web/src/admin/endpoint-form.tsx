@@ -3,6 +3,7 @@
 // (./outbound-form, which adds the choice of Cloudflare instead).
 import { type JSX, Show } from "solid-js";
 import type { AdminDomain, DomainPatch, EndpointPatch, TlsMode } from "../../../src/api/domain-types";
+import { SubmitButton } from "../components/form-buttons";
 import { EndpointFields, readEndpoint } from "./endpoint-fields";
 import { ResultLine } from "./result";
 import { useSave } from "./save";
@@ -59,9 +60,9 @@ export function EndpointForm(props: EndpointFormProps) {
 					/>
 				</Show>
 				<div class="form-actions">
-					<button type="submit" class="button button-primary" disabled={saving()}>
-						{saving() ? "Saving…" : props.saveLabel}
-					</button>
+					<SubmitButton busy={saving()} busyText="Saving…">
+						{props.saveLabel}
+					</SubmitButton>
 					{props.actions}
 				</div>
 				{props.actionsHelp}

@@ -8,6 +8,7 @@ import { useTitle } from "../title";
 import { type GroupDetail, type GroupSummary, groupsApi } from "./directory-api";
 import "./directory.css";
 import { EmailInput, Field } from "../components/field";
+import { CancelButton, SubmitButton } from "../components/form-buttons";
 import { errorText, isForbidden } from "./errors";
 import { Forbidden } from "./forbidden";
 import { KeysetItems, useKeysetList } from "./keyset-list";
@@ -117,9 +118,7 @@ export default function Groups() {
 										<button type="button" class="button button-primary" onClick={() => void remove(g)}>
 											Delete group
 										</button>
-										<button type="button" class="button" onClick={() => setConfirming(null)}>
-											Cancel
-										</button>
+										<CancelButton onClick={() => setConfirming(null)} />
 									</div>
 								</fieldset>
 							</Show>
@@ -189,12 +188,10 @@ function GroupEditor(props: { group: GroupDetail | null; onSaved: (group: GroupD
 			<MemberPicker idPrefix={prefix} members={members()} onChange={setMembers} invalid={invalid() === "members"} />
 			<ResultLine id={`${prefix}-result`} result={result.result()} />
 			<div class="form-actions">
-				<button type="submit" class="button button-primary" disabled={saving()}>
-					{saving() ? "Saving…" : props.group ? "Save group" : "Create group"}
-				</button>
-				<button type="button" class="button" onClick={() => props.onCancel()}>
-					Cancel
-				</button>
+				<SubmitButton busy={saving()} busyText="Saving…">
+					{props.group ? "Save group" : "Create group"}
+				</SubmitButton>
+				<CancelButton onClick={() => props.onCancel()} />
 			</div>
 		</form>
 	);

@@ -4,6 +4,7 @@
 import { createSignal } from "solid-js";
 import { adminApi, type CompanyRole } from "../api";
 import { EmailInput, Field } from "../components/field";
+import { CancelButton, SubmitButton } from "../components/form-buttons";
 import { useSessionGuard } from "../session";
 import { errorText } from "./errors";
 import { createResult, ResultLine } from "./result";
@@ -111,12 +112,10 @@ export function AddUserForm(props: { onAdded: (message: string) => void; onCance
 				</label>
 				<ResultLine id="new-user-result" result={result.result()} />
 				<div class="form-actions">
-					<button type="submit" class="button button-primary" disabled={pending()}>
-						{pending() ? "Adding…" : "Add user"}
-					</button>
-					<button type="button" class="button" onClick={() => props.onCancel()}>
-						Cancel
-					</button>
+					<SubmitButton busy={pending()} busyText="Adding…">
+						Add user
+					</SubmitButton>
+					<CancelButton onClick={() => props.onCancel()} />
 				</div>
 			</form>
 		</section>

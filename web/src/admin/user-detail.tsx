@@ -15,6 +15,7 @@ import { AccessSection, DeleteSection, WelcomeSection } from "./user-actions";
 import { fieldOf, ROLES, signInState } from "./user-text";
 import "./users.css";
 import { EmailInput, Field } from "../components/field";
+import { SubmitButton } from "../components/form-buttons";
 import { Loading } from "../components/loading";
 import { LoadFailed } from "./load-failed";
 
@@ -153,9 +154,9 @@ function DetailsForm(props: { user: AdminUser; onSaved: (u: AdminUser) => void }
 				</Show>
 				<ResultLine result={result.result()} />
 				<div class="form-actions">
-					<button type="submit" class="button button-primary" disabled={saving()}>
-						{saving() ? "Saving…" : "Save details"}
-					</button>
+					<SubmitButton busy={saving()} busyText="Saving…">
+						Save details
+					</SubmitButton>
 				</div>
 			</form>
 		</section>

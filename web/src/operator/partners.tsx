@@ -4,6 +4,7 @@
 import { createSignal, For } from "solid-js";
 import { LoadedList, RefreshButton } from "../admin/loaded-list";
 import { ResultLine } from "../admin/result";
+import { SubmitButton } from "../components/form-buttons";
 import { type OneTime, OneTimePassword } from "../components/one-time-password";
 import { roleOnly } from "../components/role-only";
 import { plural } from "../format";
@@ -93,9 +94,9 @@ function NewPartnerForm(props: { onCreated: (name: string, email: string, passwo
 				<CreateFields form={create} />
 				<ResultLine id="new-partner-result" result={result()} />
 				<div class="form-actions">
-					<button type="submit" class="button button-primary" disabled={pending()}>
-						{pending() ? "Creating…" : "Create partner"}
-					</button>
+					<SubmitButton busy={pending()} busyText="Creating…">
+						Create partner
+					</SubmitButton>
 				</div>
 			</form>
 		</section>

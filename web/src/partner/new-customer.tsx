@@ -2,6 +2,7 @@
 // API judges every field (422 names it; 409 when the domain or address is taken) and its
 // words are shown next to the form. The first admin's password comes back once.
 import { ResultLine } from "../admin/result";
+import { CancelButton, SubmitButton } from "../components/form-buttons";
 import { type CreateField, CreateFields, useCreateForm } from "../lib/create-form";
 import { type CreatedCustomer, partnerApi } from "./api";
 
@@ -55,12 +56,10 @@ export function NewCustomerForm(props: { onCreated: (created: CreatedCustomer, n
 				<CreateFields form={create} />
 				<ResultLine id="new-customer-result" result={result()} />
 				<div class="form-actions">
-					<button type="button" class="button" onClick={() => props.onCancel()}>
-						Cancel
-					</button>
-					<button type="submit" class="button button-primary" disabled={pending()}>
-						{pending() ? "Creating…" : "Create customer"}
-					</button>
+					<CancelButton onClick={() => props.onCancel()} />
+					<SubmitButton busy={pending()} busyText="Creating…">
+						Create customer
+					</SubmitButton>
 				</div>
 			</form>
 		</section>
