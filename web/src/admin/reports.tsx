@@ -273,7 +273,7 @@ export default function Reports() {
 									fallback={<p class="muted">No outage and no maintenance hold in this period.</p>}
 								>
 									<div class="table-scroll">
-										<table class="report-table">
+										<table class="data-table report-table">
 											<caption>
 												Outages and maintenance holds of {r().domain.displayName}, {r().from} to {r().to} (UTC)
 											</caption>
@@ -302,7 +302,7 @@ export default function Reports() {
 							<section class="card" aria-labelledby="report-totals-title">
 								<h2 id="report-totals-title">Totals</h2>
 								<div class="table-scroll">
-									<table class="report-table report-table-totals">
+									<table class="data-table report-table report-table-totals">
 										<caption>
 											Mail for {r().domain.displayName}, {r().from} to {r().to} (UTC)
 										</caption>
@@ -341,7 +341,7 @@ export default function Reports() {
 										Numbers per {bucketWord()} ({plural(r().series.length, bucketWord())})
 									</summary>
 									<div class="table-scroll">
-										<table class="report-table">
+										<table class="data-table report-table">
 											<caption>
 												Mail per {bucketWord()} for {r().domain.displayName} (UTC)
 											</caption>

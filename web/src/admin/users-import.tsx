@@ -157,7 +157,7 @@ export default function UsersImport() {
 				</form>
 				<Show when={shown()}>
 					<div class="import-table-wrap">
-						<table class="import-results">
+						<table class="data-table import-results">
 							<caption>{shown()?.imported ? "Import results" : "Check results"}</caption>
 							<thead>
 								<tr>
