@@ -11,6 +11,7 @@ import { errorText, isForbidden } from "./errors";
 import { EVENT_FILTERS, eventLabel, eventSummary } from "./event-text";
 import { Forbidden } from "./forbidden";
 import { ListFooter, useKeysetList } from "./keyset-list";
+import { LoadFailed } from "./load-failed";
 
 const PAGE_SIZE = 50;
 
@@ -68,9 +69,7 @@ export default function Activity() {
 					</a>
 				</div>
 				<Show when={error()}>
-					<div role="alert" class="notice notice-error">
-						<p>{errorText(error(), "Could not load the activity log.")}</p>
-					</div>
+					<LoadFailed error={error()} fallback="Could not load the activity log." />
 				</Show>
 				<Show when={loaded() && events().length === 0 && !error()}>
 					<p class="empty">Nothing here yet.</p>

@@ -3,6 +3,7 @@
 import { useNavigate } from "@solidjs/router";
 import { createSignal } from "solid-js";
 import { Field } from "../components/field";
+import { SubmitButton } from "../components/form-buttons";
 import { useSessionGuard } from "../session";
 import { errorText } from "./errors";
 import { createResult, ResultLine } from "./result";
@@ -66,9 +67,9 @@ export function AddDomainForm(props: { onAdded: () => Promise<void> }) {
 					)}
 				</Field>
 				<div class="add-domain-action">
-					<button type="submit" class="button button-primary" disabled={busy()}>
-						{busy() ? "Adding…" : "Add domain"}
-					</button>
+					<SubmitButton busy={busy()} busyText="Adding…">
+						Add domain
+					</SubmitButton>
 				</div>
 			</div>
 			<p class="field-help" id="add-domain-help">

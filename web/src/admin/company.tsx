@@ -5,6 +5,7 @@ import { createResource, createSignal, Show } from "solid-js";
 import type { Company, CompanyPatch } from "../../../src/api/admin-types";
 import { adminRequest } from "../api";
 import { Field } from "../components/field";
+import { SubmitButton } from "../components/form-buttons";
 import { useSessionGuard } from "../session";
 import { useTitle } from "../title";
 import { errorText, isForbidden } from "./errors";
@@ -66,9 +67,9 @@ export default function CompanySettings() {
 								</label>
 							</fieldset>
 							<div class="form-actions">
-								<button type="submit" class="button button-primary" disabled={saving()}>
-									{saving() ? "Saving…" : "Save company settings"}
-								</button>
+								<SubmitButton busy={saving()} busyText="Saving…">
+									Save company settings
+								</SubmitButton>
 							</div>
 							<ResultLine result={result.result()} />
 						</form>

@@ -4,29 +4,17 @@ import { createSignal, Show } from "solid-js";
 import type { AdminDomain, ConnectionTest } from "../../../src/api/domain-types";
 import { adminApi } from "../api";
 import { useSessionGuard } from "../session";
-import { EndpointFields, readEndpoint } from "./endpoint-fields";
+import { EndpointForm } from "./endpoint-form";
 import { errorText } from "./errors";
 import { createResult, ResultLine } from "./result";
-import { useSave } from "./save";
 
 const replyText = (o: ConnectionTest["outcome"]) => [o.code || "", o.enhanced, o.text].filter(Boolean).join(" ");
 
 export function DeliveryForm(props: { domain: AdminDomain; onSaved: () => Promise<void> }) {
 	const guard = useSessionGuard();
-	const { result, invalid, saving, save } = useSave(() => props.domain.id, props.onSaved);
 	const testResult = createResult();
 	const [test, setTest] = createSignal<ConnectionTest | null>(null);
 	const [testing, setTesting] = createSignal(false);
-	let form!: HTMLFormElement;
-
-	function submit(event: SubmitEvent) {
-		event.preventDefault();
-		void save(
-			() => ({ delivery: readEndpoint(new FormData(form), "delivery", props.domain.delivery) }),
-			"Destination saved. Test the connection, then use “Retry now” to deliver held mail.",
-			form,
-		);
-	}
 
 	async function runTest() {
 		setTesting(true);
@@ -45,36 +33,32 @@ export function DeliveryForm(props: { domain: AdminDomain; onSaved: () => Promis
 	}
 
 	return (
-		<section class="card admin-section" aria-labelledby="delivery-title">
-			<h2 id="delivery-title">Delivery destination</h2>
-			<p class="muted">Your mail server: we relay mail for {props.domain.displayName} to it, and hold mail while it is unreachable.</p>
-			<form ref={form} class="stack" novalidate onSubmit={submit}>
-				<EndpointFields
-					prefix="delivery"
-					current={props.domain.delivery}
-					defaultTls="opportunistic"
-					invalid={invalid()}
-					errorId="delivery-result"
-					portHelp={
-						<p>
-							Cloudflare Workers cannot connect to port 25. Open another port for us on your server — 2525, or 587 with AUTH and TLS
-							required. Postfix: add <code>2525 inet n - y - - smtpd</code> to master.cf. Exchange: create a receive connector on port 2525.
-						</p>
-					}
-				/>
-				<div class="form-actions">
-					<button type="submit" class="button button-primary" disabled={saving()}>
-						{saving() ? "Saving…" : "Save destination"}
-					</button>
-					<button type="button" class="button" onClick={() => void runTest()} disabled={testing()} aria-describedby="delivery-test-help">
-						{testing() ? "Testing…" : "Test connection"}
-					</button>
-				</div>
+		<EndpointForm
+			{...props}
+			prefix="delivery"
+			title="Delivery destination"
+			intro={<>Your mail server: we relay mail for {props.domain.displayName} to it, and hold mail while it is unreachable.</>}
+			defaultTls="opportunistic"
+			portHelp={
+				<p>
+					Cloudflare Workers cannot connect to port 25. Open another port for us on your server — 2525, or 587 with AUTH and TLS required.
+					Postfix: add <code>2525 inet n - y - - smtpd</code> to master.cf. Exchange: create a receive connector on port 2525.
+				</p>
+			}
+			patch={(endpoint) => ({ delivery: endpoint() })}
+			okText="Destination saved. Test the connection, then use “Retry now” to deliver held mail."
+			saveLabel="Save destination"
+			actions={
+				<button type="button" class="button" onClick={() => void runTest()} disabled={testing()} aria-describedby="delivery-test-help">
+					{testing() ? "Testing…" : "Test connection"}
+				</button>
+			}
+			actionsHelp={
 				<p class="field-help" id="delivery-test-help">
 					The test connects to the saved destination and says hello; it sends no mail and does not try the AUTH credentials.
 				</p>
-				<ResultLine id="delivery-result" result={result()} />
-			</form>
+			}
+		>
 			<ResultLine id="delivery-test-result" result={testResult.result()} />
 			<Show when={test()}>
 				{(t) => (
@@ -86,6 +70,6 @@ export function DeliveryForm(props: { domain: AdminDomain; onSaved: () => Promis
 					</div>
 				)}
 			</Show>
-		</section>
+		</EndpointForm>
 	);
 }

@@ -4,6 +4,7 @@
 import { useNavigate } from "@solidjs/router";
 import { createEffect, createMemo, createSignal, For, on, Show } from "solid-js";
 import type { AdminDomain, ChecklistItem, ChecklistState, DomainChecklist } from "../../../src/api/domain-types";
+import { CancelButton } from "../components/form-buttons";
 import { useSessionGuard } from "../session";
 import { errorText } from "./errors";
 import { createResult, ResultLine } from "./result";
@@ -228,9 +229,7 @@ export function DomainSetup(props: { domain: AdminDomain; onChanged: () => Promi
 							<button type="button" class="button button-danger" disabled={removing()} onClick={() => void remove()}>
 								{removing() ? "Removing…" : `Yes, remove ${props.domain.displayName}`}
 							</button>
-							<button type="button" class="button" disabled={removing()} onClick={() => setConfirming(false)}>
-								Cancel
-							</button>
+							<CancelButton disabled={removing()} onClick={() => setConfirming(false)} />
 						</div>
 					</fieldset>
 				</Show>

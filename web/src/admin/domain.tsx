@@ -1,8 +1,10 @@
 // One domain: its health and actions, where its mail goes, how outbound mail leaves, and its
 // delivery policy. The data is the domain list's entry (the API has no GET for one domain).
-import { A, useParams } from "@solidjs/router";
+import { useParams } from "@solidjs/router";
 import { Match, Switch } from "solid-js";
+import { Loading } from "../components/loading";
 import { useTitle } from "../title";
+import { BackLink, NotFoundPage } from "./back-link";
 import { DeliveryForm } from "./delivery-form";
 import { DiscoveryPanel } from "./discovery";
 import { DomainSetup } from "./domain-setup";
@@ -13,11 +15,9 @@ import { HealthPanel } from "./health-panel";
 import { LoadFailed } from "./load-failed";
 import { OutboundForm } from "./outbound-form";
 import { PolicyForm } from "./policy-form";
-import { useAdminHref } from "./scope";
 
 export default function Domain() {
 	const params = useParams<{ id: string }>();
-	const to = useAdminHref();
 	const { domains, error, loading, refresh } = useDomains();
 	const domain = () => domains()?.find((d) => d.id === params.id);
 	useTitle(() => domain()?.displayName ?? "Domain");
@@ -30,9 +30,7 @@ export default function Domain() {
 			<Match when={domain()}>
 				{(d) => (
 					<div class="admin-page">
-						<p class="breadcrumb">
-							<A href={to("/domains")}>← All domains</A>
-						</p>
+						<BackLink list="/domains" listName="All domains" />
 						<h1>{d().displayName}</h1>
 						<div class="admin-sections">
 							<DomainSetup domain={d()} onChanged={refresh} />
@@ -49,18 +47,12 @@ export default function Domain() {
 				<LoadFailed error={error()} fallback="Could not load this domain." retry={refresh} />
 			</Match>
 			<Match when={domains() && !loading()}>
-				<div class="admin-page">
-					<h1>Domain not found</h1>
-					<p>This domain does not exist or is not one of your company's.</p>
-					<p>
-						<A href={to("/domains")}>All domains</A>
-					</p>
-				</div>
+				<NotFoundPage title="Domain not found" list="/domains" listName="All domains">
+					This domain does not exist or is not one of your company's.
+				</NotFoundPage>
 			</Match>
 			<Match when={true}>
-				<p class="loading" role="status">
-					Loading…
-				</p>
+				<Loading />
 			</Match>
 		</Switch>
 	);

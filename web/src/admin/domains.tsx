@@ -9,6 +9,7 @@ import { useDomains } from "./domains-data";
 import { errorText, isForbidden } from "./errors";
 import { Forbidden } from "./forbidden";
 import { Counts, DestinationText, HealthFacts } from "./health";
+import { LoadedList, RefreshButton } from "./loaded-list";
 import { useAdminHref, useCompanyName } from "./scope";
 
 export default function Domains() {
@@ -25,53 +26,42 @@ export default function Domains() {
 				<section class="admin-page" aria-labelledby="domains-title" aria-busy={loading()}>
 					<div class="list-head">
 						<h1 id="domains-title">Domains</h1>
-						<button type="button" class="button button-quiet" onClick={() => void refresh()} disabled={loading()}>
-							{loading() ? "Refreshing…" : "Refresh"}
-						</button>
+						<RefreshButton loading={loading()} onClick={refresh} />
 					</div>
-					<Switch>
-						<Match when={error() && !domains()}>
-							<div role="alert" class="notice notice-error">
-								<p>{errorText(error(), "Could not load your domains.")}</p>
-							</div>
-						</Match>
-						<Match when={domains()?.length === 0}>
-							<p class="empty">{company()} has no domains yet.</p>
-						</Match>
-						<Match when={domains()}>
-							{(list) => (
-								<ul class="domain-cards">
-									<For each={list()}>
-										{(d) => (
-											<li class="card domain-card">
-												<h2>
-													<A href={to(`/domains/${encodeURIComponent(d.id)}`)}>{d.displayName}</A>
-													<Show when={!d.verification.verified}>
-														{" "}
-														<span class="tag tag-failed">Not verified</span>
-													</Show>
-												</h2>
-												<HealthFacts domain={d} />
-												<Counts domain={d} />
-												<p class="destination-line">
-													<span class="muted">Delivery to </span>
-													<DestinationText domain={d} />
-												</p>
-												<Show when={d.counts.spooled > 0}>
-													<p class="muted small">{plural(d.counts.spooled, "message")} held here for your server.</p>
+					<LoadedList
+						items={domains()}
+						error={error()}
+						loading={loading()}
+						failText="Could not load your domains."
+						empty={`${company()} has no domains yet.`}
+					>
+						{(list) => (
+							<ul class="domain-cards">
+								<For each={list()}>
+									{(d) => (
+										<li class="card domain-card">
+											<h2>
+												<A href={to(`/domains/${encodeURIComponent(d.id)}`)}>{d.displayName}</A>
+												<Show when={!d.verification.verified}>
+													{" "}
+													<span class="tag tag-failed">Not verified</span>
 												</Show>
-											</li>
-										)}
-									</For>
-								</ul>
-							)}
-						</Match>
-						<Match when={loading()}>
-							<p class="loading" role="status">
-								Loading…
-							</p>
-						</Match>
-					</Switch>
+											</h2>
+											<HealthFacts domain={d} />
+											<Counts domain={d} />
+											<p class="destination-line">
+												<span class="muted">Delivery to </span>
+												<DestinationText domain={d} />
+											</p>
+											<Show when={d.counts.spooled > 0}>
+												<p class="muted small">{plural(d.counts.spooled, "message")} held here for your server.</p>
+											</Show>
+										</li>
+									)}
+								</For>
+							</ul>
+						)}
+					</LoadedList>
 					<AddDomainForm onAdded={refresh} />
 				</section>
 			</Match>

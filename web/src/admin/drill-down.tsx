@@ -5,6 +5,7 @@
 import { A, Navigate, useLocation } from "@solidjs/router";
 import { createSignal, type JSX, Match, onCleanup, Switch } from "solid-js";
 import { setAdminCustomer } from "../api";
+import { Loading } from "../components/loading";
 import { partnerApi } from "../partner/api";
 import { user, useSessionGuard } from "../session";
 import { useTitle } from "../title";
@@ -56,9 +57,7 @@ export function DrillDown(props: { customerId: string; children: JSX.Element }) 
 			</Match>
 			<Match when={error()}>{(err) => <CustomerProblem error={err()} retry={() => void load()} />}</Match>
 			<Match when={true}>
-				<p class="loading" role="status">
-					Loading…
-				</p>
+				<Loading />
 			</Match>
 		</Switch>
 	);

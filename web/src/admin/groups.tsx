@@ -1,17 +1,17 @@
 // Company settings → Groups: an address whose mail reaches each member's Emergency Inbox (and,
 // when the company's server is up, each member's own mailbox there, once). Create, change the
 // members, delete — deleting asks on the page itself, next to the group, never in a browser dialog.
-import { createSignal, For, Show } from "solid-js";
+import { createSignal, Show } from "solid-js";
 import { plural } from "../format";
 import { useSessionGuard } from "../session";
 import { useTitle } from "../title";
 import { type GroupDetail, type GroupSummary, groupsApi } from "./directory-api";
 import "./directory.css";
-import { Field } from "../components/field";
+import { EmailInput, Field } from "../components/field";
+import { CancelButton, SubmitButton } from "../components/form-buttons";
 import { errorText, isForbidden } from "./errors";
 import { Forbidden } from "./forbidden";
-import { ListFooter, useKeysetList } from "./keyset-list";
-import { LoadFailed } from "./load-failed";
+import { KeysetItems, useKeysetList } from "./keyset-list";
 import { type Member, MemberPicker } from "./member-picker";
 import { createResult, ResultLine } from "./result";
 import { useCompanyName } from "./scope";
@@ -24,7 +24,7 @@ export default function Groups() {
 		const page = await groupsApi.list(after);
 		return { items: page.groups, nextCursor: page.nextCursor };
 	});
-	const { items: groups, loading, loaded, error, load } = list;
+	const { loading, error, load } = list;
 	/** "new", a group being edited, or nothing. */
 	const [editing, setEditing] = createSignal<"new" | GroupDetail | null>(null);
 	const [confirming, setConfirming] = createSignal<string | null>(null);
@@ -91,51 +91,40 @@ export default function Groups() {
 						/>
 					)}
 				</Show>
-				<Show when={error()}>
-					<LoadFailed error={error()} fallback="Could not load your company's groups." retry={() => load(null)} />
-				</Show>
-				<Show when={loaded() && groups().length === 0 && !error()}>
-					<p class="empty">{company()} has no groups yet.</p>
-				</Show>
-				<ul class="user-list" aria-label="Groups">
-					<For each={groups()}>
-						{(g) => (
-							<li class="user-row group-row">
-								<div class="user-who">
-									<p class="user-email">{g.address}</p>
-									<p class="muted">
-										{g.name || "(no name)"} · {plural(g.memberCount, "member")}
+				<KeysetItems list={list} label="Groups" failText="Could not load your company's groups." empty={`${company()} has no groups yet.`}>
+					{(g) => (
+						<li class="user-row group-row">
+							<div class="user-who">
+								<p class="user-email">{g.address}</p>
+								<p class="muted">
+									{g.name || "(no name)"} · {plural(g.memberCount, "member")}
+								</p>
+							</div>
+							<div class="form-actions">
+								<button type="button" class="button" onClick={() => void edit(g.id)}>
+									Edit<span class="visually-hidden"> {g.address}</span>
+								</button>
+								<button type="button" class="button" aria-expanded={confirming() === g.id} onClick={() => setConfirming(g.id)}>
+									Delete<span class="visually-hidden"> {g.address}</span>
+								</button>
+							</div>
+							<Show when={confirming() === g.id}>
+								<fieldset class="confirm notice notice-error" aria-label={`Confirm deleting ${g.address}`}>
+									<p>
+										Delete {g.address}? Its members keep the mail they already have; new mail to this address is then treated like mail to
+										an unknown address.
 									</p>
-								</div>
-								<div class="form-actions">
-									<button type="button" class="button" onClick={() => void edit(g.id)}>
-										Edit<span class="visually-hidden"> {g.address}</span>
-									</button>
-									<button type="button" class="button" aria-expanded={confirming() === g.id} onClick={() => setConfirming(g.id)}>
-										Delete<span class="visually-hidden"> {g.address}</span>
-									</button>
-								</div>
-								<Show when={confirming() === g.id}>
-									<fieldset class="confirm notice notice-error" aria-label={`Confirm deleting ${g.address}`}>
-										<p>
-											Delete {g.address}? Its members keep the mail they already have; new mail to this address is then treated like mail to
-											an unknown address.
-										</p>
-										<div class="form-actions">
-											<button type="button" class="button button-primary" onClick={() => void remove(g)}>
-												Delete group
-											</button>
-											<button type="button" class="button" onClick={() => setConfirming(null)}>
-												Cancel
-											</button>
-										</div>
-									</fieldset>
-								</Show>
-							</li>
-						)}
-					</For>
-				</ul>
-				<ListFooter list={list} />
+									<div class="form-actions">
+										<button type="button" class="button button-primary" onClick={() => void remove(g)}>
+											Delete group
+										</button>
+										<CancelButton onClick={() => setConfirming(null)} />
+									</div>
+								</fieldset>
+							</Show>
+						</li>
+					)}
+				</KeysetItems>
 			</section>
 		</Show>
 	);
@@ -190,7 +179,7 @@ function GroupEditor(props: { group: GroupDetail | null; onSaved: (group: GroupD
 					hint="On one of your company's domains, and not already a user's address or alias, such as sales@ or support@."
 					invalid={invalid() === "address"}
 				>
-					{(control) => <input {...control} name="address" type="email" inputmode="email" autocomplete="off" spellcheck={false} required />}
+					{(control) => <EmailInput {...control} name="address" inputmode="email" required />}
 				</Field>
 			</Show>
 			<Field id={`${prefix}-name`} label="Name" invalid={invalid() === "name"}>
@@ -199,12 +188,10 @@ function GroupEditor(props: { group: GroupDetail | null; onSaved: (group: GroupD
 			<MemberPicker idPrefix={prefix} members={members()} onChange={setMembers} invalid={invalid() === "members"} />
 			<ResultLine id={`${prefix}-result`} result={result.result()} />
 			<div class="form-actions">
-				<button type="submit" class="button button-primary" disabled={saving()}>
-					{saving() ? "Saving…" : props.group ? "Save group" : "Create group"}
-				</button>
-				<button type="button" class="button" onClick={() => props.onCancel()}>
-					Cancel
-				</button>
+				<SubmitButton busy={saving()} busyText="Saving…">
+					{props.group ? "Save group" : "Create group"}
+				</SubmitButton>
+				<CancelButton onClick={() => props.onCancel()} />
 			</div>
 		</form>
 	);

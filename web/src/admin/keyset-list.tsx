@@ -1,8 +1,11 @@
 // A keyset-paged admin list (activity, users, groups): the first page again on load(null), the
 // next one appended on load(cursor); an answer for an earlier query (a new filter or search
-// since) never lands in the current one. `ListFooter` is its "Load more" and first "Loading…".
-import { createSignal, Show } from "solid-js";
+// since) never lands in the current one. `ListFooter` is its "Load more" and first "Loading…";
+// `KeysetItems` the whole list under the page's controls.
+import { createSignal, For, type JSX, Show } from "solid-js";
+import { Loading } from "../components/loading";
 import { useSessionGuard } from "../session";
+import { LoadFailed } from "./load-failed";
 
 export interface Page<T> {
 	items: T[];
@@ -52,10 +55,33 @@ export function ListFooter<T>(props: { list: KeysetList<T> }) {
 				)}
 			</Show>
 			<Show when={props.list.loading() && !props.list.loaded()}>
-				<p class="loading" role="status">
-					Loading…
-				</p>
+				<Loading />
 			</Show>
+		</>
+	);
+}
+
+/** Why the list would not load (with a retry), that it has nothing, its items, and its footer. */
+export function KeysetItems<T>(props: {
+	list: KeysetList<T>;
+	/** The list's accessible name: "Users". */
+	label: string;
+	failText: string;
+	empty: string;
+	children: (item: T) => JSX.Element;
+}) {
+	return (
+		<>
+			<Show when={props.list.error()}>
+				<LoadFailed error={props.list.error()} fallback={props.failText} retry={() => props.list.load(null)} />
+			</Show>
+			<Show when={props.list.loaded() && props.list.items().length === 0 && !props.list.error()}>
+				<p class="empty">{props.empty}</p>
+			</Show>
+			<ul class="user-list" aria-label={props.label}>
+				<For each={props.list.items()}>{props.children}</For>
+			</ul>
+			<ListFooter list={props.list} />
 		</>
 	);
 }

@@ -4,6 +4,7 @@
 import { createEffect, createSignal, on } from "solid-js";
 import { type AdminUser, ApiError, adminApi, type Viewing } from "../api";
 import { Field } from "../components/field";
+import { CancelButton, SubmitButton } from "../components/form-buttons";
 import { useSessionGuard } from "../session";
 import { errorText } from "./errors";
 import { createResult, ResultLine } from "./result";
@@ -74,12 +75,10 @@ export function OpenInboxDialog(props: { target: AdminUser | null; onClose: () =
 				</label>
 				<ResultLine id="open-inbox-result" result={result.result()} />
 				<div class="form-actions dialog-actions">
-					<button type="button" class="button" onClick={() => dialog.close()}>
-						Cancel
-					</button>
-					<button type="submit" class="button button-primary" disabled={pending()}>
-						{pending() ? "Opening…" : "Open"}
-					</button>
+					<CancelButton onClick={() => dialog.close()} />
+					<SubmitButton busy={pending()} busyText="Opening…">
+						Open
+					</SubmitButton>
 				</div>
 			</form>
 		</dialog>

@@ -4,6 +4,7 @@
 import { For } from "solid-js";
 import type { AdminDomain, DomainPolicy, PolicyPatch } from "../../../src/api/domain-types";
 import { Field } from "../components/field";
+import { SubmitButton } from "../components/form-buttons";
 import { ResultLine } from "./result";
 import { fieldId, useSave } from "./save";
 import { DAY, fromUnit, HOUR, inUnit, listFromUnit, listInUnit, MB, MINUTE } from "./units";
@@ -228,9 +229,9 @@ export function PolicyForm(props: { domain: AdminDomain; onSaved: () => Promise<
 					)}
 				</For>
 				<div class="form-actions">
-					<button type="submit" class="button button-primary" disabled={saving()}>
-						{saving() ? "Saving…" : "Save policy"}
-					</button>
+					<SubmitButton busy={saving()} busyText="Saving…">
+						Save policy
+					</SubmitButton>
 				</div>
 				<ResultLine id="policy-result" result={result()} />
 			</form>

@@ -14,6 +14,7 @@ import { Forbidden } from "./forbidden";
 import "./reports.css";
 import type { AdminDomain } from "../../../src/api/domain-types";
 import { Field } from "../components/field";
+import { Loading } from "../components/loading";
 import { useCompanyName } from "./scope";
 
 const ReportChart = lazy(() => import("./report-chart"));
@@ -221,9 +222,7 @@ export default function Reports() {
 					<p class="empty">{company()} has no domains yet.</p>
 				</Show>
 				<Show when={loading() && !report()}>
-					<p class="loading" role="status">
-						Loading…
-					</p>
+					<Loading />
 				</Show>
 
 				<Show when={report()}>
@@ -253,13 +252,7 @@ export default function Reports() {
 
 							<section class="card report-chart-card" aria-labelledby="report-chart-title">
 								<h2 id="report-chart-title">Mail per {bucketWord()}</h2>
-								<Suspense
-									fallback={
-										<p class="loading" role="status">
-											Loading chart…
-										</p>
-									}
-								>
+								<Suspense fallback={<Loading>Loading chart…</Loading>}>
 									<ReportChart report={r()} />
 								</Suspense>
 								<p class="muted small report-key">
@@ -280,7 +273,7 @@ export default function Reports() {
 									fallback={<p class="muted">No outage and no maintenance hold in this period.</p>}
 								>
 									<div class="table-scroll">
-										<table class="report-table">
+										<table class="data-table report-table">
 											<caption>
 												Outages and maintenance holds of {r().domain.displayName}, {r().from} to {r().to} (UTC)
 											</caption>
@@ -309,7 +302,7 @@ export default function Reports() {
 							<section class="card" aria-labelledby="report-totals-title">
 								<h2 id="report-totals-title">Totals</h2>
 								<div class="table-scroll">
-									<table class="report-table report-table-totals">
+									<table class="data-table report-table report-table-totals">
 										<caption>
 											Mail for {r().domain.displayName}, {r().from} to {r().to} (UTC)
 										</caption>
@@ -348,7 +341,7 @@ export default function Reports() {
 										Numbers per {bucketWord()} ({plural(r().series.length, bucketWord())})
 									</summary>
 									<div class="table-scroll">
-										<table class="report-table">
+										<table class="data-table report-table">
 											<caption>
 												Mail per {bucketWord()} for {r().domain.displayName} (UTC)
 											</caption>

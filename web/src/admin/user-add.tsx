@@ -3,7 +3,8 @@
 // aliases. The worker checks everything; its refusal is shown in its words, on the field it names.
 import { createSignal } from "solid-js";
 import { adminApi, type CompanyRole } from "../api";
-import { Field } from "../components/field";
+import { EmailInput, Field } from "../components/field";
+import { CancelButton, SubmitButton } from "../components/form-buttons";
 import { useSessionGuard } from "../session";
 import { errorText } from "./errors";
 import { createResult, ResultLine } from "./result";
@@ -70,7 +71,7 @@ export function AddUserForm(props: { onAdded: (message: string) => void; onCance
 						invalid={invalid() === "new-user-email"}
 						errorId="new-user-result"
 					>
-						{(control) => <input {...control} name="email" type="email" required autocomplete="off" spellcheck={false} />}
+						{(control) => <EmailInput {...control} name="email" required />}
 					</Field>
 					<Field id="new-user-name" label="Name" class="field-grow" invalid={invalid() === "new-user-name"}>
 						{(control) => <input {...control} name="displayName" maxLength={200} autocomplete="off" />}
@@ -85,7 +86,7 @@ export function AddUserForm(props: { onAdded: (message: string) => void; onCance
 						invalid={invalid() === "new-user-alternate"}
 						errorId="new-user-result"
 					>
-						{(control) => <input {...control} name="alternateEmail" type="email" autocomplete="off" spellcheck={false} />}
+						{(control) => <EmailInput {...control} name="alternateEmail" />}
 					</Field>
 					<Field id="new-user-role" label="Role" invalid={invalid() === "new-user-role"}>
 						{(control) => (
@@ -111,12 +112,10 @@ export function AddUserForm(props: { onAdded: (message: string) => void; onCance
 				</label>
 				<ResultLine id="new-user-result" result={result.result()} />
 				<div class="form-actions">
-					<button type="submit" class="button button-primary" disabled={pending()}>
-						{pending() ? "Adding…" : "Add user"}
-					</button>
-					<button type="button" class="button" onClick={() => props.onCancel()}>
-						Cancel
-					</button>
+					<SubmitButton busy={pending()} busyText="Adding…">
+						Add user
+					</SubmitButton>
+					<CancelButton onClick={() => props.onCancel()} />
 				</div>
 			</form>
 		</section>

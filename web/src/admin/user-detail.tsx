@@ -2,19 +2,21 @@
 // aliases here; whether it may sign in, the welcome email and deleting it in ./user-actions.
 // The worker's rules are shown in its own words (nobody demotes, disables or deletes
 // themselves; the company keeps an enabled administrator).
-import { A, useParams } from "@solidjs/router";
+import { useParams } from "@solidjs/router";
 import { createResource, createSignal, For, Match, Show, Switch } from "solid-js";
 import { type AdminUser, adminApi, type CompanyRole } from "../api";
 import { useSessionGuard } from "../session";
 import { useTitle } from "../title";
+import { BackLink, NotFoundPage } from "./back-link";
 import { errorText, isForbidden, isNotFound } from "./errors";
 import { Forbidden } from "./forbidden";
 import { createResult, ResultLine } from "./result";
-import { useAdminHref } from "./scope";
 import { AccessSection, DeleteSection, WelcomeSection } from "./user-actions";
 import { fieldOf, ROLES, signInState } from "./user-text";
 import "./users.css";
-import { Field } from "../components/field";
+import { EmailInput, Field } from "../components/field";
+import { SubmitButton } from "../components/form-buttons";
+import { Loading } from "../components/loading";
 import { LoadFailed } from "./load-failed";
 
 export default function UserDetail() {
@@ -30,7 +32,6 @@ export default function UserDetail() {
 			}),
 	);
 	useTitle(() => account()?.email ?? "User");
-	const to = useAdminHref();
 
 	return (
 		<Switch>
@@ -38,13 +39,9 @@ export default function UserDetail() {
 				<Forbidden detail={errorText(account.error, "")} />
 			</Match>
 			<Match when={isNotFound(account.error)}>
-				<div class="admin-page">
-					<h1>User not found</h1>
-					<p>This account does not exist (any more) or is not one of your company's.</p>
-					<p>
-						<A href={to("/users")}>All users</A>
-					</p>
-				</div>
+				<NotFoundPage title="User not found" list="/users" listName="All users">
+					This account does not exist (any more) or is not one of your company's.
+				</NotFoundPage>
 			</Match>
 			<Match when={account.error}>
 				<LoadFailed error={account.error} fallback="Could not load this user." retry={refetch} />
@@ -52,9 +49,7 @@ export default function UserDetail() {
 			<Match when={account()}>
 				{(u) => (
 					<div class="admin-page">
-						<p class="breadcrumb">
-							<A href={to("/users")}>← All users</A>
-						</p>
+						<BackLink list="/users" listName="All users" />
 						<h1 class="user-title">{u().email}</h1>
 						<p class="user-tags">
 							<span class="tag tag-pending">{ROLES[u().role] ?? u().role}</span>
@@ -77,9 +72,7 @@ export default function UserDetail() {
 				)}
 			</Match>
 			<Match when={true}>
-				<p class="loading" role="status">
-					Loading…
-				</p>
+				<Loading />
 			</Match>
 		</Switch>
 	);
@@ -161,9 +154,9 @@ function DetailsForm(props: { user: AdminUser; onSaved: (u: AdminUser) => void }
 				</Show>
 				<ResultLine result={result.result()} />
 				<div class="form-actions">
-					<button type="submit" class="button button-primary" disabled={saving()}>
-						{saving() ? "Saving…" : "Save details"}
-					</button>
+					<SubmitButton busy={saving()} busyText="Saving…">
+						Save details
+					</SubmitButton>
 				</div>
 			</form>
 		</section>
@@ -228,7 +221,7 @@ function AliasesSection(props: { user: AdminUser; onChanged: () => void }) {
 			</Show>
 			<form class="alias-add" novalidate onSubmit={add}>
 				<Field id="user-new-alias" label="New alias" class="field-grow" invalid={invalid()} errorId="user-alias-result">
-					{(control) => <input {...control} ref={input} type="email" required spellcheck={false} autocomplete="off" />}
+					{(control) => <EmailInput {...control} ref={input} required />}
 				</Field>
 				<button type="submit" class="button" disabled={pending()}>
 					Add alias

@@ -6,6 +6,7 @@
 import { A, Navigate, useNavigate, useParams } from "@solidjs/router";
 import { createSignal, Match, Show, Switch } from "solid-js";
 import { ApiError, adminApi } from "../api";
+import { Loading } from "../components/loading";
 import { switchMailbox, useSessionGuard } from "../session";
 import { useTitle } from "../title";
 import { errorText } from "./errors";
@@ -92,9 +93,7 @@ function Refused() {
 				)}
 			</Match>
 			<Match when={true}>
-				<p class="loading" role="status">
-					Checking…
-				</p>
+				<Loading>Checking…</Loading>
 			</Match>
 		</Switch>
 	);

@@ -7,6 +7,7 @@ import { createSignal, For, Show } from "solid-js";
 import { adminApi, type ImportResult } from "../api";
 import { useSessionGuard } from "../session";
 import { useTitle } from "../title";
+import { BackLink } from "./back-link";
 import { errorText, isForbidden } from "./errors";
 import { Forbidden } from "./forbidden";
 import { createResult, ResultLine } from "./result";
@@ -91,9 +92,7 @@ export default function UsersImport() {
 	return (
 		<Show when={!forbidden()} fallback={<Forbidden detail={errorText(forbidden(), "")} />}>
 			<section class="admin-page" aria-labelledby="import-title">
-				<p class="breadcrumb">
-					<A href={to("/users")}>← All users</A>
-				</p>
+				<BackLink list="/users" listName="All users" />
 				<h1 id="import-title">Import users</h1>
 				<p class="muted">
 					One user per line. Only <code>email</code> is required; <code>role</code> is <code>user</code> or <code>admin</code>;{" "}
@@ -158,7 +157,7 @@ export default function UsersImport() {
 				</form>
 				<Show when={shown()}>
 					<div class="import-table-wrap">
-						<table class="import-results">
+						<table class="data-table import-results">
 							<caption>{shown()?.imported ? "Import results" : "Check results"}</caption>
 							<thead>
 								<tr>

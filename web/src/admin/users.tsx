@@ -4,20 +4,19 @@
 // or select some and send them the welcome email with a link to choose their password.
 // The search lives in the URL like the activity filter, so Back and a shared link keep it.
 import { A, useNavigate, useSearchParams } from "@solidjs/router";
-import { createEffect, createSignal, For, on, onCleanup, Show } from "solid-js";
+import { createEffect, createSignal, on, onCleanup, Show } from "solid-js";
 import { type AdminUser, adminApi, type Viewing } from "../api";
 import { switchMailbox, user, useSessionGuard, viewing } from "../session";
 import { useTitle } from "../title";
 import { errorText, isForbidden } from "./errors";
 import { Forbidden } from "./forbidden";
-import { ListFooter, useKeysetList } from "./keyset-list";
+import { KeysetItems, useKeysetList } from "./keyset-list";
 import { OpenInboxDialog } from "./open-inbox-dialog";
 import { createResult, ResultLine } from "./result";
 import { useAdminHref, useCompanyName, useOnBehalf } from "./scope";
 import { AddUserForm } from "./user-add";
 import { inviteSummary, ROLES, signInState } from "./user-text";
 import "./users.css";
-import { LoadFailed } from "./load-failed";
 
 /** Long enough not to ask on every key, short enough to feel like filtering. */
 const TYPING_MS = 250;
@@ -36,7 +35,7 @@ export default function Users() {
 		const page = await adminApi.users(q().trim(), after);
 		return { items: page.users, nextCursor: page.nextCursor };
 	});
-	const { items: users, loading, loaded, error, load } = list;
+	const { items: users, loading, error, load } = list;
 	const [target, setTarget] = createSignal<AdminUser | null>(null);
 	const [adding, setAdding] = createSignal(false);
 	const [selected, setSelected] = createSignal<ReadonlySet<string>>(new Set());
@@ -168,54 +167,50 @@ export default function Users() {
 					</button>
 				</fieldset>
 				<ResultLine result={outcome.result()} />
-				<Show when={error()}>
-					<LoadFailed error={error()} fallback="Could not load your company's users." retry={() => load(null)} />
-				</Show>
-				<Show when={loaded() && users().length === 0 && !error()}>
-					<p class="empty">{q().trim() ? `No address or name starts with “${q().trim()}”.` : `${company()} has no users yet.`}</p>
-				</Show>
-				<ul class="user-list" aria-label="Users">
-					<For each={users()}>
-						{(u) => (
-							<li class="user-row">
-								<input
-									type="checkbox"
-									class="user-select"
-									aria-label={`Select ${u.email}`}
-									checked={selected().has(u.id)}
-									onChange={(e) => toggle(u.id, e.currentTarget.checked)}
-								/>
-								<div class="user-who">
-									<p class="user-email">
-										<A href={to(`/users/${encodeURIComponent(u.id)}`)}>{u.email}</A>
-									</p>
-									<p class="muted">{u.displayName || "(no name)"}</p>
-									<Show when={u.aliases.length > 0}>
-										<p class="muted small">Also {u.aliases.map((a) => a.address).join(", ")}</p>
-									</Show>
-								</div>
-								<p class="user-tags">
-									<span class="tag tag-pending">{ROLES[u.role] ?? u.role}</span>
-									<Show when={u.disabled}>
-										<span class="tag tag-failed">Disabled</span>
-									</Show>
-									<Show when={!u.disabled && signInState(u)}>{(s) => <span class={`tag tag-${s().tone}`}>{s().text}</span>}</Show>
-									<Show when={viewing()?.userId === u.id}>
-										<span class="tag tag-delivered">Open now</span>
-									</Show>
+				<KeysetItems
+					list={list}
+					label="Users"
+					failText="Could not load your company's users."
+					empty={q().trim() ? `No address or name starts with “${q().trim()}”.` : `${company()} has no users yet.`}
+				>
+					{(u) => (
+						<li class="user-row">
+							<input
+								type="checkbox"
+								class="user-select"
+								aria-label={`Select ${u.email}`}
+								checked={selected().has(u.id)}
+								onChange={(e) => toggle(u.id, e.currentTarget.checked)}
+							/>
+							<div class="user-who">
+								<p class="user-email">
+									<A href={to(`/users/${encodeURIComponent(u.id)}`)}>{u.email}</A>
 								</p>
-								<Show when={!onBehalf}>
-									<Show when={u.id !== user()?.id} fallback={<span class="muted small user-self">You</span>}>
-										<button type="button" class="button user-open" onClick={() => setTarget(u)}>
-											Open Emergency Inbox<span class="visually-hidden"> of {u.email}</span>
-										</button>
-									</Show>
+								<p class="muted">{u.displayName || "(no name)"}</p>
+								<Show when={u.aliases.length > 0}>
+									<p class="muted small">Also {u.aliases.map((a) => a.address).join(", ")}</p>
 								</Show>
-							</li>
-						)}
-					</For>
-				</ul>
-				<ListFooter list={list} />
+							</div>
+							<p class="user-tags">
+								<span class="tag tag-pending">{ROLES[u.role] ?? u.role}</span>
+								<Show when={u.disabled}>
+									<span class="tag tag-failed">Disabled</span>
+								</Show>
+								<Show when={!u.disabled && signInState(u)}>{(s) => <span class={`tag tag-${s().tone}`}>{s().text}</span>}</Show>
+								<Show when={viewing()?.userId === u.id}>
+									<span class="tag tag-delivered">Open now</span>
+								</Show>
+							</p>
+							<Show when={!onBehalf}>
+								<Show when={u.id !== user()?.id} fallback={<span class="muted small user-self">You</span>}>
+									<button type="button" class="button user-open" onClick={() => setTarget(u)}>
+										Open Emergency Inbox<span class="visually-hidden"> of {u.email}</span>
+									</button>
+								</Show>
+							</Show>
+						</li>
+					)}
+				</KeysetItems>
 			</section>
 			<OpenInboxDialog target={target()} onClose={() => setTarget(null)} onOpened={opened} />
 		</Show>

@@ -54,3 +54,11 @@ export function Field(props: FieldProps) {
 		</div>
 	);
 }
+
+/**
+ * An address box: typed exactly (no spell check), and not filled in from the browser's memory,
+ * which holds the admin's own addresses, not the ones this form is about.
+ */
+export function EmailInput(props: JSX.InputHTMLAttributes<HTMLInputElement>) {
+	return <input type="email" autocomplete="off" spellcheck={false} {...props} />;
+}

@@ -1,9 +1,8 @@
 // The folder list: a sidebar on wide screens, a row of tabs above the list on phones.
 import { A } from "@solidjs/router";
 import { Show } from "solid-js";
-import { SettingsIcon, UsersIcon } from "../admin/icon";
 import { user } from "../session";
-import { InboxIcon, PenIcon, SentIcon, TrashIcon } from "./icons";
+import { InboxIcon, PenIcon, SentIcon, SettingsIcon, TrashIcon, UsersIcon } from "./icons";
 
 export function FolderNav() {
 	const role = () => user()?.role;

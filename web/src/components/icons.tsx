@@ -31,3 +31,9 @@ export const AlertIcon = () => <Icon d="M10.3 3.9 1.8 18a2 2 0 0 0 1.7 3h17a2 2 
 export const KeyboardIcon = () => (
 	<Icon d="M4 6h16a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V8a2 2 0 0 1 2-2zm2 4h.01M10 10h.01M14 10h.01M18 10h.01M7 14h10" />
 );
+/** The folder list's "Administration" link. */
+export const SettingsIcon = () => <Icon d="M4 21v-7m0-4V3m8 18v-9m0-4V3m8 18v-5m0-4V3M1 14h6m2-6h6m2 8h6" />;
+/** The folder list's "Partner" and "Operator" links: people, for the customers or partners managed. */
+export const UsersIcon = () => (
+	<Icon d="M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm13 10v-2a4 4 0 0 0-3-3.87M16 3.13a4 4 0 0 1 0 7.75" />
+);

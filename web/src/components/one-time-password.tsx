@@ -12,7 +12,12 @@ export interface OneTime {
 	caution: string;
 }
 
-export function OneTimePassword(props: { created: OneTime; onDone: () => void }) {
+/** Nothing while `created` is null. */
+export function OneTimePassword(props: { created: OneTime | null; onDone: () => void }) {
+	return <Show when={props.created}>{(created) => <Panel created={created()} onDone={props.onDone} />}</Show>;
+}
+
+function Panel(props: { created: OneTime; onDone: () => void }) {
 	const [copied, setCopied] = createSignal<"" | "ok" | "failed">("");
 	let panel!: HTMLElement;
 	// Into focus at once: a screen reader reads the panel, and the password is not missed.

@@ -11,6 +11,7 @@ import { APP_NAME } from "../title";
 import { FolderNav } from "./folder-nav";
 import { HelpDialog } from "./help-dialog";
 import { KeyboardIcon, MailIcon } from "./icons";
+import { Loading } from "./loading";
 import { OutageBanner } from "./outage-banner";
 import { focusSearch, SearchBox } from "./search-box";
 import { ToastRegion } from "./toast-region";
@@ -121,9 +122,7 @@ export default function Shell(props: RouteSectionProps) {
 				)}
 			</Match>
 			<Match when={me.loading}>
-				<p class="loading" role="status">
-					Loading…
-				</p>
+				<Loading />
 			</Match>
 		</Switch>
 	);

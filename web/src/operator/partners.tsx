@@ -1,25 +1,17 @@
 // The operator's page (/operator): the partners this deployment serves, with how many
 // customers each has, and a new partner with its first administrator (password shown once).
 // Its own lazy chunk: only operators ever load it.
-import { createSignal, For, Match, Show, Switch } from "solid-js";
-import { LoadFailed } from "../admin/load-failed";
+import { createSignal, For } from "solid-js";
+import { LoadedList, RefreshButton } from "../admin/loaded-list";
 import { ResultLine } from "../admin/result";
-import { Field } from "../components/field";
+import { SubmitButton } from "../components/form-buttons";
 import { type OneTime, OneTimePassword } from "../components/one-time-password";
-import { RoleOnly } from "../components/role-only";
+import { roleOnly } from "../components/role-only";
 import { plural } from "../format";
-import { useCreateForm, useReloadable } from "../lib/create-form";
-import { useTitle } from "../title";
+import { type CreateField, CreateFields, useCreateForm, useReloadable } from "../lib/create-form";
 import { operatorApi } from "./api";
 
-export default function Operator() {
-	useTitle(() => "Partners");
-	return (
-		<RoleOnly accountRole="operator" title="This page is for the operators of this service.">
-			<Partners />
-		</RoleOnly>
-	);
-}
+export default roleOnly({ role: "operator", title: "Partners", denied: "This page is for the operators of this service." }, Partners);
 
 function Partners() {
 	const { data, error, loading, refresh } = useReloadable(() => operatorApi.partners());
@@ -30,38 +22,30 @@ function Partners() {
 		<section class="admin partner-page" aria-labelledby="partners-title" aria-busy={loading()}>
 			<div class="list-head">
 				<h1 id="partners-title">Partners</h1>
-				<button type="button" class="button button-quiet" onClick={() => void refresh()} disabled={loading()}>
-					{loading() ? "Refreshing…" : "Refresh"}
-				</button>
+				<RefreshButton loading={loading()} onClick={refresh} />
 			</div>
-			<Show when={created()}>{(c) => <OneTimePassword created={c()} onDone={() => setCreated(null)} />}</Show>
-			<Switch>
-				<Match when={error() && !partners()}>
-					<LoadFailed error={error()} fallback="Could not load the partners." retry={refresh} />
-				</Match>
-				<Match when={partners()?.length === 0}>
-					<p class="empty">No partners yet.</p>
-				</Match>
-				<Match when={partners()}>
-					{(list) => (
-						<ul class="partner-list" aria-label="Partners">
-							<For each={list()}>
-								{(p) => (
-									<li class="partner-row">
-										<span class="partner-name">{p.name}</span>
-										<span class="muted">{plural(p.customers, "customer")}</span>
-									</li>
-								)}
-							</For>
-						</ul>
-					)}
-				</Match>
-				<Match when={loading()}>
-					<p class="loading" role="status">
-						Loading…
-					</p>
-				</Match>
-			</Switch>
+			<OneTimePassword created={created()} onDone={() => setCreated(null)} />
+			<LoadedList
+				items={partners()}
+				error={error()}
+				loading={loading()}
+				failText="Could not load the partners."
+				retry={refresh}
+				empty="No partners yet."
+			>
+				{(list) => (
+					<ul class="partner-list" aria-label="Partners">
+						<For each={list()}>
+							{(p) => (
+								<li class="partner-row">
+									<span class="partner-name">{p.name}</span>
+									<span class="muted">{plural(p.customers, "customer")}</span>
+								</li>
+							)}
+						</For>
+					</ul>
+				)}
+			</LoadedList>
 			<NewPartnerForm
 				onCreated={(name, email, password) => {
 					setCreated({
@@ -77,12 +61,15 @@ function Partners() {
 	);
 }
 
+const PARTNER_FIELDS: CreateField[] = [
+	{ name: "name", label: "Partner name", kind: "organization", required: true },
+	{ name: "adminEmail", label: "First administrator's address", kind: "email", required: true },
+	{ name: "adminAlternateEmail", label: "Another address for outage alerts (optional)", kind: "email" },
+];
+
 function NewPartnerForm(props: { onCreated: (name: string, email: string, password: string) => void }) {
-	const { result, invalid, pending, submit } = useCreateForm(
-		"new-partner",
-		["name", "adminEmail", "adminAlternateEmail"],
-		"Could not create the partner.",
-	);
+	const create = useCreateForm("new-partner", PARTNER_FIELDS, "Could not create the partner.");
+	const { result, pending, submit } = create;
 	let form!: HTMLFormElement;
 
 	function onSubmit(event: SubmitEvent) {
@@ -104,30 +91,12 @@ function NewPartnerForm(props: { onCreated: (name: string, email: string, passwo
 			<h2 id="new-partner-title">New partner</h2>
 			<p class="muted">The partner gets its own company and a first administrator, who can then add the partner's customers.</p>
 			<form ref={form} class="stack" novalidate onSubmit={onSubmit}>
-				<Field id="new-partner-name" label="Partner name" invalid={invalid() === "name"} errorId="new-partner-result">
-					{(control) => <input {...control} name="name" autocomplete="organization" required />}
-				</Field>
-				<Field
-					id="new-partner-adminEmail"
-					label="First administrator's address"
-					invalid={invalid() === "adminEmail"}
-					errorId="new-partner-result"
-				>
-					{(control) => <input {...control} name="adminEmail" type="email" autocomplete="off" spellcheck={false} required />}
-				</Field>
-				<Field
-					id="new-partner-adminAlternateEmail"
-					label="Another address for outage alerts (optional)"
-					invalid={invalid() === "adminAlternateEmail"}
-					errorId="new-partner-result"
-				>
-					{(control) => <input {...control} name="adminAlternateEmail" type="email" autocomplete="off" spellcheck={false} />}
-				</Field>
+				<CreateFields form={create} />
 				<ResultLine id="new-partner-result" result={result()} />
 				<div class="form-actions">
-					<button type="submit" class="button button-primary" disabled={pending()}>
-						{pending() ? "Creating…" : "Create partner"}
-					</button>
+					<SubmitButton busy={pending()} busyText="Creating…">
+						Create partner
+					</SubmitButton>
 				</div>
 			</form>
 		</section>

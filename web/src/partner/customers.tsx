@@ -1,15 +1,14 @@
 // The partner's dashboard (/partner): every customer with its health at a glance — domains
 // down, mail held, each domain's state — the way into each one's settings, and a new customer.
 import { A } from "@solidjs/router";
-import { createSignal, For, Match, Show, Switch } from "solid-js";
+import { createSignal, For, Show } from "solid-js";
 import { errorText, isForbidden } from "../admin/errors";
-import { LoadFailed } from "../admin/load-failed";
+import { LoadedList, RefreshButton } from "../admin/loaded-list";
 import { type OneTime, OneTimePassword } from "../components/one-time-password";
-import { RoleOnly } from "../components/role-only";
+import { roleOnly } from "../components/role-only";
 import { plural } from "../format";
 import { useReloadable } from "../lib/create-form";
 import { user } from "../session";
-import { useTitle } from "../title";
 import { type CreatedCustomer, type PartnerCustomer, partnerApi } from "./api";
 import { NewCustomerForm } from "./new-customer";
 
@@ -20,14 +19,10 @@ const STATES: Record<PartnerCustomer["domains"][number]["state"], string> = {
 	held: "On hold",
 };
 
-export default function Customers() {
-	useTitle(() => "Customers");
-	return (
-		<RoleOnly accountRole="partner_admin" title="The customer list is for partners' administrators.">
-			<CustomerList />
-		</RoleOnly>
-	);
-}
+export default roleOnly(
+	{ role: "partner_admin", title: "Customers", denied: "The customer list is for partners' administrators." },
+	CustomerList,
+);
 
 function CustomerList() {
 	const { data, error, loading, refresh } = useReloadable(() => partnerApi.customers());
@@ -55,9 +50,7 @@ function CustomerList() {
 		<section class="admin partner-page" aria-labelledby="customers-title" aria-busy={loading()}>
 			<div class="list-head">
 				<h1 id="customers-title">Customers</h1>
-				<button type="button" class="button button-quiet" onClick={() => void refresh()} disabled={loading()}>
-					{loading() ? "Refreshing…" : "Refresh"}
-				</button>
+				<RefreshButton loading={loading()} onClick={refresh} />
 				<button
 					type="button"
 					class="button button-primary"
@@ -71,25 +64,28 @@ function CustomerList() {
 					New customer
 				</button>
 			</div>
-			<Show when={created()}>{(c) => <OneTimePassword created={c()} onDone={() => setCreated(null)} />}</Show>
+			<OneTimePassword created={created()} onDone={() => setCreated(null)} />
 			<div id="new-customer">
 				<Show when={adding()}>
 					<NewCustomerForm onCreated={onCreated} onCancel={() => setAdding(false)} />
 				</Show>
 			</div>
-			<Switch>
-				<Match when={isForbidden(error())}>
+			<Show
+				when={!isForbidden(error())}
+				fallback={
 					<p role="alert" class="notice notice-error">
 						{errorText(error(), "")}
 					</p>
-				</Match>
-				<Match when={error() && !customers()}>
-					<LoadFailed error={error()} fallback="Could not load your customers." retry={refresh} />
-				</Match>
-				<Match when={customers()?.length === 0}>
-					<p class="empty">No customers yet.</p>
-				</Match>
-				<Match when={customers()}>
+				}
+			>
+				<LoadedList
+					items={customers()}
+					error={error()}
+					loading={loading()}
+					failText="Could not load your customers."
+					retry={refresh}
+					empty="No customers yet."
+				>
 					{(list) => (
 						<>
 							<p class="customer-summary" classList={{ "customer-summary-alert": attention() > 0 }}>
@@ -131,13 +127,8 @@ function CustomerList() {
 							</ul>
 						</>
 					)}
-				</Match>
-				<Match when={loading()}>
-					<p class="loading" role="status">
-						Loading…
-					</p>
-				</Match>
-			</Switch>
+				</LoadedList>
+			</Show>
 		</section>
 	);
 }

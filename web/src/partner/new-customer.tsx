@@ -2,16 +2,38 @@
 // API judges every field (422 names it; 409 when the domain or address is taken) and its
 // words are shown next to the form. The first admin's password comes back once.
 import { ResultLine } from "../admin/result";
-import { Field } from "../components/field";
-import { useCreateForm } from "../lib/create-form";
+import { CancelButton, SubmitButton } from "../components/form-buttons";
+import { type CreateField, CreateFields, useCreateForm } from "../lib/create-form";
 import { type CreatedCustomer, partnerApi } from "./api";
 
+const CUSTOMER_FIELDS: CreateField[] = [
+	{ name: "name", label: "Customer name", kind: "organization", required: true },
+	{
+		name: "domain",
+		label: "Domain",
+		hint: "The customer's mail domain, such as example.com. Its mail is held here until you set where it goes.",
+		kind: "text",
+		required: true,
+	},
+	{
+		name: "adminEmail",
+		label: "First administrator's address",
+		hint: "At the domain above. They sign in with it.",
+		kind: "email",
+		required: true,
+	},
+	{
+		name: "adminAlternateEmail",
+		label: "Administrator's address outside the domain",
+		hint: "Outage alerts go here: the domain's own server may be the one that is down.",
+		kind: "email",
+		required: true,
+	},
+];
+
 export function NewCustomerForm(props: { onCreated: (created: CreatedCustomer, name: string) => void; onCancel: () => void }) {
-	const { result, invalid, pending, submit } = useCreateForm(
-		"new-customer",
-		["name", "domain", "adminEmail", "adminAlternateEmail"],
-		"Could not create the customer.",
-	);
+	const create = useCreateForm("new-customer", CUSTOMER_FIELDS, "Could not create the customer.");
+	const { result, pending, submit } = create;
 	let form!: HTMLFormElement;
 
 	function onSubmit(event: SubmitEvent) {
@@ -31,44 +53,13 @@ export function NewCustomerForm(props: { onCreated: (created: CreatedCustomer, n
 		<section class="card" aria-labelledby="new-customer-title">
 			<h2 id="new-customer-title">New customer</h2>
 			<form ref={form} class="stack" novalidate onSubmit={onSubmit}>
-				<Field id="new-customer-name" label="Customer name" invalid={invalid() === "name"} errorId="new-customer-result">
-					{(control) => <input {...control} name="name" autocomplete="organization" required />}
-				</Field>
-				<Field
-					id="new-customer-domain"
-					label="Domain"
-					hint="The customer's mail domain, such as example.com. Its mail is held here until you set where it goes."
-					invalid={invalid() === "domain"}
-					errorId="new-customer-result"
-				>
-					{(control) => <input {...control} name="domain" autocomplete="off" spellcheck={false} required />}
-				</Field>
-				<Field
-					id="new-customer-adminEmail"
-					label="First administrator's address"
-					hint="At the domain above. They sign in with it."
-					invalid={invalid() === "adminEmail"}
-					errorId="new-customer-result"
-				>
-					{(control) => <input {...control} name="adminEmail" type="email" autocomplete="off" spellcheck={false} required />}
-				</Field>
-				<Field
-					id="new-customer-adminAlternateEmail"
-					label="Administrator's address outside the domain"
-					hint="Outage alerts go here: the domain's own server may be the one that is down."
-					invalid={invalid() === "adminAlternateEmail"}
-					errorId="new-customer-result"
-				>
-					{(control) => <input {...control} name="adminAlternateEmail" type="email" autocomplete="off" spellcheck={false} required />}
-				</Field>
+				<CreateFields form={create} />
 				<ResultLine id="new-customer-result" result={result()} />
 				<div class="form-actions">
-					<button type="button" class="button" onClick={() => props.onCancel()}>
-						Cancel
-					</button>
-					<button type="submit" class="button button-primary" disabled={pending()}>
-						{pending() ? "Creating…" : "Create customer"}
-					</button>
+					<CancelButton onClick={() => props.onCancel()} />
+					<SubmitButton busy={pending()} busyText="Creating…">
+						Create customer
+					</SubmitButton>
 				</div>
 			</form>
 		</section>

@@ -7,6 +7,7 @@ import { ApiError, api, type MessageDetail, uploadFile } from "../api";
 import { AddressInput } from "../components/address-input";
 import { AttachmentUploads, type PendingFile } from "../components/attachment-uploads";
 import { PaperclipIcon, SentIcon } from "../components/icons";
+import { Loading } from "../components/loading";
 import { humanSize, longDate } from "../format";
 import { checkAddressList, formatAddress } from "../lib/addresses";
 import { type DraftKind, draftFor } from "../lib/compose-draft";
@@ -204,9 +205,7 @@ export default function Compose() {
 					</div>
 				</Match>
 				<Match when={!ready()}>
-					<p class="loading" role="status">
-						Loading…
-					</p>
+					<Loading />
 				</Match>
 				<Match when={ready()}>
 					<form

@@ -2,6 +2,7 @@ import { useNavigate, useSearchParams } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
 import { api } from "../api";
 import { Field } from "../components/field";
+import { SubmitButton } from "../components/form-buttons";
 import { forgetSession, homePath, safeNext, setUser } from "../session";
 import { APP_NAME, useTitle } from "../title";
 
@@ -47,9 +48,9 @@ export default function Login() {
 						{error()}
 					</p>
 				</Show>
-				<button type="submit" class="button button-primary" disabled={pending()}>
-					{pending() ? "Signing in…" : "Sign in"}
-				</button>
+				<SubmitButton busy={pending()} busyText="Signing in…">
+					Sign in
+				</SubmitButton>
 			</form>
 		</main>
 	);

@@ -4,6 +4,7 @@ import { useLocation, useNavigate, useSearchParams } from "@solidjs/router";
 import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, onMount, Show, Switch } from "solid-js";
 import { createStore, reconcile, unwrap } from "solid-js/store";
 import { api, type Folder, type ListQuery, type MessageSummary } from "../api";
+import { Loading } from "../components/loading";
 import { MessageRow } from "../components/message-row";
 import { SearchFilters } from "../components/search-filters";
 import { SelectionToolbar } from "../components/selection-toolbar";
@@ -318,9 +319,7 @@ export default function Mailbox(props: { view: ListView }) {
 					</div>
 				</Show>
 				<Show when={loading()}>
-					<p class="loading" role="status">
-						Loading…
-					</p>
+					<Loading />
 				</Show>
 				<Show when={cursor() && !loading() && !error()}>
 					<button type="button" class="button load-more" onClick={() => load(cursor())}>

@@ -4,6 +4,7 @@ import { useNavigate, useParams } from "@solidjs/router";
 import { createEffect, createResource, Match, on, Show, Switch } from "solid-js";
 import { ApiError, api, type MessageDetail } from "../api";
 import { BackIcon, ForwardIcon, MailIcon, ReplyAllIcon, ReplyIcon, RestoreIcon, TrashIcon } from "../components/icons";
+import { Loading } from "../components/loading";
 import { MessageView } from "../components/message-view";
 import { readOnly, useSessionGuard } from "../session";
 import { useShortcuts } from "../state/keyboard";
@@ -153,9 +154,7 @@ export default function Message() {
 					{(m) => <MessageView message={m} />}
 				</Match>
 				<Match when={message.loading}>
-					<p class="loading" role="status">
-						Loading…
-					</p>
+					<Loading />
 				</Match>
 			</Switch>
 		</article>

@@ -5,6 +5,7 @@ import { A, useNavigate, useSearchParams } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
 import { ApiError, api } from "../api";
 import { Field } from "../components/field";
+import { SubmitButton } from "../components/form-buttons";
 import { forgetSession, setUser } from "../session";
 import { APP_NAME, useTitle } from "../title";
 
@@ -99,9 +100,9 @@ export default function SetPassword() {
 							</Show>
 						</div>
 					</Show>
-					<button type="submit" class="button button-primary" disabled={pending() || dead()}>
-						{pending() ? "Saving…" : "Set password and sign in"}
-					</button>
+					<SubmitButton busy={pending()} busyText="Saving…" disabled={dead()}>
+						Set password and sign in
+					</SubmitButton>
 				</form>
 			</Show>
 		</main>
