@@ -3,7 +3,7 @@
 // domain or message answers 404, exactly like one that does not exist.
 import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
-import { findCustomerDomain, findCustomerMessage, listCustomerDomains, statusCounts } from "../db/admin-domains";
+import { findCustomerDomain, findCustomerMessage, listCustomerDomains } from "../db/admin-domains";
 import type { DomainRow } from "../db/domains";
 import { listCustomerEvents } from "../db/events";
 import { domains, type UnknownRecipientPolicy, users } from "../db/schema";
@@ -17,7 +17,7 @@ import type { EventPage, MessageActionResult, ViewStarted } from "./admin-types"
 import { audit, clientIp } from "./audit";
 import type { AppEnv } from "./context";
 import { destinationOrProblem } from "./delivery-target";
-import { domainState } from "./domain-state";
+import { domainState, liveView, storageView } from "./domain-state";
 import type { ConnectionTest, DomainActionResult, DomainList, DomainPatchResult, DomainSettings } from "./domain-types";
 import { verificationView } from "./domain-verification";
 import { ownCompanyOnly } from "./middleware/customer-scope";
@@ -135,28 +135,29 @@ async function parsePatch(body: Record<string, unknown>, domain: DomainRow, env:
 export const adminRoutes = new Hono<AppEnv>()
 	.get("/domains", async (c) => {
 		const customerId = c.var.customerId;
-		const [rows, counts] = await Promise.all([listCustomerDomains(c.var.db, customerId), statusCounts(c.var.db, customerId)]);
+		const rows = await listCustomerDomains(c.var.db, customerId);
+		// Health and counts from each domain's object, which keeps them as counters: never a
+		// count over the company's messages.
 		const result = await Promise.all(
 			rows.map(async (d) => {
 				const status = await stubFor(c.env, d.name).status();
-				const n = (...statuses: string[]) =>
-					counts.filter((r) => r.domainId === d.id && statuses.includes(r.status)).reduce((s, r) => s + r.n, 0);
 				return {
 					id: d.id,
 					name: d.name,
 					displayName: d.displayName,
 					health: {
-						state: domainState(d, status),
+						state: domainState(d, liveView(status)),
 						since: new Date(status.health.since).toISOString(),
 						lastError: status.health.lastError,
 						lastProbeAt: status.health.lastProbeAt ? new Date(status.health.lastProbeAt).toISOString() : null,
 					},
 					counts: {
-						spooled: n("received", "spooled", "queued"),
-						deferred: n("deferred"),
-						delivered: n("delivered"),
-						bounced: n("bounced"),
+						spooled: status.spooled - status.deferred + status.inflight,
+						deferred: status.deferred,
+						delivered: status.delivered,
+						bounced: status.bounced,
 					},
+					storage: storageView(status.storageBytes),
 					...domainView(d),
 				};
 			}),

@@ -27,6 +27,14 @@ export interface DomainCounts {
 	bounced: number;
 }
 
+/** The domain's Durable Object storage (its spool), against the per-object limit. */
+export interface DomainStorage {
+	bytes: number;
+	limitBytes: number;
+	/** At 80 % of the limit or more: the dashboard warns. */
+	nearLimit: boolean;
+}
+
 /** A destination as shown: the password is never sent back, only the user it belongs to. */
 export interface EndpointView {
 	host: string | null;
@@ -80,6 +88,7 @@ export interface AdminDomain extends DomainSettings {
 	displayName: string;
 	health: DomainHealth;
 	counts: DomainCounts;
+	storage: DomainStorage;
 }
 
 export interface DomainList {

@@ -9,7 +9,7 @@ import { formatAddress, formatAddresses, parseEmail } from "../mail/parse";
 import { sanitizeHtml } from "../mail/sanitize";
 import { audit } from "./audit";
 import type { AppEnv } from "./context";
-import { domainState } from "./domain-state";
+import { domainState, liveView } from "./domain-state";
 import { attachmentDisposition, attachmentDownload, linkFor, ownDomain, rawBody } from "./message-parts";
 import { problem } from "./problem";
 import type {
@@ -124,7 +124,7 @@ export const mailboxRoutes = new Hono<AppEnv>()
 		const domain = await ownDomain(c);
 		const status = await c.env.DOMAIN.get(c.env.DOMAIN.idFromName(domain.name)).status();
 		const waiting = status.spooled + status.inflight;
-		const state = domainState(domain, status);
+		const state = domainState(domain, liveView(status));
 		return c.json<MailboxStatus>({
 			domain: domain.displayName,
 			state,

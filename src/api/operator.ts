@@ -1,8 +1,9 @@
 // The operator (who runs this deployment) manages partners: list them, create one with its
 // own company and first partner admin. Operators are bootstrapped with
 // `npm run admin -- create-operator EMAIL`.
-import { count, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { Hono } from "hono";
+import { partnerTotals } from "../db/domain-summaries";
 import { customers, partners, users } from "../db/schema";
 import { randomToken } from "../lib/bytes";
 import { newId } from "../lib/ids";
@@ -23,9 +24,20 @@ export const operatorRoutes = new Hono<AppEnv>()
 	.get("/partners", async (c) => {
 		const db = c.var.db;
 		const rows = await db.select().from(partners).orderBy(partners.name);
-		const sizes = await db.select({ partnerId: customers.partnerId, n: count() }).from(customers).groupBy(customers.partnerId);
+		// From the domains' summaries: the whole deployment at a glance without counting mail.
+		const totals = new Map((await partnerTotals(db)).map((t) => [t.partnerId, t]));
 		return c.json<OperatorPartnerList>({
-			partners: rows.map((r) => ({ id: r.id, name: r.name, customers: sizes.find((s) => s.partnerId === r.id)?.n ?? 0 })),
+			partners: rows.map((r) => {
+				const t = totals.get(r.id);
+				return {
+					id: r.id,
+					name: r.name,
+					customers: t?.customers ?? 0,
+					domains: t?.domains ?? 0,
+					domainsDown: t?.domainsDown ?? 0,
+					held: t?.held ?? 0,
+				};
+			}),
 		});
 	})
 	.post("/partners", async (c) => {

@@ -220,6 +220,11 @@ export interface OperatorPartner {
 	name: string;
 	/** Including the partner's own company. */
 	customers: number;
+	domains: number;
+	/** Domains whose server is down, or that have nowhere to deliver yet (held ones not counted). */
+	domainsDown: number;
+	/** Messages held for the customers' servers, from the domains' summaries. */
+	held: number;
 }
 
 export interface OperatorPartnerList {

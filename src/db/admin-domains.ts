@@ -1,4 +1,4 @@
-import { and, count, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "./client";
 import { domains, messages } from "./schema";
 
@@ -9,16 +9,6 @@ export async function listCustomerDomains(db: Db, customerId: string) {
 
 export async function findCustomerDomain(db: Db, customerId: string, domainId: string) {
 	return db.query.domains.findFirst({ where: and(eq(domains.customerId, customerId), eq(domains.id, domainId)) });
-}
-
-/** Message counts by status for each of the customer's domains, in one grouped query. */
-export async function statusCounts(db: Db, customerId: string) {
-	return db
-		.select({ domainId: messages.domainId, status: messages.status, n: count() })
-		.from(messages)
-		.innerJoin(domains, eq(domains.id, messages.domainId))
-		.where(eq(domains.customerId, customerId))
-		.groupBy(messages.domainId, messages.status);
 }
 
 export async function findCustomerMessage(db: Db, customerId: string, messageId: string) {

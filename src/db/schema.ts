@@ -88,6 +88,34 @@ export const domains = sqliteTable(
 	(t) => [uniqueIndex("domains_name_uq").on(t.name), index("domains_customer_idx").on(t.customerId, t.name)],
 );
 
+/**
+ * Each domain at a glance, written by its Durable Object (which alone knows its health and
+ * spool): what the partner and operator pages read instead of counting messages. At most one
+ * write per domain a minute while mail moves, at once when its state changes (DomainRelay.publish).
+ */
+export const domainSummaries = sqliteTable(
+	"domain_summaries",
+	{
+		domainId: text("domain_id")
+			.primaryKey()
+			.references(() => domains.id, { onDelete: "cascade" }),
+		customerId: text("customer_id").notNull(),
+		health: text("health").$type<"up" | "down">().notNull(),
+		healthSince: integer("health_since").notNull(),
+		lastError: text("last_error"),
+		/** In the spool: waiting (deferred included) and in flight. */
+		waiting: integer("waiting").notNull().default(0),
+		inflight: integer("inflight").notNull().default(0),
+		deferred: integer("deferred").notNull().default(0),
+		delivered: integer("delivered").notNull().default(0),
+		bounced: integer("bounced").notNull().default(0),
+		storageBytes: integer("storage_bytes").notNull().default(0),
+		/** The object's clock when it wrote this; an older write never replaces a newer one. */
+		updatedAt: integer("updated_at").notNull(),
+	},
+	(t) => [index("domain_summaries_customer_idx").on(t.customerId)],
+);
+
 export type Role = "operator" | "partner_admin" | "customer_admin" | "user";
 
 export const users = sqliteTable(

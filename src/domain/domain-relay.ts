@@ -4,6 +4,7 @@
 // idempotent, because alarms, RPCs and queue messages all run at least once.
 import { DurableObject } from "cloudflare:workers";
 import { openDb } from "../db/client";
+import { type PublishedSummary, publishSummary, settledCounts } from "../db/domain-summaries";
 import { type DomainRow, deliveryTarget, findDomainByName } from "../db/domains";
 import { markBounced, markQueued, markSpooled, recordHealthChange } from "../db/spool-mirror";
 import { type Clock, systemClock } from "../lib/clock";
@@ -29,6 +30,12 @@ const CONFIG_TTL_MS = 10_000;
  */
 const HOLD_BATCH = 500;
 const EVENT_BATCH = 500;
+/**
+ * The summary in D1 (domain_summaries) follows the spool at most this late: one D1 write per
+ * domain a minute while mail moves, whatever its rate. 10,000 domains ingesting at once are
+ * then ~170 writes/s on D1; a change of state (down, up, drained) is written at once.
+ */
+const SUMMARY_MS = 60_000;
 
 export interface AcceptedMessage {
 	id: string;
@@ -49,8 +56,16 @@ export interface BatchReport {
 export interface DomainStatus {
 	domain: string | null;
 	health: Health;
+	/** Waiting in the spool, deferred ones included. */
 	spooled: number;
 	inflight: number;
+	/** Waiting after a failed attempt. */
+	deferred: number;
+	/** Left the spool delivered, or given up on, since the object began (seedTallies). */
+	delivered: number;
+	bounced: number;
+	/** The object's SQLite, against STORAGE_LIMIT_BYTES. */
+	storageBytes: number;
 	nextAlarmAt: number | null;
 }
 
@@ -63,6 +78,7 @@ export class DomainRelay extends DurableObject<Env> {
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
 		this.store = new SpoolStore(ctx.storage.sql);
+		if (this.store.recall("talliesFrom") === null) void ctx.blockConcurrencyWhile(() => this.seedTallies());
 	}
 
 	// ---- RPC ----------------------------------------------------------------------------
@@ -112,6 +128,7 @@ export class DomainRelay extends DurableObject<Env> {
 				// delivered, or refused for good (the consumer recorded it and owes the failure DSN
 				// sent below): either way it leaves the spool.
 				this.store.sql("DELETE FROM spool WHERE message_id = ?", row.message_id);
+				this.store.tally(outcome.kind === "delivered" ? "delivered" : "bounced", 1);
 				if (outcome.kind === "permfail") await this.env.OUTBOUND_QUEUE.send(failedDsn(row, outcome, report.remoteMta, now));
 			}
 		}
@@ -127,11 +144,16 @@ export class DomainRelay extends DurableObject<Env> {
 	}
 
 	async status(): Promise<DomainStatus> {
+		const n = this.store.counts();
 		return {
 			domain: this.store.recall("domain"),
 			health: this.health(),
-			spooled: this.store.count("waiting"),
-			inflight: this.store.count("inflight"),
+			spooled: n.waiting,
+			inflight: n.inflight,
+			deferred: n.deferred,
+			delivered: n.delivered,
+			bounced: n.bounced,
+			storageBytes: this.store.sizeBytes,
 			nextAlarmAt: await this.ctx.storage.getAlarm(),
 		};
 	}
@@ -168,6 +190,7 @@ export class DomainRelay extends DurableObject<Env> {
 		const [row] = this.store.sql<SpoolRow>("SELECT * FROM spool WHERE message_id = ? AND state = 'waiting'", messageId);
 		if (!row) return false;
 		this.store.sql("DELETE FROM spool WHERE message_id = ?", messageId);
+		this.store.tally("bounced", 1);
 		const now = this.clock.now();
 		await markBounced(openDb(this.env.DB), [messageId], now);
 		const outcome: Outcome = { kind: "permfail", code: 550, enhanced: "5.0.0", text: reason };
@@ -207,6 +230,7 @@ export class DomainRelay extends DurableObject<Env> {
 		const canSend = this.health().state === "up" && !row.held && row.deliveryHost !== null && row.deliveryPort !== null;
 		if (!canSend) {
 			await this.holdWaiting(now, true);
+			await this.publish(row, now);
 			return this.arm(now);
 		}
 		const freeSlots = row.drainConnections - (this.store.sql<{ n: number }>("SELECT count(*) AS n FROM batches")[0]?.n ?? 0);
@@ -231,6 +255,7 @@ export class DomainRelay extends DurableObject<Env> {
 		}
 		// Not dispatched yet (waiting for a free connection or a retry): claimed, not an outage.
 		await this.holdWaiting(now, false);
+		await this.publish(row, now);
 		return this.arm(now);
 	}
 
@@ -285,6 +310,7 @@ export class DomainRelay extends DurableObject<Env> {
 		}
 		if (expired.length === 0) return;
 		for (const m of expired) this.store.sql("DELETE FROM spool WHERE message_id = ?", m.message_id);
+		this.store.tally("bounced", expired.length);
 		await markBounced(
 			openDb(this.env.DB),
 			expired.map((m) => m.message_id),
@@ -331,6 +357,8 @@ export class DomainRelay extends DurableObject<Env> {
 		if (h.state === "down" && probeAt !== null) candidates.push(probeAt);
 		const lease = this.store.sql<{ t: number | null }>("SELECT min(lease_until) AS t FROM batches")[0]?.t;
 		if (lease) candidates.push(lease);
+		const summaryDue = this.store.recallNumber("summaryDueAt");
+		if (summaryDue) candidates.push(summaryDue);
 		if (domain) {
 			// Both minima come from an index (spool_due, spool_events): one row read each.
 			if (h.state === "up" && !domain.row.held) {
@@ -345,6 +373,73 @@ export class DomainRelay extends DurableObject<Env> {
 			return;
 		}
 		await this.ctx.storage.setAlarm(Math.max(Math.min(...candidates), now));
+	}
+
+	// ---- summary ------------------------------------------------------------------------
+
+	/**
+	 * Writes the domain's summary to D1 when it changed: at once when what the dashboards call
+	 * its state changes (health, or mail held vs none), else at most every SUMMARY_MS (the alarm
+	 * takes the rest). A failed write is retried by the next call; it never stops the spool.
+	 */
+	private async publish(row: DomainRow, now: number): Promise<void> {
+		const n = this.store.counts();
+		const h = this.health();
+		const summary: PublishedSummary = {
+			domainId: row.id,
+			health: h.state,
+			healthSince: h.since,
+			lastError: h.lastError,
+			waiting: n.waiting,
+			inflight: n.inflight,
+			deferred: n.deferred,
+			delivered: n.delivered,
+			bounced: n.bounced,
+			// Whole megabytes: every message changes the byte count, and this is for a warning at 8 GB.
+			storageBytes: Math.floor(this.store.sizeBytes / 1_048_576) * 1_048_576,
+			updatedAt: now,
+		};
+		const key = (s: PublishedSummary) => JSON.stringify({ ...s, updatedAt: 0 });
+		const shape = (s: PublishedSummary) => `${s.domainId} ${s.health} ${s.healthSince} ${s.waiting + s.inflight > 0}`;
+		const last = this.store.recall("summary");
+		const before = last ? (JSON.parse(last) as PublishedSummary) : null;
+		if (before && key(before) === key(summary)) {
+			this.store.remember("summaryDueAt", "");
+			return;
+		}
+		const dueAt = before ? before.updatedAt + SUMMARY_MS : now;
+		if (before && shape(before) === shape(summary) && now < dueAt) {
+			this.store.remember("summaryDueAt", String(dueAt));
+			return;
+		}
+		try {
+			await publishSummary(openDb(this.env.DB), summary);
+			this.store.remember("summary", JSON.stringify(summary));
+			this.store.remember("summaryDueAt", "");
+		} catch (err) {
+			console.error(`domain ${row.name}: summary not written, retrying`, err);
+			this.store.remember("summaryDueAt", String(now + SUMMARY_MS));
+		}
+	}
+
+	/**
+	 * An object that held mail before it counted delivered and bounced mail starts from what D1
+	 * recorded for its domain: once, before its first call. A new object starts at zero.
+	 */
+	private async seedTallies(): Promise<void> {
+		const name = this.store.recall("domain");
+		try {
+			const row = name ? await findDomainByName(openDb(this.env.DB), name) : undefined;
+			if (row) {
+				const settled = await settledCounts(openDb(this.env.DB), row.id);
+				this.store.tally("delivered", settled.delivered);
+				this.store.tally("bounced", settled.bounced);
+			}
+			this.store.remember("talliesFrom", row ? "d1" : "zero");
+		} catch (err) {
+			// Counts only: the spool works without them, and the next start tries again.
+			console.error(`domain ${name}: delivered and bounced counts not read from D1`, err);
+		}
 	}
 
 	// ---- state --------------------------------------------------------------------------
@@ -384,9 +479,13 @@ export class DomainRelay extends DurableObject<Env> {
 		this.store.remember("eventPolicy", key);
 	}
 
+	/** Up since the object first looked, kept from then on so that `since` does not move. */
 	private health(): Health {
 		const raw = this.store.recall("health");
-		return raw ? (JSON.parse(raw) as Health) : initialHealth(this.clock.now());
+		if (raw) return JSON.parse(raw) as Health;
+		const first = initialHealth(this.clock.now());
+		this.store.remember("health", JSON.stringify(first));
+		return first;
 	}
 }
 

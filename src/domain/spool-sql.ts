@@ -55,6 +55,28 @@ CREATE TRIGGER IF NOT EXISTS spool_count_state AFTER UPDATE OF state ON spool WH
 END;
 `,
 	},
+	{
+		// What the dashboards show without reading D1's messages (issue #11): mail waiting after
+		// a failed attempt (deferred), kept by a trigger like the other counts; delivered and
+		// bounced, counted by the object as mail leaves the spool. An object that held mail
+		// before this version starts them from D1 once (DomainRelay.seedTallies).
+		version: 3,
+		columns: [],
+		sql: `
+INSERT INTO spool_counts (state, n) VALUES ('deferred', 0), ('delivered', 0), ('bounced', 0) ON CONFLICT (state) DO NOTHING;
+UPDATE spool_counts SET n = (SELECT count(*) FROM spool WHERE state = 'waiting' AND attempts > 0) WHERE state = 'deferred';
+CREATE TRIGGER IF NOT EXISTS spool_count_deferred_insert AFTER INSERT ON spool WHEN NEW.state = 'waiting' AND NEW.attempts > 0 BEGIN
+	UPDATE spool_counts SET n = n + 1 WHERE state = 'deferred';
+END;
+CREATE TRIGGER IF NOT EXISTS spool_count_deferred_delete AFTER DELETE ON spool WHEN OLD.state = 'waiting' AND OLD.attempts > 0 BEGIN
+	UPDATE spool_counts SET n = n - 1 WHERE state = 'deferred';
+END;
+CREATE TRIGGER IF NOT EXISTS spool_count_deferred_update AFTER UPDATE OF state, attempts ON spool
+	WHEN (OLD.state = 'waiting' AND OLD.attempts > 0) <> (NEW.state = 'waiting' AND NEW.attempts > 0) BEGIN
+	UPDATE spool_counts SET n = n + (CASE WHEN NEW.state = 'waiting' AND NEW.attempts > 0 THEN 1 ELSE -1 END) WHERE state = 'deferred';
+END;
+`,
+	},
 ];
 
 export type SpoolRow = {

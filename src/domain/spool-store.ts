@@ -1,7 +1,10 @@
 // The domain object's own SQLite (ctx.storage.sql): the spool index, its batches and a small
 // key-value table (the domain's name, its health, the next probe). Synchronous, like the API
 // under it, so a handler's reads and writes cannot interleave with another's.
-import { MIGRATIONS, SPOOL_SCHEMA, type SpoolRow } from "./spool-sql";
+import { MIGRATIONS, SPOOL_SCHEMA } from "./spool-sql";
+
+/** What spool_counts holds: the spool by state (waiting includes deferred), and totals since the object began. */
+export type Tally = "waiting" | "inflight" | "deferred" | "delivered" | "bounced";
 
 export class SpoolStore {
 	/**
@@ -37,8 +40,25 @@ export class SpoolStore {
 	}
 
 	/** Kept by triggers on the spool (spool-sql.ts), so counting never scans it. */
-	count(state: SpoolRow["state"]): number {
+	count(state: Tally): number {
 		return this.sql<{ n: number }>("SELECT n FROM spool_counts WHERE state = ?", state)[0]?.n ?? 0;
+	}
+
+	/** All of them in one read. */
+	counts(): Record<Tally, number> {
+		const all: Record<Tally, number> = { waiting: 0, inflight: 0, deferred: 0, delivered: 0, bounced: 0 };
+		for (const r of this.sql<{ state: Tally; n: number }>("SELECT state, n FROM spool_counts")) all[r.state] = r.n;
+		return all;
+	}
+
+	/** Mail that left the spool for good: the object counts it, no trigger can tell why a row went. */
+	tally(outcome: "delivered" | "bounced", n: number): void {
+		if (n > 0) this.sql("UPDATE spool_counts SET n = n + ? WHERE state = ?", n, outcome);
+	}
+
+	/** The object's SQLite file, pages included: what counts against its storage limit. */
+	get sizeBytes(): number {
+		return this.storage.databaseSize;
 	}
 
 	batchExists(id: string): boolean {

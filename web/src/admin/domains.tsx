@@ -56,6 +56,12 @@ export default function Domains() {
 											<Show when={d.counts.spooled > 0}>
 												<p class="muted small">{plural(d.counts.spooled, "message")} held here for your server.</p>
 											</Show>
+											<Show when={d.storage.nearLimit}>
+												<p class="notice notice-error" role="status">
+													This domain's spool uses {Math.round((d.storage.bytes / d.storage.limitBytes) * 100)} % of its storage. At the
+													limit new mail is deferred (senders retry it): contact your provider now.
+												</p>
+											</Show>
 										</li>
 									)}
 								</For>
