@@ -143,6 +143,18 @@ describe(`${N} ids at once in the engine`, () => {
 		expect(await findRedeliveries(openDb(env.DB), "other bytes", keys)).toEqual([]);
 	});
 
+	it("keeps the redelivery lookup on messages_redelivery_uq with the recipients as JSON", async () => {
+		const plan = await env.DB.prepare(
+			"EXPLAIN QUERY PLAN SELECT id FROM messages WHERE domain_id = ? AND envelope_to IN (SELECT value FROM json_each(?)) AND sha256 = ? AND direction = 'in'",
+		)
+			.bind("d", "[]", "s")
+			.all();
+		const detail = plan.results.map((r) => String(r.detail)).join(" | ");
+		expect(detail).toMatch(
+			/USING (COVERING )?INDEX messages_redelivery_uq \(domain_id=\? AND envelope_to=\? AND sha256=\? AND direction=\?\)/,
+		);
+	});
+
 	it(`purgeAbandonedUploads removes ${N} old uploads in one sweep`, async () => {
 		const t = await createTenant();
 		await seedUploads(t.customerId, t.alice.id, N, Date.now() - 2 * DAY);
