@@ -10,7 +10,6 @@ import {
 	companyDomains,
 	findCompanyUser,
 	findCompanyUserDetail,
-	inJson,
 	listUsers,
 	revokeSessionsOf,
 	takenAddresses,
@@ -20,6 +19,7 @@ import {
 import type { Db } from "../db/client";
 import { addressOwner } from "../db/directory";
 import { eventInsert } from "../db/events";
+import { inJson } from "../db/in-json";
 import { aliases, messages, uploads, users } from "../db/schema";
 import { newId } from "../lib/ids";
 import { enqueueInvites } from "../queue/invite";

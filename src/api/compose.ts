@@ -1,9 +1,10 @@
 // Writing mail from the Emergency Inbox: uploads, then send. The message is built here
 // (mimetext), stored as the sender's Sent copy (R2 + D1) and handed to the outbound queue;
 // src/queue/send.ts delivers it to each recipient.
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { putRaw } from "../bodies/store";
+import { inJson } from "../db/in-json";
 import { getOwnedMessage } from "../db/mailbox";
 import { uploads } from "../db/schema";
 import { insertSent } from "../db/sent";
@@ -101,7 +102,7 @@ export const composeRoutes = new Hono<AppEnv>()
 			const rows = await db
 				.select()
 				.from(uploads)
-				.where(and(eq(uploads.userId, p.userId), inArray(uploads.id, uploadIds)));
+				.where(and(eq(uploads.userId, p.userId), inJson(uploads.id, uploadIds)));
 			if (rows.length !== new Set(uploadIds).size) throw bad("An attachment is missing; upload it again.");
 			for (const u of rows) {
 				const obj = await c.env.MAIL.get(u.r2Key);

@@ -1,5 +1,6 @@
-import { and, eq, inArray, isNotNull, lt, sql } from "drizzle-orm";
+import { and, eq, isNotNull, lt, sql } from "drizzle-orm";
 import { openDb } from "../db/client";
+import { inJson } from "../db/in-json";
 import { domains, messages, uploads } from "../db/schema";
 import { unindex } from "../db/search";
 import type { Clock } from "../lib/clock";
@@ -49,7 +50,7 @@ export async function purgeAbandonedUploads(env: Env, clock: Clock): Promise<num
 	if (rows.length === 0) return 0;
 	await env.MAIL.delete(rows.map((r) => r.r2Key));
 	await db.delete(uploads).where(
-		inArray(
+		inJson(
 			uploads.id,
 			rows.map((r) => r.id),
 		),

@@ -1,8 +1,9 @@
 // Queries behind Company settings → Users. Every one takes the company's id first; the page
 // query walks users_customer_idx in address order and the decorations (aliases, groups,
 // pending invitations) are one batch keyed by the page's ids, so a page costs the same at any depth.
-import { type AnyColumn, and, asc, eq, gt, gte, isNull, like, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gt, gte, isNull, like, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client";
+import { inJson } from "./in-json";
 import { aliases, domains, groupMembers, groups, type Role, sessions, users, userTokens } from "./schema";
 
 export const USER_PAGE = 100;
@@ -36,9 +37,6 @@ export type UserDetailRow = UserRow & {
 	groups: { name: string; address: string }[];
 	invitePending: boolean;
 };
-
-/** `col IN (ids)` with the ids as one JSON parameter: D1 allows only 100 bound parameters per query. */
-export const inJson = (column: AnyColumn, ids: string[]) => sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
 
 /**
  * One page of the company's users in address order, after `cursor` (the previous page's last

@@ -1,7 +1,8 @@
-import { and, eq, inArray, notInArray, sql } from "drizzle-orm";
+import { and, eq, notInArray, sql } from "drizzle-orm";
 import type { Outcome } from "../relay/types";
 import type { Db } from "./client";
 import { event, eventInsert } from "./events";
+import { inJson } from "./in-json";
 import { deliveries, messages } from "./schema";
 
 export interface PendingMessage {
@@ -32,7 +33,7 @@ export async function loadPending(db: Db, ids: string[]): Promise<PendingMessage
 			heldAt: messages.heldAt,
 		})
 		.from(messages)
-		.where(and(inArray(messages.id, ids), notInArray(messages.status, ["delivered", "bounced"])));
+		.where(and(inJson(messages.id, ids), notInArray(messages.status, ["delivered", "bounced"])));
 }
 
 const STATUS = { delivered: "delivered", tempfail: "deferred", permfail: "bounced" } as const;

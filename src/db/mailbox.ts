@@ -1,8 +1,9 @@
 // A user's Emergency Inbox: folders, filters, search, bulk changes. Every query is scoped
 // by the user id first, and only mail that belongs to the Emergency Inbox (held_at set:
 // held during an outage, or sent from here) is ever listed or opened.
-import { and, desc, eq, gte, inArray, isNotNull, lt, ne, sql } from "drizzle-orm";
+import { and, desc, eq, gte, isNotNull, lt, ne, sql } from "drizzle-orm";
 import type { Db } from "./client";
+import { inJson } from "./in-json";
 import { type Folder, messages } from "./schema";
 import { ftsQuery } from "./search";
 
@@ -103,7 +104,7 @@ export async function setSeen(db: Db, userId: string, ids: string[], seen: boole
 	const res = await db
 		.update(messages)
 		.set({ seen })
-		.where(and(eq(messages.userId, userId), inArray(messages.id, ids), isNotNull(messages.heldAt)));
+		.where(and(eq(messages.userId, userId), inJson(messages.id, ids), isNotNull(messages.heldAt)));
 	return res.meta.changes;
 }
 
@@ -112,7 +113,7 @@ export async function trash(db: Db, userId: string, ids: string[]): Promise<numb
 	const res = await db
 		.update(messages)
 		.set({ trashedFrom: sql`${messages.folder}`, folder: "trash" })
-		.where(and(eq(messages.userId, userId), inArray(messages.id, ids), isNotNull(messages.heldAt), ne(messages.folder, "trash")));
+		.where(and(eq(messages.userId, userId), inJson(messages.id, ids), isNotNull(messages.heldAt), ne(messages.folder, "trash")));
 	return res.meta.changes;
 }
 
@@ -121,6 +122,6 @@ export async function restore(db: Db, userId: string, ids: string[]): Promise<nu
 	const res = await db
 		.update(messages)
 		.set({ folder: sql`coalesce(${messages.trashedFrom}, 'inbox')`, trashedFrom: null })
-		.where(and(eq(messages.userId, userId), inArray(messages.id, ids), isNotNull(messages.heldAt), eq(messages.folder, "trash")));
+		.where(and(eq(messages.userId, userId), inJson(messages.id, ids), isNotNull(messages.heldAt), eq(messages.folder, "trash")));
 	return res.meta.changes;
 }

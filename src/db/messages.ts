@@ -1,6 +1,7 @@
-import { and, eq, inArray, lt } from "drizzle-orm";
+import { and, eq, lt } from "drizzle-orm";
 import { batchAtomically, type Db } from "./client";
 import { event, eventInsert } from "./events";
+import { inJson } from "./in-json";
 import { deliveries, domains, messages } from "./schema";
 import { indexStatement } from "./search";
 
@@ -65,33 +66,26 @@ export function receivedStatements(
 	];
 }
 
-/** D1 allows 100 bound parameters per statement. */
-const IN_CHUNK = 90;
-
 /**
  * The stored messages among several redelivery keys with the same bytes, in one round trip:
- * one lookup per domain (and per 90 recipients), each on messages_redelivery_uq.
+ * one lookup per domain on messages_redelivery_uq, its recipients bound as one JSON parameter.
  */
 export async function findRedeliveries(db: Db, sha256: string, keys: { domainId: string; envelopeTo: string }[]) {
 	const byDomain = new Map<string, string[]>();
 	for (const k of keys) byDomain.set(k.domainId, [...(byDomain.get(k.domainId) ?? []), k.envelopeTo]);
-	const lookups = [...byDomain].flatMap(([domainId, recipients]) => {
-		const chunks: string[][] = [];
-		for (let i = 0; i < recipients.length; i += IN_CHUNK) chunks.push(recipients.slice(i, i + IN_CHUNK));
-		return chunks.map((chunk) =>
-			db
-				.select({ id: messages.id, domainId: messages.domainId, envelopeTo: messages.envelopeTo, receivedAt: messages.receivedAt })
-				.from(messages)
-				.where(
-					and(
-						eq(messages.domainId, domainId),
-						inArray(messages.envelopeTo, chunk),
-						eq(messages.sha256, sha256),
-						eq(messages.direction, "in"),
-					),
+	const lookups = [...byDomain].map(([domainId, recipients]) =>
+		db
+			.select({ id: messages.id, domainId: messages.domainId, envelopeTo: messages.envelopeTo, receivedAt: messages.receivedAt })
+			.from(messages)
+			.where(
+				and(
+					eq(messages.domainId, domainId),
+					inJson(messages.envelopeTo, recipients),
+					eq(messages.sha256, sha256),
+					eq(messages.direction, "in"),
 				),
-		);
-	});
+			),
+	);
 	const [first, ...rest] = lookups;
 	if (!first) return [];
 	return (await db.batch([first, ...rest])).flat();

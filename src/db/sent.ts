@@ -1,6 +1,7 @@
-import { and, eq, inArray, notInArray } from "drizzle-orm";
+import { and, eq, notInArray } from "drizzle-orm";
 import { batchAtomically, type Db } from "./client";
 import { event, eventInsert } from "./events";
+import { inJson } from "./in-json";
 import { deliveries, messages, uploads } from "./schema";
 import { indexStatement } from "./search";
 
@@ -45,7 +46,7 @@ export async function insertSent(
 			}),
 		),
 		indexStatement(row, bodyText),
-		...(uploadIds.length > 0 ? [db.delete(uploads).where(and(eq(uploads.userId, row.userId), inArray(uploads.id, uploadIds)))] : []),
+		...(uploadIds.length > 0 ? [db.delete(uploads).where(and(eq(uploads.userId, row.userId), inJson(uploads.id, uploadIds)))] : []),
 	]);
 }
 

@@ -138,3 +138,20 @@ export async function signInAdmin(t: Tenant): Promise<string> {
 		.run();
 	return signIn(email);
 }
+
+/**
+ * `n` messages already in the user's Emergency Inbox (held, spooled, unread), written in one
+ * D1 batch: for tests that need many messages and not the ingest path that stores them.
+ */
+export async function seedHeldMessages(t: Tenant, user: { id: string; email: string }, n: number): Promise<string[]> {
+	const now = Date.now();
+	const ids = Array.from({ length: n }, () => newId(now));
+	const insert = env.DB.prepare(
+		`INSERT INTO messages (id, customer_id, domain_id, user_id, envelope_from, envelope_to, subject, received_at, size, sha256, status, held_at, updated_at)
+		 VALUES (?, ?, ?, ?, 'x@example.org', ?, ?, ?, 10, ?, 'spooled', ?, ?)`,
+	);
+	await env.DB.batch(
+		ids.map((id, i) => insert.bind(id, t.customerId, t.domainId, user.id, user.email, `seeded ${i}`, now, crypto.randomUUID(), now, now)),
+	);
+	return ids;
+}
