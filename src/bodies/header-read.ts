@@ -51,7 +51,16 @@ export async function readHeaderSection(bucket: R2Bucket, key: string, options: 
 	let field = 0;
 	let size = Number.POSITIVE_INFINITY;
 	for (;;) {
-		const obj = await bucket.get(key, { range: { offset: buf.length, length: Math.min(want, max - buf.length) } });
+		let obj: R2ObjectBody | null;
+		try {
+			obj = await bucket.get(key, { range: { offset: buf.length, length: Math.min(want, max - buf.length) } });
+		} catch (e) {
+			// No range of an empty object can be satisfied.
+			if (buf.length > 0) throw e;
+			const meta = await bucket.head(key);
+			if (meta?.size !== 0) throw e;
+			return buf;
+		}
 		if (!obj) return null;
 		size = obj.size;
 		buf = concat(buf, new Uint8Array(await obj.arrayBuffer()));
