@@ -15,3 +15,29 @@ export async function putRaw(bucket: R2Bucket, customerId: string, messageId: st
 	});
 	return key;
 }
+
+/**
+ * The raw message at `key` with `prefix` (a trace header) in front, streamed into one buffer
+ * of exactly that size: the body is held once, not as arrayBuffer() and again as a copy.
+ * Null when there is no such object; a short or long read throws.
+ */
+export async function readRawAfter(bucket: R2Bucket, key: string, prefix: Uint8Array): Promise<Uint8Array | null> {
+	const obj = await bucket.get(key);
+	if (!obj) return null;
+	const out = new Uint8Array(prefix.byteLength + obj.size);
+	out.set(prefix, 0);
+	let n = prefix.byteLength;
+	const reader = obj.body.getReader();
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		if (n + value.byteLength > out.byteLength) {
+			await reader.cancel();
+			throw new Error(`${key} is longer than its ${obj.size} bytes`);
+		}
+		out.set(value, n);
+		n += value.byteLength;
+	}
+	if (n !== out.byteLength) throw new Error(`${key}: read ${n - prefix.byteLength} of its ${obj.size} bytes`);
+	return out;
+}

@@ -3,6 +3,7 @@
 // outcome in D1, tell the domain's Durable Object, and only then acknowledge.
 
 import { eq } from "drizzle-orm";
+import { readRawAfter } from "../bodies/store";
 import { openDb } from "../db/client";
 import { loadPending, type PendingMessage, recordAttempts } from "../db/deliveries";
 import { deliveryTarget, findDomainByName } from "../db/domains";
@@ -12,9 +13,11 @@ import type { BatchReport } from "../domain/domain-relay";
 import type { Clock } from "../lib/clock";
 import { tempfail } from "../relay/outcome";
 import { deliverSession, unreachable } from "../relay/smtp-client";
-import { traceHeader, withTrace } from "../relay/trace-header";
+import { traceHeader } from "../relay/trace-header";
 import type { Outcome, OutgoingMessage } from "../relay/types";
 import type { DeliveryJob } from "./messages";
+
+const BODY_MISSING: Outcome = { kind: "permfail", code: 0, enhanced: "5.3.0", text: "the stored message body is missing" };
 
 export async function deliverJob(job: DeliveryJob, env: Env, clock: Clock): Promise<void> {
 	const db = openDb(env.DB);
@@ -55,20 +58,26 @@ export async function deliverJob(job: DeliveryJob, env: Env, clock: Clock): Prom
 	}
 	const dest = target.dest;
 
+	// Which bodies are there is asked up front (metadata only), so a message without one is
+	// settled as before and never opens a session. The bytes themselves are read one message
+	// at a time, when its transaction begins: a batch of 50 MB messages holds one of them.
 	const outgoing: OutgoingMessage[] = [];
 	const missing: { message: PendingMessage; outcome: Outcome }[] = [];
-	for (const m of ordered) {
-		const body = m.r2Key ? await env.MAIL.get(m.r2Key) : null;
-		if (!body) {
-			missing.push({ message: m, outcome: { kind: "permfail", code: 0, enhanced: "5.3.0", text: "the stored message body is missing" } });
+	const stored = await Promise.all(ordered.map((m) => (m.r2Key ? env.MAIL.head(m.r2Key) : null)));
+	const encoder = new TextEncoder();
+	for (const [i, m] of ordered.entries()) {
+		const key = m.r2Key;
+		if (!key || !stored[i]) {
+			missing.push({ message: m, outcome: BODY_MISSING });
 			continue;
 		}
-		const raw = new Uint8Array(await body.arrayBuffer());
+		const trace = encoder.encode(traceHeader(env.RELAY_HOSTNAME, m.id, m.envelopeTo, m.receivedAt));
 		outgoing.push({
 			id: m.id,
 			from: m.envelopeFrom,
 			to: [m.envelopeTo],
-			raw: withTrace(traceHeader(env.RELAY_HOSTNAME, m.id, m.envelopeTo, m.receivedAt), raw),
+			// Gone between the look and the read (retention, a deleted customer): the same outcome.
+			raw: async () => (await readRawAfter(env.MAIL, key, trace)) ?? BODY_MISSING,
 		});
 	}
 

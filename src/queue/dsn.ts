@@ -2,6 +2,7 @@
 // the original envelope sender, once (notices table), never to <> or in reply to a DSN or
 // auto-submitted mail (src/bounce/loop-guard.ts).
 import { eq } from "drizzle-orm";
+import { readHeaderSection } from "../bodies/header-read";
 import { headerBlock, mayNotify } from "../bounce/loop-guard";
 import { mailerDaemon, senderDsn } from "../bounce/notice";
 import { openDb } from "../db/client";
@@ -36,10 +37,11 @@ export async function sendDsnJob(job: DsnJob, env: Env, clock: Clock): Promise<v
 	const key = { messageId: job.messageId, customerId: row.customerId, recipient: job.recipient, kind: job.action, mark: job.mark };
 	if (!(await claimNotice(db, key, newId(now), now))) return;
 
-	const body = row.r2Key ? await env.MAIL.get(row.r2Key) : null;
-	// The body may be gone under retention; the headers we kept in D1 still identify the message.
-	const headers = body
-		? headerBlock(new Uint8Array(await body.arrayBuffer()))
+	// Only the header section is read, never a body of many megabytes. It may be gone under
+	// retention; the headers we kept in D1 still identify the message.
+	const section = row.r2Key ? await readHeaderSection(env.MAIL, row.r2Key) : null;
+	const headers = section
+		? headerBlock(section)
 		: [`From: ${row.fromHeader}`, `Subject: ${row.subject}`, row.messageIdHeader ? `Message-ID: ${row.messageIdHeader}` : ""]
 				.filter(Boolean)
 				.join("\r\n");

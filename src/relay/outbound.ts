@@ -25,9 +25,13 @@ export async function sendOutbound(
 	if (relay) {
 		const refused = smarthost ? checkDestination(smarthost, env.ENVIRONMENT) : null;
 		if (refused) return tempfail(refused, "4.4.0");
-		const session = await deliverSession(relay, [{ id: "outbound", from: envelopeFrom, to: [to], raw: new TextEncoder().encode(raw) }], {
-			heloName: env.RELAY_HOSTNAME,
-		});
+		const session = await deliverSession(
+			relay,
+			[{ id: "outbound", from: envelopeFrom, to: [to], raw: async () => new TextEncoder().encode(raw) }],
+			{
+				heloName: env.RELAY_HOSTNAME,
+			},
+		);
 		return session.results[0]?.recipients[to] ?? session.sessionError ?? tempfail("not attempted");
 	}
 	try {

@@ -2,6 +2,7 @@
 // message, and per-recipient outcomes. With PIPELINING (RFC 2920) the envelope and DATA
 // go in one write and the replies are read back in order.
 import { isAscii } from "../lib/ascii";
+import { tempfail } from "./outcome";
 import { canonicalSize, dataChunks, has8bit } from "./smtp-data";
 import { asTempfail, expectOutcome, outcomeOf, type Reply, replyText, SessionAbort } from "./smtp-reply";
 import type { Session } from "./smtp-session";
@@ -38,6 +39,15 @@ export async function sendMessage(session: Session, msg: OutgoingMessage, outcom
 		for (const r of who) outcomes.set(r, outcome);
 	};
 
+	// Before anything goes on the wire: a message whose bytes are missing is not begun.
+	let raw: Uint8Array | Outcome;
+	try {
+		raw = await msg.raw();
+	} catch (e) {
+		raw = tempfail(`cannot read the message: ${e instanceof Error ? e.message : String(e)}`, "4.3.0");
+	}
+	if (!(raw instanceof Uint8Array)) return decide(recipients, raw);
+
 	if (msg.from !== "" && !safePath(msg.from)) {
 		return decide(recipients, refused(553, "5.1.7", `invalid sender address ${JSON.stringify(msg.from)}`));
 	}
@@ -51,7 +61,7 @@ export async function sendMessage(session: Session, msg: OutgoingMessage, outcom
 	if (utf8 && !ext.smtpUtf8) {
 		return decide(valid, refused(553, "5.6.7", "non-ASCII envelope address and the server does not offer SMTPUTF8"));
 	}
-	const size = canonicalSize(msg.raw);
+	const size = canonicalSize(raw);
 	if (ext.sizeLimit !== null && size > ext.sizeLimit) {
 		return decide(valid, refused(552, "5.3.4", `message of ${size} bytes exceeds the server's SIZE limit of ${ext.sizeLimit} bytes`));
 	}
@@ -64,7 +74,7 @@ export async function sendMessage(session: Session, msg: OutgoingMessage, outcom
 	// Without 8BITMIME on offer the body goes as it is: RFC 6152 would have us downgrade to
 	// 7 bits, but rewriting a message we only relay breaks signatures, and servers
 	// that skip the keyword accept 8-bit mail in practice (what Postfix does, too).
-	if (ext.eightBitMime && has8bit(msg.raw)) params.push("BODY=8BITMIME");
+	if (ext.eightBitMime && has8bit(raw)) params.push("BODY=8BITMIME");
 	if (utf8) params.push("SMTPUTF8");
 	const mail = `MAIL FROM:<${msg.from}>${params.map((p) => ` ${p}`).join("")}`;
 
@@ -108,7 +118,7 @@ export async function sendMessage(session: Session, msg: OutgoingMessage, outcom
 	if (dataOutcome.kind !== "delivered") return decide(accepted, dataOutcome);
 
 	wire.transcript.client(`<message body ${size} bytes>`);
-	for (const chunk of dataChunks(msg.raw)) await wire.write(chunk, t.dataBlock, "sending the message body");
+	for (const chunk of dataChunks(raw)) await wire.write(chunk, t.dataBlock, "sending the message body");
 	const final = expectOutcome(await wire.readReply(t.dataTerm, "the end-of-data reply"), 2, "end of data");
 	decide(accepted, final);
 	session.dirty = final.kind !== "delivered";

@@ -8,11 +8,3 @@ import { rfc5322Date } from "../lib/rfc5322-date";
 export function traceHeader(relayHost: string, messageId: string, recipient: string, receivedAt: number): string {
 	return `Received: by ${relayHost} (Emergency Inbox) with ESMTP id ${messageId}\r\n\tfor <${recipient}>; ${rfc5322Date(new Date(receivedAt))}\r\n`;
 }
-
-export function withTrace(header: string, raw: Uint8Array): Uint8Array {
-	const head = new TextEncoder().encode(header);
-	const out = new Uint8Array(head.byteLength + raw.byteLength);
-	out.set(head, 0);
-	out.set(raw, head.byteLength);
-	return out;
-}

@@ -51,8 +51,13 @@ export interface OutgoingMessage {
 	from: string;
 	/** Envelope recipients, as they should appear in RCPT TO. */
 	to: string[];
-	/** The bytes to send (our trace header already prepended), any line endings. */
-	raw: Uint8Array;
+	/**
+	 * The bytes to send (our trace header already prepended), any line endings. Asked for
+	 * only when this message's transaction begins and let go when it ends, so a session over
+	 * many messages holds one body at a time. When the bytes cannot be had, the outcome every
+	 * recipient gets instead; a rejection tempfails the message, and the session goes on.
+	 */
+	raw: () => Promise<Uint8Array | Outcome>;
 }
 
 export type OutcomeKind = "delivered" | "tempfail" | "permfail";

@@ -80,5 +80,6 @@ let counter = 0;
 /** An outgoing message with a unique id; `raw` as text is UTF-8 encoded. */
 export function outgoing(raw: string | Uint8Array, to: string[] = ["alice@customer.test"], from = "sender@example.org") {
 	counter++;
-	return { id: `msg-${counter}`, from, to, raw: typeof raw === "string" ? new TextEncoder().encode(raw) : raw };
+	const bytes = typeof raw === "string" ? new TextEncoder().encode(raw) : raw;
+	return { id: `msg-${counter}`, from, to, raw: async () => bytes };
 }
