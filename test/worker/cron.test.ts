@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { purgeAbandonedUploads, purgeExpiredBodies } from "../../src/bodies/retention";
 import { openDb } from "../../src/db/client";
 import { unindex } from "../../src/db/search";
+import { sweepUnclaimed } from "../../src/ingest/sweep";
 import { newId } from "../../src/lib/ids";
 import { createTenant, type Tenant } from "./helpers";
 
@@ -34,6 +35,30 @@ async function seedDelivered(t: Tenant, count: number): Promise<string[]> {
 	const ids = Array.from({ length: count }, (_, i) => `${prefix}-${i + 1}`);
 	await putAll(ids.map((id) => `c/${t.customerId}/m/${id}.eml`));
 	return ids;
+}
+
+/** `count` messages of one tenant stored at `receivedAt` that never reached their domain's object (status received). */
+async function seedUnclaimed(t: Tenant, count: number, receivedAt: number) {
+	const prefix = newId();
+	await env.DB.prepare(
+		`INSERT INTO messages (id, customer_id, domain_id, user_id, envelope_from, envelope_to, subject, received_at, size, sha256, r2_key, updated_at)
+		 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
+		 SELECT ?2 || '-' || i, ?3, ?4, ?5, 'x@example.org', ?6, 'orphan ' || i, ?7, 10, ?2 || '-' || i, 'c/' || ?3 || '/m/' || ?2 || '-' || i || '.eml', ?7
+		 FROM n`,
+	)
+		.bind(count, prefix, t.customerId, t.domainId, t.alice.id, t.alice.email, receivedAt)
+		.run();
+}
+
+/** A domain whose Durable Object throws on every hand-over: its retry schedule is not JSON. */
+async function broken(t: Tenant): Promise<Tenant> {
+	await env.DB.prepare("UPDATE domains SET retry_schedule = 'not json' WHERE id = ?").bind(t.domainId).run();
+	return t;
+}
+
+/** Takes a broken domain's unclaimed mail out of later sweeps (its object keeps the bad config cached). */
+async function settle(t: Tenant) {
+	await env.DB.prepare("UPDATE messages SET status = 'bounced' WHERE domain_id = ? AND status = 'received'").bind(t.domainId).run();
 }
 
 async function putAll(keys: string[]) {
@@ -102,6 +127,32 @@ describe("purgeAbandonedUploads", () => {
 
 		expect(await count("SELECT count(*) AS n FROM uploads WHERE customer_id = ?", t.customerId)).toBe(0);
 		expect(await objectsUnder(`c/${t.customerId}/u/`)).toBe(0);
+	});
+});
+
+describe("sweepUnclaimed", () => {
+	it("hands 1,200 unclaimed messages to their domain's object in one run, a page at a time", async () => {
+		const t = await createTenant();
+		await seedUnclaimed(t, 1200, Date.now() - 10 * 60_000);
+
+		expect(await sweepUnclaimed(env, clock)).toBeGreaterThanOrEqual(1200);
+
+		expect(await count("SELECT count(*) AS n FROM messages WHERE domain_id = ? AND status = 'received'", t.domainId)).toBe(0);
+	});
+
+	it("hands the other domains' mail over when one domain's object fails, then reports that failure", async () => {
+		const good = await createTenant();
+		const bad = await broken(await createTenant());
+		// The broken domain's mail is older, so it comes first in the page.
+		await seedUnclaimed(bad, 3, Date.now() - 20 * 60_000);
+		await seedUnclaimed(good, 3, Date.now() - 10 * 60_000);
+		try {
+			await expect(sweepUnclaimed(env, clock)).rejects.toThrow(AggregateError);
+			expect(await count("SELECT count(*) AS n FROM messages WHERE domain_id = ? AND status = 'received'", good.domainId)).toBe(0);
+			expect(await count("SELECT count(*) AS n FROM messages WHERE domain_id = ? AND status = 'received'", bad.domainId)).toBe(3);
+		} finally {
+			await settle(bad);
+		}
 	});
 });
 
