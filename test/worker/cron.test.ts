@@ -1,11 +1,13 @@
 // The cron trigger at volume: each purge drains a backlog in one run (pages of BATCH up to
 // a per-run budget), the search index takes any number of ids, and one failing step does
 // not stop the others. Rows are seeded with set-based SQL, not one ingest each.
-import { env } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { createScheduledController, env } from "cloudflare:test";
+import { describe, expect, it, vi } from "vitest";
 import { purgeAbandonedUploads, purgeExpiredBodies } from "../../src/bodies/retention";
+import { runCronSteps } from "../../src/cron";
 import { openDb } from "../../src/db/client";
 import { unindex } from "../../src/db/search";
+import worker from "../../src/index";
 import { sweepUnclaimed } from "../../src/ingest/sweep";
 import { newId } from "../../src/lib/ids";
 import { createTenant, type Tenant } from "./helpers";
@@ -168,5 +170,57 @@ describe("unindex", () => {
 		expect(
 			await count("SELECT count(*) AS n FROM messages_fts WHERE message_id IN (SELECT value FROM json_each(?))", JSON.stringify(ids)),
 		).toBe(0);
+	});
+});
+
+describe("the cron run", () => {
+	it("runs every step when one throws, logs the failed step by name and still fails the run", async () => {
+		const t = await createTenant();
+		await seedDelivered(t, 3);
+		const ran: string[] = [];
+		const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+		try {
+			const run = runCronSteps([
+				{
+					name: "first",
+					run: async () => {
+						ran.push("first");
+						return 1;
+					},
+				},
+				{ name: "failing", run: () => Promise.reject(new Error("boom")) },
+				{ name: "purgeExpiredBodies", run: () => purgeExpiredBodies(env, clock).finally(() => ran.push("purgeExpiredBodies")) },
+			]);
+			const failure = await run.then(
+				() => null,
+				(err: unknown) => err,
+			);
+			expect(failure).toBeInstanceOf(AggregateError);
+			expect((failure as AggregateError).message).toBe("cron: 1 of 3 steps failed (failing)");
+			expect((failure as AggregateError).errors).toHaveLength(1);
+			expect(ran).toEqual(["first", "purgeExpiredBodies"]);
+			expect(errors).toHaveBeenCalledWith("cron step failing failed:", expect.objectContaining({ message: "boom" }));
+			expect(await count("SELECT count(*) AS n FROM messages WHERE domain_id = ? AND r2_key IS NOT NULL", t.domainId)).toBe(0);
+		} finally {
+			errors.mockRestore();
+		}
+	});
+
+	it("purges when the sweep fails for real (a broken domain), and the scheduled handler reports the failure", async () => {
+		const bad = await broken(await createTenant());
+		await seedUnclaimed(bad, 2, Date.now() - 10 * 60_000);
+		const t = await createTenant();
+		await seedDelivered(t, 600);
+		const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+		try {
+			await expect(worker.scheduled(createScheduledController(), env)).rejects.toThrow("cron: 1 of 3 steps failed (sweepUnclaimed)");
+			expect(errors).toHaveBeenCalledWith("cron step sweepUnclaimed failed:", expect.any(AggregateError));
+			// The purges after it still ran, past one page.
+			expect(await count("SELECT count(*) AS n FROM messages WHERE domain_id = ? AND r2_key IS NOT NULL", t.domainId)).toBe(0);
+			expect(await objectsUnder(`c/${t.customerId}/m/`)).toBe(0);
+		} finally {
+			errors.mockRestore();
+			await settle(bad);
+		}
 	});
 });
