@@ -1,8 +1,7 @@
 // Wiring only: each entry point hands off to the module that owns the flow.
 import { createApp } from "./api/app";
-import { purgeAbandonedUploads, purgeExpiredBodies } from "./bodies/retention";
+import { runCron } from "./cron";
 import { handleEmail } from "./ingest/receive";
-import { sweepUnclaimed } from "./ingest/sweep";
 import { systemClock } from "./lib/clock";
 import { consumeQueue } from "./queue/consume";
 
@@ -19,8 +18,6 @@ export default {
 		await consumeQueue(batch, env, systemClock);
 	},
 	async scheduled(_controller, env) {
-		await sweepUnclaimed(env, systemClock);
-		await purgeExpiredBodies(env, systemClock);
-		await purgeAbandonedUploads(env, systemClock);
+		await runCron(env, systemClock);
 	},
 } satisfies ExportedHandler<Env>;

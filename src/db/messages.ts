@@ -1,4 +1,4 @@
-import { and, eq, lt } from "drizzle-orm";
+import { and, eq, gt, lt, or } from "drizzle-orm";
 import { batchAtomically, type Db } from "./client";
 import { event, eventInsert } from "./events";
 import { inJson } from "./in-json";
@@ -91,13 +91,31 @@ export async function findRedeliveries(db: Db, sha256: string, keys: { domainId:
 	return (await db.batch([first, ...rest])).flat();
 }
 
-/** Stored messages nobody has claimed since `before`: what the cron sweep hands over again. */
-export async function listUnclaimed(db: Db, before: number, limit: number) {
+/** Where a page of listUnclaimed() ended: the next page starts after this row. */
+export interface UnclaimedCursor {
+	receivedAt: number;
+	id: string;
+}
+
+/**
+ * Stored messages nobody has claimed since `before`: what the cron sweep hands over again.
+ * Ordered by (received_at, id) and paged by keyset (`after`), so a row whose hand-over failed
+ * is not read again by the same run's next page.
+ */
+export async function listUnclaimed(db: Db, before: number, limit: number, after?: UnclaimedCursor) {
 	return db
 		.select({ id: messages.id, domainName: domains.name, receivedAt: messages.receivedAt, envelopeTo: messages.envelopeTo })
 		.from(messages)
 		.innerJoin(domains, eq(domains.id, messages.domainId))
-		.where(and(eq(messages.status, "received"), lt(messages.receivedAt, before)))
-		.orderBy(messages.receivedAt)
+		.where(
+			and(
+				eq(messages.status, "received"),
+				lt(messages.receivedAt, before),
+				after
+					? or(gt(messages.receivedAt, after.receivedAt), and(eq(messages.receivedAt, after.receivedAt), gt(messages.id, after.id)))
+					: undefined,
+			),
+		)
+		.orderBy(messages.receivedAt, messages.id)
 		.limit(limit);
 }

@@ -1,6 +1,5 @@
 // The FTS5 index (migrations/0003_add_search.sql). Drizzle does not model virtual tables,
 // so these are raw statements, still parameterised.
-import { sql } from "drizzle-orm";
 import type { Db, RawStatement } from "./client";
 
 /**
@@ -29,9 +28,23 @@ export function indexStatement(message: Indexed, body: string): RawStatement {
 	};
 }
 
+/**
+ * Removes the index entries of these messages, as a raw statement for batchAtomically(). The ids
+ * travel as ONE JSON parameter: D1 refuses a statement with more than 100 bound parameters
+ * (developers.cloudflare.com/d1/platform/limits), so an `IN (?, ?, …)` list breaks past 100 ids.
+ */
+export function unindexStatement(messageIds: string[]): RawStatement {
+	return { sql: "DELETE FROM messages_fts WHERE message_id IN (SELECT value FROM json_each(?))", params: [JSON.stringify(messageIds)] };
+}
+
+/** Any number of ids, one statement. */
 export async function unindex(db: Db, messageIds: string[]) {
 	if (messageIds.length === 0) return;
-	await db.run(sql`DELETE FROM messages_fts WHERE message_id IN ${messageIds}`);
+	const { sql, params } = unindexStatement(messageIds);
+	await db.$client
+		.prepare(sql)
+		.bind(...params)
+		.run();
 }
 
 /**
