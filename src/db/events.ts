@@ -25,6 +25,16 @@ export async function appendEvent(db: Db, row: NewEvent): Promise<void> {
 }
 
 /**
+ * Appends an event whose id is derived from what it records (stableId): a second insert of
+ * the same id changes nothing. ON CONFLICT DO NOTHING inserts no row and updates none, so
+ * the append-only triggers (migrations/0008) do not fire. Returns whether this call wrote it.
+ */
+export async function appendEventOnce(db: Db, row: NewEvent): Promise<boolean> {
+	const result = await db.insert(events).values(row).onConflictDoNothing();
+	return result.meta.changes > 0;
+}
+
+/**
  * The customer's log, newest first, keyset-paged on the ULID id through events_customer_idx,
  * with who acted by address and role (a partner's admin acting for the customer is named too;
  * a deleted account leaves only its id).

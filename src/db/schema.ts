@@ -135,7 +135,12 @@ export const users = sqliteTable(
 		disabledAt: integer("disabled_at"),
 		createdAt: createdAt(),
 	},
-	(t) => [uniqueIndex("users_email_uq").on(t.email), index("users_customer_idx").on(t.customerId, t.email)],
+	(t) => [
+		uniqueIndex("users_email_uq").on(t.email),
+		index("users_customer_idx").on(t.customerId, t.email),
+		// Outage notices page through a company's people by id (src/queue/notify.ts).
+		index("users_customer_id_idx").on(t.customerId, t.id),
+	],
 );
 
 export const aliases = sqliteTable(

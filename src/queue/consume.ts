@@ -7,7 +7,7 @@ import { deliverJob } from "./delivery";
 import { sendDsnJob } from "./dsn";
 import { sendInvite } from "./invite";
 import type { DeliveryJob, OutboundJob } from "./messages";
-import { notifyOutage } from "./notify";
+import { notifyOutage, sendNotice } from "./notify";
 import { sendJob } from "./send";
 
 /**
@@ -39,6 +39,7 @@ async function handle(queue: string, msg: Message, env: Env, clock: Clock): Prom
 		if (job.kind === "dsn") return sendDsnJob(job, env, clock);
 		if (job.kind === "send") return sendJob(job, env, clock);
 		if (job.kind === "notify") return notifyOutage(job, env, clock);
+		if (job.kind === "notice") return sendNotice(job, env, clock);
 		if (job.kind === "invite") return sendInvite(job, env, clock);
 	}
 	throw new Error(`no consumer for ${queue} message ${JSON.stringify(msg.body).slice(0, 200)}`);

@@ -31,13 +31,29 @@ export interface SendJob {
 	messageId: string;
 }
 
-/** ei-outbound: tell the customer's admins that a domain went down or came back. */
+/**
+ * ei-outbound: a domain went down or came back. Sends nothing itself: decides once whether
+ * this transition is announced (at most one per domain and state in half an hour), then
+ * queues one NoticeJob per person to tell (src/queue/notify.ts).
+ */
 export interface NotifyJob {
 	kind: "notify";
 	domainId: string;
 	state: "up" | "down";
 	at: number;
 	error: string | null;
+	/** Set on a continuation: the people with a users.id above this are still to be queued. */
+	after?: string;
+}
+
+/** ei-outbound: the outage notice of one transition (domainId, state, at) to one person, once. */
+export interface NoticeJob {
+	kind: "notice";
+	domainId: string;
+	state: "up" | "down";
+	at: number;
+	error: string | null;
+	userId: string;
 }
 
 /** ei-outbound: a welcome mail with a one-time set-password link, to the user's alternate address. */
@@ -49,4 +65,4 @@ export interface InviteJob {
 	requestedBy: string | null;
 }
 
-export type OutboundJob = DsnJob | SendJob | NotifyJob | InviteJob;
+export type OutboundJob = DsnJob | SendJob | NotifyJob | NoticeJob | InviteJob;

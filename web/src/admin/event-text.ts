@@ -60,6 +60,8 @@ const LABELS: Record<string, string> = {
 	"group.deleted": "Group deleted",
 	"discovery.run": "Recipient discovery run",
 	"queue.dead_letter": "Dead letter",
+	"announce.down": "Outage alerts queued: server down",
+	"announce.up": "Outage alerts queued: server back",
 	"notify.down": "Outage alert sent: server down",
 	"notify.up": "Outage alert sent: server back",
 	"notify.down_failed": "Outage alert failed",

@@ -1,0 +1,1 @@
+CREATE INDEX `users_customer_id_idx` ON `users` (`customer_id`,`id`);
