@@ -2,6 +2,7 @@
 import { purgeAbandonedUploads, purgeExpiredBodies } from "./bodies/retention";
 import { sweepUnclaimed } from "./ingest/sweep";
 import type { Clock } from "./lib/clock";
+import { rebuildSearch } from "./queue/reindex";
 
 export interface CronStep {
 	name: string;
@@ -9,12 +10,13 @@ export interface CronStep {
 	run: () => Promise<number>;
 }
 
-/** What each run does, in order: hand unclaimed mail over first, then the two purges. */
+/** What each run does, in order: hand unclaimed mail over first, then the two purges, then any search rebuild still going. */
 export function cronSteps(env: Env, clock: Clock): CronStep[] {
 	return [
 		{ name: "sweepUnclaimed", run: () => sweepUnclaimed(env, clock) },
 		{ name: "purgeExpiredBodies", run: () => purgeExpiredBodies(env, clock) },
 		{ name: "purgeAbandonedUploads", run: () => purgeAbandonedUploads(env, clock) },
+		{ name: "rebuildSearch", run: () => rebuildSearch(env, clock) },
 	];
 }
 

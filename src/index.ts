@@ -6,6 +6,7 @@ import { systemClock } from "./lib/clock";
 import { consumeQueue } from "./queue/consume";
 
 export { DomainRelay } from "./domain/domain-relay";
+export { MailboxIndex } from "./domain/mailbox-index";
 
 const app = createApp(systemClock);
 

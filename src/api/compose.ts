@@ -8,11 +8,12 @@ import { inJson } from "../db/in-json";
 import { getOwnedMessage } from "../db/mailbox";
 import { uploads } from "../db/schema";
 import { insertSent } from "../db/sent";
+import { indexEntry, mailboxIndex } from "../domain/mailbox-index";
 import { sha256Hex } from "../lib/bytes";
 import { newId } from "../lib/ids";
 import { parseMailbox } from "../mail/address";
 import { type ComposeAttachment, composeMessage } from "../mail/compose";
-import { parseEmail, snippetOf } from "../mail/parse";
+import { MAX_INDEXED_TEXT, parseEmail, snippetOf } from "../mail/parse";
 import type { OutboundJob } from "../queue/messages";
 import type { AppEnv } from "./context";
 import { ownDomain, rawBody } from "./message-parts";
@@ -156,8 +157,16 @@ export const composeRoutes = new Hono<AppEnv>()
 				`With its attachments the message is ${raw.byteLength} bytes; the limit is ${senderDomain.maxMessageBytes}.`,
 			);
 		const sha256 = await sha256Hex(raw);
-		const r2Key = await putRaw(c.env.MAIL, customerId, id, raw, sha256);
 		const fmt = (list: { name: string; addr: string }[]) => list.map((a) => (a.name ? `${a.name} <${a.addr}>` : a.addr)).join(", ");
+		const fromHeader = p.displayName ? `${p.displayName} <${p.email}>` : p.email;
+		// Body and search entry first, the row last: a failure leaves nothing visible, and the
+		// client's retry stores a new copy (an entry without a row is never shown).
+		const [r2Key] = await Promise.all([
+			putRaw(c.env.MAIL, customerId, id, raw, sha256),
+			mailboxIndex(c.env, p.userId).index([
+				indexEntry(id, { subject, fromHeader, toHeader: fmt(to), ccHeader: fmt(cc) }, text.slice(0, MAX_INDEXED_TEXT)),
+			]),
+		]);
 		await insertSent(
 			db,
 			{
@@ -169,7 +178,7 @@ export const composeRoutes = new Hono<AppEnv>()
 				direction: "out",
 				envelopeFrom: p.email,
 				envelopeTo: recipients.join(", "),
-				fromHeader: p.displayName ? `${p.displayName} <${p.email}>` : p.email,
+				fromHeader,
 				toHeader: fmt(to),
 				ccHeader: fmt(cc),
 				subject,
@@ -188,7 +197,6 @@ export const composeRoutes = new Hono<AppEnv>()
 			},
 			recipients,
 			uploadIds,
-			text,
 			() => newId(now),
 			c.var.principal.userId,
 		);

@@ -1,10 +1,11 @@
 // The signed-in user's own Emergency Inbox. Every lookup is scoped to the principal's user
 // id: another user's message id answers 404, exactly like a message that does not exist.
 import { and, eq, like, or } from "drizzle-orm";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { headerBlock } from "../bounce/loop-guard";
-import { countUnread, getOwnedMessage, type ListFilters, listFolder, restore, searchFolder, setSeen, trash } from "../db/mailbox";
+import { countUnread, getOwnedMessage, type ListFilters, listFolder, restore, setSeen, summariesOf, trash } from "../db/mailbox";
 import { deliveries, users } from "../db/schema";
+import { mailboxIndex } from "../domain/mailbox-index";
 import { formatAddress, formatAddresses, parseEmail } from "../mail/parse";
 import { sanitizeHtml } from "../mail/sanitize";
 import { audit } from "./audit";
@@ -28,6 +29,42 @@ const MAX_PAGE = 200;
 const MAX_BULK = 200;
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const FOLDERS: Folder[] = ["inbox", "sent", "trash"];
+/** Hits asked of the mailbox object at a time, and at most this many rounds for one page. */
+const SEARCH_BATCH = 400;
+const SEARCH_ROUNDS = 5;
+
+/**
+ * One page of search results: the mailbox's own index gives matches newest first, D1 keeps
+ * those in the folder and filters. A page that filters out much takes a few rounds; after
+ * SEARCH_ROUNDS it ends short, with a cursor where it stopped (never a scan of the mailbox).
+ */
+async function searchMailbox(
+	c: Context<AppEnv>,
+	folder: Folder | "all",
+	text: string,
+	filters: ListFilters,
+	limit: number,
+	before: number | null,
+): Promise<{ rows: Awaited<ReturnType<typeof summariesOf>>; resumeAt: number | null }> {
+	const userId = c.var.mailbox.userId;
+	const index = mailboxIndex(c.env, userId);
+	const rows: Awaited<ReturnType<typeof summariesOf>> = [];
+	const docs: number[] = [];
+	let cursor = before;
+	for (let round = 0; round < SEARCH_ROUNDS; round++) {
+		const hits = await index.search(text, cursor, SEARCH_BATCH);
+		const docOf = new Map(hits.map((h) => [h.messageId, h.doc]));
+		for (const row of await summariesOf(c.var.db, userId, folder, filters, [...docOf.keys()])) {
+			rows.push(row);
+			docs.push(docOf.get(row.id) as number);
+		}
+		// A full page and one more: the next page starts after this page's last row.
+		if (rows.length > limit) return { rows: rows.slice(0, limit), resumeAt: docs[limit - 1] as number };
+		if (hits.length < SEARCH_BATCH) return { rows, resumeAt: null };
+		cursor = (hits.at(-1) as { doc: number }).doc;
+	}
+	return { rows, resumeAt: cursor };
+}
 
 const iso = (t: number) => new Date(t).toISOString();
 
@@ -68,21 +105,21 @@ export const mailboxRoutes = new Hono<AppEnv>()
 		};
 		const cursor = c.req.query("cursor");
 		const userId = c.var.mailbox.userId;
-		let rows: Awaited<ReturnType<typeof listFolder>>;
-		let next: (last: (typeof rows)[number] & { rowid?: number }) => string;
+		let page: Awaited<ReturnType<typeof listFolder>>;
+		let nextCursor: string | null;
 		if (q) {
 			if (cursor !== undefined && !/^\d{1,18}$/.test(cursor))
 				throw problem(400, "Invalid cursor", "Use the nextCursor value of the previous page.");
-			rows = await searchFolder(c.var.db, userId, folder, q, filters, limit + 1, cursor ? Number(cursor) : undefined);
-			next = (last) => String(last.rowid);
+			const found = await searchMailbox(c, folder, q, filters, limit, cursor ? Number(cursor) : null);
+			page = found.rows;
+			nextCursor = found.resumeAt === null ? null : String(found.resumeAt);
 		} else {
 			if (cursor !== undefined && !ULID.test(cursor))
 				throw problem(400, "Invalid cursor", "Use the nextCursor value of the previous page.");
-			rows = await listFolder(c.var.db, userId, folder as Folder, filters, limit + 1, cursor);
-			next = (last) => last.id;
+			const rows = await listFolder(c.var.db, userId, folder as Folder, filters, limit + 1, cursor);
+			page = rows.slice(0, limit);
+			nextCursor = rows.length > limit ? (page.at(-1)?.id ?? null) : null;
 		}
-		const page = rows.slice(0, limit);
-		const last = page.at(-1);
 		return c.json<MessagePage>({
 			messages: page.map((m) => ({
 				id: m.id,
@@ -99,7 +136,7 @@ export const mailboxRoutes = new Hono<AppEnv>()
 				status: m.status,
 				parseError: m.parseError !== null,
 			})),
-			nextCursor: rows.length > limit && last ? next(last) : null,
+			nextCursor,
 		});
 	})
 	.patch("/messages", async (c) => {

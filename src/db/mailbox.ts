@@ -5,7 +5,6 @@ import { and, desc, eq, gte, isNotNull, lt, ne, sql } from "drizzle-orm";
 import type { Db } from "./client";
 import { inJson } from "./in-json";
 import { type Folder, messages } from "./schema";
-import { ftsQuery } from "./search";
 
 export interface ListFilters {
 	unread?: boolean;
@@ -57,32 +56,17 @@ export async function listFolder(db: Db, userId: string, folder: Folder, filters
 }
 
 /**
- * Full-text search within one folder. The FTS5 match is restricted to the user's own token
- * and the join re-checks the owner; pages are keyset on the index's rowid (newest first).
+ * Of these ids (a page of the mailbox object's search hits), the ones in the folder and filters,
+ * in the order given: one query by primary key, scoped to the user like every other.
  */
-export async function searchFolder(
-	db: Db,
-	userId: string,
-	folder: Folder | "all",
-	text: string,
-	filters: ListFilters,
-	limit: number,
-	beforeRowid?: number,
-) {
-	const match = ftsQuery(userId, text);
-	if (!match) return [];
-	const where = scope(userId, folder, filters);
-	const rowid = sql<number>`messages_fts.rowid`;
+export async function summariesOf(db: Db, userId: string, folder: Folder | "all", filters: ListFilters, ids: string[]) {
+	if (ids.length === 0) return [];
 	const rows = await db
-		.select({ ...summaryColumns, rowid })
-		.from(sql`messages_fts`)
-		.innerJoin(messages, eq(messages.id, sql`messages_fts.message_id`))
-		.where(
-			and(sql`messages_fts MATCH ${match}`, ...where, ...(beforeRowid !== undefined ? [sql`messages_fts.rowid < ${beforeRowid}`] : [])),
-		)
-		.orderBy(desc(rowid))
-		.limit(limit);
-	return rows;
+		.select(summaryColumns)
+		.from(messages)
+		.where(and(inJson(messages.id, ids), ...scope(userId, folder, filters)));
+	const byId = new Map(rows.map((r) => [r.id, r]));
+	return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 /** Unread messages in the inbox, for the folder list. */

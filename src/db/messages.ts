@@ -3,7 +3,6 @@ import { batchAtomically, type Db } from "./client";
 import { event, eventInsert } from "./events";
 import { inJson } from "./in-json";
 import { deliveries, domains, messages } from "./schema";
-import { indexStatement } from "./search";
 
 export type MessageRow = typeof messages.$inferSelect;
 export type NewMessage = typeof messages.$inferInsert;
@@ -25,23 +24,21 @@ export async function findRedelivery(db: Db, domainId: string, envelopeTo: strin
  * Records a received message, its delivery row and its log event in one D1 batch (a
  * transaction): either all three are visible or none is.
  */
-export async function insertReceived(db: Db, row: NewMessage & { id: string; receivedAt: number }, deliveryId: string, bodyText: string) {
-	await batchAtomically(db, receivedStatements(db, row, deliveryId, bodyText));
+export async function insertReceived(db: Db, row: NewMessage & { id: string; receivedAt: number }, deliveryId: string) {
+	await batchAtomically(db, receivedStatements(db, row, deliveryId));
 }
 
 /**
- * The statements that record one received message (row, delivery row, log event, search entry),
- * for a caller that puts several messages in one batch. `detail` adds to the event's detail.
+ * The statements that record one received message (row, delivery row, log event), for a caller
+ * that puts several messages in one batch. `detail` adds to the event's detail. The search entry
+ * is the mailbox object's (src/domain/mailbox-index.ts), written before this batch.
  */
 export function receivedStatements(
 	db: Db,
 	row: NewMessage & { id: string; receivedAt: number },
 	deliveryId: string,
-	bodyText: string,
 	detail: Record<string, string> = {},
 ) {
-	const userId = row.userId;
-	const search = userId ? [indexStatement({ ...row, userId }, bodyText)] : [];
 	return [
 		db.insert(messages).values(row),
 		db.insert(deliveries).values({
@@ -62,7 +59,6 @@ export function receivedStatements(
 				detail: { from: row.envelopeFrom, to: row.envelopeTo, size: row.size, ...detail },
 			}),
 		),
-		...search,
 	];
 }
 

@@ -261,6 +261,20 @@ export const rateLimits = sqliteTable("rate_limits", {
 	count: integer("count").notNull(),
 });
 
+/**
+ * Jobs that walk existing data once, in pages, across cron runs (a migration of data, not of
+ * schema): where each stands, so an interrupted run goes on from there and a finished one stops.
+ */
+export const backgroundJobs = sqliteTable("background_jobs", {
+	name: text("name").primaryKey(),
+	/** The job's keyset position, its own format; "" before the first page. */
+	cursor: text("cursor").notNull().default(""),
+	/** Rows handled so far. */
+	done: integer("done").notNull().default(0),
+	finishedAt: integer("finished_at"),
+	updatedAt: integer("updated_at").notNull(),
+});
+
 export type Folder = "inbox" | "sent" | "trash";
 /**
  * received: stored, not yet claimed by the domain's Durable Object.

@@ -3,21 +3,19 @@ import { batchAtomically, type Db } from "./client";
 import { event, eventInsert } from "./events";
 import { inJson } from "./in-json";
 import { deliveries, messages, uploads } from "./schema";
-import { indexStatement } from "./search";
 
 export type NewMessage = typeof messages.$inferInsert;
 
 /**
  * Records mail sent from the Emergency Inbox in one batch: the sender's Sent copy (part of
- * the Emergency Inbox, so held_at is set), one delivery row per recipient, the log event,
- * the search entry, and the uploads it consumed.
+ * the Emergency Inbox, so held_at is set), one delivery row per recipient, the log event
+ * and the uploads it consumed. Its search entry is written before, by the caller.
  */
 export async function insertSent(
 	db: Db,
 	row: NewMessage & { id: string; userId: string; receivedAt: number },
 	recipients: string[],
 	uploadIds: string[],
-	bodyText: string,
 	newId: () => string,
 	/** Who pressed Send: the user, or an admin acting in the user's inbox. */
 	actorUserId: string,
@@ -45,7 +43,6 @@ export async function insertSent(
 				detail: { recipients: recipients.length, size: row.size },
 			}),
 		),
-		indexStatement(row, bodyText),
 		...(uploadIds.length > 0 ? [db.delete(uploads).where(and(eq(uploads.userId, row.userId), inJson(uploads.id, uploadIds)))] : []),
 	]);
 }

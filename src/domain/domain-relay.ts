@@ -10,6 +10,7 @@ import { markBounced, markQueued, markSpooled, recordHealthChange } from "../db/
 import { type Clock, systemClock } from "../lib/clock";
 import { newId } from "../lib/ids";
 import type { DeliveryJob } from "../queue/messages";
+import { enqueueIndex } from "../queue/search-index";
 import { describeOutcome, tempfail } from "../relay/outcome";
 import { probe } from "../relay/smtp-client";
 import type { Outcome } from "../relay/types";
@@ -262,7 +263,8 @@ export class DomainRelay extends DurableObject<Env> {
 	/**
 	 * Mirrors the spool into D1 for the Emergency Inbox. `held` in the spool: 0 = still
 	 * "received" in D1, 1 = claimed ("spooled"), 2 = held during an outage or hold (held_at
-	 * set: the user sees it). Each row is written once per step, not once per pump.
+	 * set: the user sees it, and it is queued for search). Each row is written once per step,
+	 * not once per pump.
 	 */
 	private async holdWaiting(now: number, outage: boolean): Promise<void> {
 		const level = outage ? 2 : 1;
@@ -273,6 +275,9 @@ export class DomainRelay extends DurableObject<Env> {
 				.map((r) => r.message_id);
 			if (ids.length === 0) return;
 			await markSpooled(openDb(this.env.DB), ids, now, { held: outage });
+			// Held mail is shown in the Emergency Inbox, so it is searched: its mailbox indexes it
+			// (again, harmlessly, if this step is repeated after a crash).
+			if (outage) await enqueueIndex(this.env, ids);
 			// Exactly the rows just mirrored: a message accepted while D1 was awaited was not, and
 			// marking it too would hide it from the Emergency Inbox for good.
 			for (const id of ids) this.store.sql("UPDATE spool SET held = ? WHERE message_id = ? AND held < ?", level, id, level);

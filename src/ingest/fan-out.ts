@@ -75,7 +75,6 @@ export async function storeForGroup(env: Env, clock: Clock, input: GroupDelivery
 				r2Key: written[i] as string,
 			},
 			newId(now),
-			summary.bodyText,
 			{ group: input.groupAddress },
 		),
 	);

@@ -92,7 +92,6 @@ export async function receiveEmail(message: InboundEmail, env: Env, clock: Clock
 				r2Key,
 			},
 			newId(now),
-			summary.bodyText,
 		);
 	} catch (err) {
 		// Did the batch commit even though we saw an error? Ask before touching the body: if

@@ -28,7 +28,7 @@ export interface Summary {
 }
 
 /** Search indexes at most this much body text per message: enough for any real letter. */
-const MAX_INDEXED_TEXT = 100_000;
+export const MAX_INDEXED_TEXT = 100_000;
 const SNIPPET = 160;
 
 /** Text of an HTML body for search and snippets only; never rendered. */

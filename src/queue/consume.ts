@@ -6,8 +6,9 @@ import type { Clock } from "../lib/clock";
 import { deliverJob } from "./delivery";
 import { sendDsnJob } from "./dsn";
 import { sendInvite } from "./invite";
-import type { DeliveryJob, OutboundJob } from "./messages";
+import type { DeliveryJob, IndexJob, OutboundJob } from "./messages";
 import { notifyOutage, sendNotice } from "./notify";
+import { indexJob } from "./search-index";
 import { sendJob } from "./send";
 
 /**
@@ -34,6 +35,7 @@ export async function consumeQueue(batch: MessageBatch, env: Env, clock: Clock):
 async function handle(queue: string, msg: Message, env: Env, clock: Clock): Promise<void> {
 	if (queue.endsWith("-dlq")) return recordDeadLetter(queue, msg, env, clock);
 	if (queue === "ei-delivery") return deliverJob(msg.body as DeliveryJob, env, clock);
+	if (queue === "ei-index") return indexJob(msg.body as IndexJob, env);
 	if (queue === "ei-outbound") {
 		const job = msg.body as OutboundJob;
 		if (job.kind === "dsn") return sendDsnJob(job, env, clock);

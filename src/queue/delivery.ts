@@ -8,7 +8,6 @@ import { openDb } from "../db/client";
 import { loadPending, type PendingMessage, recordAttempts } from "../db/deliveries";
 import { deliveryTarget, findDomainByName } from "../db/domains";
 import { messages } from "../db/schema";
-import { unindex } from "../db/search";
 import type { BatchReport } from "../domain/domain-relay";
 import type { Clock } from "../lib/clock";
 import { tempfail } from "../relay/outcome";
@@ -106,12 +105,10 @@ export async function deliverJob(job: DeliveryJob, env: Env, clock: Clock): Prom
 async function dropDeliveredBodies(env: Env, attempts: { message: PendingMessage; outcome: Outcome }[], retainDeliveredSeconds: number) {
 	if (retainDeliveredSeconds > 0) return;
 	const db = openDb(env.DB);
-	const dropped: string[] = [];
+	// Never held, so never indexed (src/queue/search-index.ts): nothing to drop from search.
 	for (const { message, outcome } of attempts) {
 		if (outcome.kind !== "delivered" || message.heldAt !== null || !message.r2Key) continue;
 		await db.update(messages).set({ r2Key: null }).where(eq(messages.id, message.id));
 		await env.MAIL.delete(message.r2Key);
-		dropped.push(message.id);
 	}
-	await unindex(db, dropped);
 }

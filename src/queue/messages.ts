@@ -66,3 +66,15 @@ export interface InviteJob {
 }
 
 export type OutboundJob = DsnJob | SendJob | NotifyJob | NoticeJob | InviteJob;
+
+/**
+ * ei-index: held messages to add to their mailboxes' search indexes (src/queue/search-index.ts).
+ * At most INDEX_JOB_IDS ids: the consumer parses each body, so a job stays well inside one
+ * invocation's CPU and memory.
+ */
+export interface IndexJob {
+	kind: "index";
+	messageIds: string[];
+}
+
+export const INDEX_JOB_IDS = 25;

@@ -5,8 +5,8 @@ import { createScheduledController, env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { purgeAbandonedUploads, purgeExpiredBodies } from "../../src/bodies/retention";
 import { runCronSteps } from "../../src/cron";
-import { openDb } from "../../src/db/client";
-import { unindex } from "../../src/db/search";
+import { unindexMessages } from "../../src/db/search";
+import { mailboxIndex } from "../../src/domain/mailbox-index";
 import worker from "../../src/index";
 import { sweepUnclaimed } from "../../src/ingest/sweep";
 import { newId } from "../../src/lib/ids";
@@ -16,25 +16,22 @@ const DAY = 86_400_000;
 const now = () => Date.now();
 const clock = { now };
 
-/** `count` delivered messages of one tenant, delivered a second ago (retention 0: due at once), each with a body and an index entry. */
+/**
+ * `count` messages of one tenant held and then delivered a second ago (its held retention set
+ * to 0: due at once), each with a body and an entry in alice's search index.
+ */
 async function seedDelivered(t: Tenant, count: number): Promise<string[]> {
-	const prefix = newId();
 	const at = Date.now() - 1000;
+	const ids = Array.from({ length: count }, () => newId(at));
+	await env.DB.prepare("UPDATE domains SET retain_held_seconds = 0 WHERE id = ?").bind(t.domainId).run();
 	await env.DB.prepare(
-		`INSERT INTO messages (id, customer_id, domain_id, user_id, envelope_from, envelope_to, subject, received_at, size, sha256, r2_key, status, delivered_at, updated_at)
-		 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
-		 SELECT ?2 || '-' || i, ?3, ?4, ?5, 'x@example.org', ?6, 'bulk ' || i, ?7, 10, ?2 || '-' || i, 'c/' || ?3 || '/m/' || ?2 || '-' || i || '.eml', 'delivered', ?7, ?7
-		 FROM n`,
+		`INSERT INTO messages (id, customer_id, domain_id, user_id, envelope_from, envelope_to, subject, received_at, size, sha256, r2_key, status, held_at, delivered_at, updated_at)
+		 SELECT value, ?1, ?2, ?3, 'x@example.org', ?4, 'bulk ' || key, ?5, 10, value, 'c/' || ?1 || '/m/' || value || '.eml', 'delivered', ?5, ?5, ?5
+		 FROM json_each(?6)`,
 	)
-		.bind(count, prefix, t.customerId, t.domainId, t.alice.id, t.alice.email, at)
+		.bind(t.customerId, t.domainId, t.alice.id, t.alice.email, at, JSON.stringify(ids))
 		.run();
-	await env.DB.prepare(
-		`INSERT INTO messages_fts (owner, subject, addresses, body, message_id)
-		 SELECT 'owner', subject, '', 'bulkword', id FROM messages WHERE domain_id = ?`,
-	)
-		.bind(t.domainId)
-		.run();
-	const ids = Array.from({ length: count }, (_, i) => `${prefix}-${i + 1}`);
+	await mailboxIndex(env, t.alice.id).index(ids.map((id) => ({ messageId: id, subject: "bulk", addresses: "", body: "bulkword" })));
 	await putAll(ids.map((id) => `c/${t.customerId}/m/${id}.eml`));
 	return ids;
 }
@@ -85,19 +82,47 @@ const count = (sql: string, ...params: unknown[]) =>
 		.first<number>("n");
 
 describe("purgeExpiredBodies", () => {
-	it("drops 1,200 expired bodies in one run: rows first (r2_key null), then the objects and the index entries", async () => {
+	it("drops 1,200 expired bodies in one run: the index entries, the rows (r2_key null), then the objects", async () => {
 		const t = await createTenant();
-		const ids = await seedDelivered(t, 1200);
+		await seedDelivered(t, 1200);
 		expect(await objectsUnder(`c/${t.customerId}/m/`)).toBe(1200);
+		expect(await mailboxIndex(env, t.alice.id).size()).toBe(1200);
 
 		expect(await purgeExpiredBodies(env, clock)).toBeGreaterThanOrEqual(1200);
 
 		expect(await count("SELECT count(*) AS n FROM messages WHERE domain_id = ? AND r2_key IS NOT NULL", t.domainId)).toBe(0);
 		expect(await count("SELECT count(*) AS n FROM messages WHERE domain_id = ?", t.domainId)).toBe(1200);
 		expect(await objectsUnder(`c/${t.customerId}/m/`)).toBe(0);
-		expect(
-			await count("SELECT count(*) AS n FROM messages_fts WHERE message_id IN (SELECT value FROM json_each(?))", JSON.stringify(ids)),
-		).toBe(0);
+		expect(await mailboxIndex(env, t.alice.id).size()).toBe(0);
+		expect(await mailboxIndex(env, t.alice.id).search("bulkword", null, 10)).toEqual([]);
+	});
+
+	it("tells at most 150 mailboxes a run to drop entries, and the next run goes on", async () => {
+		const t = await createTenant();
+		await env.DB.prepare("UPDATE domains SET retain_held_seconds = 0 WHERE id = ?").bind(t.domainId).run();
+		const at = Date.now() - 1000;
+		const people = Array.from({ length: 200 }, () => ({ user: newId(), message: newId(at) }));
+		await env.DB.batch([
+			env.DB.prepare(
+				`INSERT INTO users (id, customer_id, email) SELECT json_extract(value, '$.user'), ?1, 'u' || key || '@' || ?2 FROM json_each(?3)`,
+			).bind(t.customerId, t.domain, JSON.stringify(people)),
+			env.DB.prepare(
+				`INSERT INTO messages (id, customer_id, domain_id, user_id, envelope_from, envelope_to, received_at, size, sha256, r2_key, status, held_at, delivered_at, updated_at)
+				 SELECT json_extract(value, '$.message'), ?1, ?2, json_extract(value, '$.user'), 'x@example.org', 'u@' || ?3, ?4, 10, json_extract(value, '$.message'),
+					'c/' || ?1 || '/m/' || json_extract(value, '$.message') || '.eml', 'delivered', ?4, ?4, ?4
+				 FROM json_each(?5)`,
+			).bind(t.customerId, t.domainId, t.domain, at, JSON.stringify(people)),
+		]);
+		await Promise.all(
+			people.map((p) => mailboxIndex(env, p.user).index([{ messageId: p.message, subject: "", addresses: "", body: "budgetword" }])),
+		);
+		const indexed = async () => (await Promise.all(people.map((p) => mailboxIndex(env, p.user).size()))).reduce((a, b) => a + b, 0);
+
+		expect(await purgeExpiredBodies(env, clock)).toBe(150);
+		expect(await indexed()).toBe(50);
+		expect(await count("SELECT count(*) AS n FROM messages WHERE domain_id = ? AND r2_key IS NOT NULL", t.domainId)).toBe(50);
+		expect(await purgeExpiredBodies(env, clock)).toBe(50);
+		expect(await indexed()).toBe(0);
 	});
 
 	it("stops at its page budget and the next run takes the rest", async () => {
@@ -158,18 +183,16 @@ describe("sweepUnclaimed", () => {
 	});
 });
 
-describe("unindex", () => {
-	it("takes 150 ids in one call (past D1's 100 bound parameters)", async () => {
-		const ids = Array.from({ length: 150 }, () => newId());
-		await env.DB.prepare(
-			"INSERT INTO messages_fts (owner, subject, addresses, body, message_id) SELECT 'owner', '', '', 'w', value FROM json_each(?)",
-		)
-			.bind(JSON.stringify(ids))
-			.run();
-		await unindex(openDb(env.DB), ids);
-		expect(
-			await count("SELECT count(*) AS n FROM messages_fts WHERE message_id IN (SELECT value FROM json_each(?))", JSON.stringify(ids)),
-		).toBe(0);
+describe("unindexMessages", () => {
+	it("takes any number of ids, one call per mailbox", async () => {
+		const mailboxes = [newId(), newId(), newId()];
+		const rows = mailboxes.flatMap((userId) => Array.from({ length: 50 }, () => ({ id: newId(), userId })));
+		for (const userId of mailboxes)
+			await mailboxIndex(env, userId).index(
+				rows.filter((r) => r.userId === userId).map((r) => ({ messageId: r.id, subject: "", addresses: "", body: "w" })),
+			);
+		expect(await unindexMessages(env, rows)).toBe(3);
+		for (const userId of mailboxes) expect(await mailboxIndex(env, userId).size()).toBe(0);
 	});
 });
 
@@ -213,7 +236,7 @@ describe("the cron run", () => {
 		await seedDelivered(t, 600);
 		const errors = vi.spyOn(console, "error").mockImplementation(() => {});
 		try {
-			await expect(worker.scheduled(createScheduledController(), env)).rejects.toThrow("cron: 1 of 3 steps failed (sweepUnclaimed)");
+			await expect(worker.scheduled(createScheduledController(), env)).rejects.toThrow("cron: 1 of 4 steps failed (sweepUnclaimed)");
 			expect(errors).toHaveBeenCalledWith("cron step sweepUnclaimed failed:", expect.any(AggregateError));
 			// The purges after it still ran, past one page.
 			expect(await count("SELECT count(*) AS n FROM messages WHERE domain_id = ? AND r2_key IS NOT NULL", t.domainId)).toBe(0);
