@@ -1,12 +1,13 @@
-// A big mailbox for the benchmarks: rows written straight into the local D1's SQLite file,
-// because 100,000 messages through the email handler would take the better part of an hour.
-// Only what listing and search read is real (metadata and the FTS index); r2_key points at
-// nothing, so opening one of these messages answers 410.
+// A big mailbox for the benchmarks: rows written straight into the local D1's SQLite file, and
+// its search index straight into the mailbox's MailboxIndex object's SQLite file, because
+// 100,000 messages through the email handler and the ei-index queue would take the better part
+// of an hour. Only what listing and search read is real (metadata and the index); r2_key points
+// at nothing, so opening one of these messages answers 410.
 import { randomBytes } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { monotonicFactory } from "ulid";
+import { decodeTime, monotonicFactory } from "ulid";
 
 /** The one D1 database wrangler keeps under `--persist-to <stateDir>` (after migrations created it). */
 export function d1File(stateDir: string): string {
@@ -35,10 +36,20 @@ export interface SeedOptions {
 	days: number;
 }
 
+/** What src/domain/mailbox-index.ts indexes for one message (its IndexEntry). */
+export interface SeededEntry {
+	messageId: string;
+	subject: string;
+	addresses: string;
+	body: string;
+}
+
 export interface SeededMailbox {
 	/** Our message ids, oldest first. */
 	ids: string[];
 	rare: number;
+	/** The search index's entries, oldest first, for seedMailboxIndex(). */
+	entries: SeededEntry[];
 }
 
 const WORDS = (
@@ -58,8 +69,8 @@ function lcg(seed: number) {
 }
 
 /**
- * Inserts `count` held messages, oldest first, with ULIDs in arrival order (the list's keyset)
- * and one FTS row each (rowids in the same order). One transaction: a few seconds.
+ * Inserts `count` held messages into D1, oldest first, with ULIDs in arrival order (the list's
+ * keyset); returns their index entries too. One transaction: a few seconds.
  */
 export function seedMailbox(file: string, o: SeedOptions): SeededMailbox {
 	const db = new DatabaseSync(file);
@@ -78,8 +89,7 @@ export function seedMailbox(file: string, o: SeedOptions): SeededMailbox {
 			held_at, snippet)
 		VALUES (?, ?, ?, ?, 'inbox', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'spooled', ?, ?, ?)`,
 	);
-	const fts = db.prepare("INSERT INTO messages_fts (owner, subject, addresses, body, message_id) VALUES (?, ?, ?, ?, ?)");
-	const owner = ownerToken(o.userId);
+	const entries: SeededEntry[] = [];
 	db.exec("BEGIN");
 	try {
 		for (let i = 0; i < o.count; i++) {
@@ -117,7 +127,8 @@ export function seedMailbox(file: string, o: SeedOptions): SeededMailbox {
 				at,
 				body.slice(0, 160),
 			);
-			fts.run(owner, subject, `${from} ${o.address}`, body, id);
+			// As indexEntry(): From, To (and Cc, none here) joined by a space.
+			entries.push({ messageId: id, subject, addresses: `${from} ${o.address}`, body });
 		}
 		db.exec("COMMIT");
 	} catch (err) {
@@ -126,5 +137,43 @@ export function seedMailbox(file: string, o: SeedOptions): SeededMailbox {
 	} finally {
 		db.close();
 	}
-	return { ids, rare };
+	return { ids, rare, entries };
+}
+
+/** As src/domain/mailbox-index.ts DOCS_PER_MS. */
+const DOCS_PER_MS = 4096;
+
+/**
+ * Writes `entries` into a MailboxIndex object's own SQLite file (its `search` and `docs` tables,
+ * which the object created on its first call), with the statements and the doc rule of
+ * MailboxIndex.index(): doc = ULID time × DOCS_PER_MS + a counter, the next free one in order.
+ * Run it while no workerd has the file open. One transaction; returns how many were new.
+ */
+export function seedMailboxIndex(file: string, entries: SeededEntry[]): number {
+	const db = new DatabaseSync(file);
+	const known = db.prepare("SELECT 1 FROM docs WHERE message_id = ?");
+	const next = db.prepare(`SELECT coalesce(max(doc) + 1, ?1) AS d FROM docs WHERE doc >= ?1 AND doc < ?1 + ${DOCS_PER_MS}`);
+	const taken = db.prepare("SELECT 1 FROM docs WHERE doc = ?");
+	const doc = db.prepare("INSERT INTO docs (message_id, doc) VALUES (?, ?) RETURNING doc");
+	const search = db.prepare("INSERT INTO search (rowid, subject, addresses, body) VALUES (?, ?, ?, ?)");
+	let added = 0;
+	db.exec("BEGIN");
+	try {
+		for (const e of entries) {
+			if (known.get(e.messageId)) continue;
+			let d = (next.get(decodeTime(e.messageId) * DOCS_PER_MS) as { d: number }).d;
+			while (taken.get(d)) d += 1;
+			const row = doc.get(e.messageId, d) as { doc: number } | undefined;
+			if (!row) continue;
+			search.run(row.doc, e.subject, e.addresses, e.body);
+			added += 1;
+		}
+		db.exec("COMMIT");
+	} catch (err) {
+		db.exec("ROLLBACK");
+		throw err;
+	} finally {
+		db.close();
+	}
+	return added;
 }
