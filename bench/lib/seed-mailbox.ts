@@ -18,11 +18,6 @@ export function d1File(stateDir: string): string {
 	return join(dir, files[0] as string);
 }
 
-/** As src/db/search.ts ownerToken(): "o" + hex of the UTF-8 user id. */
-export function ownerToken(userId: string): string {
-	return `o${Buffer.from(userId, "utf8").toString("hex")}`;
-}
-
 export interface SeedOptions {
 	count: number;
 	customerId: string;
