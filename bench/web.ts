@@ -114,7 +114,7 @@ const SCOPE = "m.user_id = ? AND m.folder = 'inbox' AND m.held_at IS NOT NULL";
 const SQL = {
 	first: `SELECT ${COLUMNS} FROM messages m WHERE ${SCOPE} ORDER BY m.id DESC LIMIT ?`,
 	deep: `SELECT ${COLUMNS} FROM messages m WHERE ${SCOPE} AND m.id < ? ORDER BY m.id DESC LIMIT ?`,
-	lookup: `SELECT ${COLUMNS} FROM messages m WHERE m.id IN (SELECT value FROM json_each(?)) AND m.user_id = ? AND m.held_at IS NOT NULL`,
+	lookup: `SELECT ${COLUMNS} FROM messages m WHERE m.id IN (SELECT value FROM json_each(?)) AND +m.user_id = ? AND m.held_at IS NOT NULL`,
 };
 // The statement src/domain/mailbox-index.ts MailboxIndex.search runs in the mailbox's object.
 const INDEX_SQL = `SELECT docs.message_id AS messageId, docs.doc AS doc FROM search JOIN docs ON docs.doc = search.rowid

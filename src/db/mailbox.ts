@@ -1,7 +1,7 @@
 // A user's Emergency Inbox: folders, filters, search, bulk changes. Every query is scoped
 // by the user id first, and only mail that belongs to the Emergency Inbox (held_at set:
 // held during an outage, or sent from here) is ever listed or opened.
-import { and, desc, eq, gte, isNotNull, lt, ne, sql } from "drizzle-orm";
+import { and, desc, eq, gte, isNotNull, lt, ne, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client";
 import { inJson } from "./in-json";
 import { type Folder, messages } from "./schema";
@@ -32,6 +32,20 @@ const summaryColumns = {
 
 function scope(userId: string, folder: Folder | "all", filters: ListFilters) {
 	const where = [eq(messages.userId, userId), isNotNull(messages.heldAt)];
+	return narrowed(where, folder, filters);
+}
+
+/**
+ * These ids, if they are the user's and in the Emergency Inbox. The ids lead, by primary key:
+ * `+user_id` keeps SQLite from walking the user's whole mailbox through
+ * messages_held_mailbox_idx to filter it down to them (4.8 ms at 20,000 held, 17.5 at 100,000;
+ * by primary key under 1 ms at either, `npm run bench:web`).
+ */
+function theirs(userId: string, ids: string[]) {
+	return [inJson(messages.id, ids), sql`+${messages.userId} = ${userId}`, isNotNull(messages.heldAt)];
+}
+
+function narrowed(where: SQL[], folder: Folder | "all", filters: ListFilters) {
 	if (folder !== "all") where.push(eq(messages.folder, folder));
 	if (filters.unread) where.push(eq(messages.seen, false));
 	if (filters.attachments) where.push(eq(messages.hasAttachments, true));
@@ -55,16 +69,21 @@ export async function listFolder(db: Db, userId: string, folder: Folder, filters
 		.limit(limit);
 }
 
+/** The statement behind summariesOf, for a test to read its plan. */
+export function summariesQuery(db: Db, userId: string, folder: Folder | "all", filters: ListFilters, ids: string[]) {
+	return db
+		.select(summaryColumns)
+		.from(messages)
+		.where(and(...narrowed(theirs(userId, ids), folder, filters)));
+}
+
 /**
  * Of these ids (a page of the mailbox object's search hits), the ones in the folder and filters,
  * in the order given: one query by primary key, scoped to the user like every other.
  */
 export async function summariesOf(db: Db, userId: string, folder: Folder | "all", filters: ListFilters, ids: string[]) {
 	if (ids.length === 0) return [];
-	const rows = await db
-		.select(summaryColumns)
-		.from(messages)
-		.where(and(inJson(messages.id, ids), ...scope(userId, folder, filters)));
+	const rows = await summariesQuery(db, userId, folder, filters, ids);
 	const byId = new Map(rows.map((r) => [r.id, r]));
 	return ids.flatMap((id) => byId.get(id) ?? []);
 }
@@ -88,7 +107,7 @@ export async function setSeen(db: Db, userId: string, ids: string[], seen: boole
 	const res = await db
 		.update(messages)
 		.set({ seen })
-		.where(and(eq(messages.userId, userId), inJson(messages.id, ids), isNotNull(messages.heldAt)));
+		.where(and(...theirs(userId, ids)));
 	return res.meta.changes;
 }
 
@@ -97,7 +116,7 @@ export async function trash(db: Db, userId: string, ids: string[]): Promise<numb
 	const res = await db
 		.update(messages)
 		.set({ trashedFrom: sql`${messages.folder}`, folder: "trash" })
-		.where(and(eq(messages.userId, userId), inJson(messages.id, ids), isNotNull(messages.heldAt), ne(messages.folder, "trash")));
+		.where(and(...theirs(userId, ids), ne(messages.folder, "trash")));
 	return res.meta.changes;
 }
 
@@ -106,6 +125,6 @@ export async function restore(db: Db, userId: string, ids: string[]): Promise<nu
 	const res = await db
 		.update(messages)
 		.set({ folder: sql`coalesce(${messages.trashedFrom}, 'inbox')`, trashedFrom: null })
-		.where(and(eq(messages.userId, userId), inJson(messages.id, ids), isNotNull(messages.heldAt), eq(messages.folder, "trash")));
+		.where(and(...theirs(userId, ids), eq(messages.folder, "trash")));
 	return res.meta.changes;
 }

@@ -5,6 +5,8 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import type { MessagePage } from "../../src/api/types";
+import { openDb } from "../../src/db/client";
+import { summariesQuery } from "../../src/db/mailbox";
 import { type IndexEntry, type MailboxIndex, mailboxIndex } from "../../src/domain/mailbox-index";
 import { newId } from "../../src/lib/ids";
 import { rebuildSearch, SEARCH_REBUILD } from "../../src/queue/reindex";
@@ -132,6 +134,15 @@ describe("search pages", () => {
 		expect(new Set(seen).size).toBe(seen.length);
 		expect(seen.sort()).toEqual(expected.sort());
 		expect(pages).toBeGreaterThanOrEqual(5);
+
+		// Each round's lookup goes by primary key, never through the whole mailbox's index.
+		const query = summariesQuery(openDb(env.DB), t.alice.id, "all", { unread: true }, ids.slice(0, 400)).toSQL();
+		const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
+			.bind(...query.params)
+			.all<{ detail: string }>();
+		const steps = plan.results.map((r) => r.detail).join(" | ");
+		expect(steps).toMatch(/SEARCH messages USING (INDEX sqlite_autoindex_messages_1|PRIMARY KEY) \(id=\?\)/);
+		expect(steps).not.toMatch(/messages_held_mailbox_idx/);
 	});
 });
 
