@@ -199,6 +199,12 @@ describe("an operator in Chromium", () => {
 			.filter({ hasText: "Demo Partner" })
 			.getByText(/^\d+ customers$/)
 			.waitFor();
+		// Its domains at a glance, from their summaries: how many, how many down, how much held.
+		await list
+			.getByRole("listitem")
+			.filter({ hasText: "Demo Partner" })
+			.getByText(/^\d+ domains?(, \d+ down)?(, \d+ messages? held)?$/)
+			.waitFor();
 		// No mailbox, so no mail folders.
 		expect(await page.getByRole("link", { name: "Inbox", exact: true }).count()).toBe(0);
 		await page.getByRole("link", { name: "Operator" }).waitFor();

@@ -39,10 +39,15 @@ function Partners() {
 							{(p) => (
 								<li class="partner-row">
 									<span class="partner-name">{p.name}</span>
+									<span class="muted">{plural(p.customers, "customer")}</span>
 									<span class="muted">
-										{plural(p.customers, "customer")}, {plural(p.domains, "domain")}
-										{p.domainsDown > 0 ? `, ${p.domainsDown} down` : ""}
-										{p.held > 0 ? `, ${plural(p.held, "message")} held` : ""}
+										{[
+											plural(p.domains, "domain"),
+											p.domainsDown > 0 ? `${p.domainsDown} down` : "",
+											p.held > 0 ? `${plural(p.held, "message")} held` : "",
+										]
+											.filter(Boolean)
+											.join(", ")}
 									</span>
 								</li>
 							)}
