@@ -48,6 +48,7 @@ export const ACCESS = {
 	"POST /api/admin/domains": "customer-admin",
 	"POST /api/admin/domains/:id/verify": "customer-admin",
 	"GET /api/admin/domains/:id/checklist": "customer-admin",
+	"GET /api/admin/domains/:id/log": "customer-admin",
 	"DELETE /api/admin/domains/:id": "customer-admin",
 	"GET /api/admin/events": "customer-admin",
 	"GET /api/admin/events.csv": "customer-admin",

@@ -181,7 +181,8 @@ export const domainSetupRoutes = new Hono<AppEnv>()
 			...(txt ? { txt } : {}),
 			mx,
 			health: { state: status.health.state, lastError: status.health.lastError },
-			lastReceivedAt: received?.createdAt ?? null,
+			// The domain object's delivery log; the audit log's events for mail from before it kept one.
+			lastReceivedAt: status.lastReceivedAt ?? received?.createdAt ?? null,
 			lastTest:
 				tested && test
 					? {
@@ -193,7 +194,7 @@ export const domainSetupRoutes = new Hono<AppEnv>()
 							text: String(test.text ?? ""),
 						}
 					: null,
-			lastDeliveredAt: delivered?.createdAt ?? null,
+			lastDeliveredAt: status.lastDeliveredAt ?? delivered?.createdAt ?? null,
 		});
 		return c.json<DomainChecklist>({ ...setupView(domain), items });
 	})

@@ -18,7 +18,7 @@ import { audit, clientIp } from "./audit";
 import type { AppEnv } from "./context";
 import { destinationOrProblem } from "./delivery-target";
 import { domainState, liveView, storageView } from "./domain-state";
-import type { ConnectionTest, DomainActionResult, DomainList, DomainPatchResult, DomainSettings } from "./domain-types";
+import type { ConnectionTest, DeliveryLogPage, DomainActionResult, DomainList, DomainPatchResult, DomainSettings } from "./domain-types";
 import { verificationView } from "./domain-verification";
 import { ownCompanyOnly } from "./middleware/customer-scope";
 import { replaceSession } from "./middleware/session";
@@ -238,8 +238,25 @@ export const adminRoutes = new Hono<AppEnv>()
 			...detail,
 		});
 	})
+	.get("/domains/:id/log", async (c) => {
+		// The domain object's delivery log: a line per message and event, newest first.
+		const domain = await findCustomerDomain(c.var.db, c.var.customerId, c.req.param("id"));
+		if (!domain) throw problem(404, "Domain not found");
+		const limit = Number(c.req.query("limit") ?? 50);
+		if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+			throw problem(400, "Invalid limit", "limit must be an integer from 1 to 200.");
+		const cursor = c.req.query("cursor");
+		if (cursor !== undefined && !/^\d{1,15}$/.test(cursor))
+			throw problem(400, "Invalid cursor", "Use the nextCursor value of the previous page.");
+		const rows = await stubFor(c.env, domain.name).log(cursor ? Number(cursor) : null, limit + 1);
+		const page = rows.slice(0, limit);
+		return c.json<DeliveryLogPage>({
+			entries: page.map((e) => ({ ...e, at: new Date(e.at).toISOString(), detail: e.detail ?? {} })),
+			nextCursor: rows.length > limit ? String(page.at(-1)?.seq) : null,
+		});
+	})
 	.get("/events", async (c) => {
-		// The delivery log and audit trail: ?kind=delivery. (prefix), ?kind=queue.dead_letter, …
+		// The audit trail: ?kind=domain. (prefix), ?kind=queue.dead_letter, … (each domain's delivery log is its object's)
 		const limit = Number(c.req.query("limit") ?? 50);
 		if (!Number.isInteger(limit) || limit < 1 || limit > 200)
 			throw problem(400, "Invalid limit", "limit must be an integer from 1 to 200.");

@@ -159,3 +159,21 @@ export interface ChecklistItem {
 export interface DomainChecklist extends SetupDomain {
 	items: ChecklistItem[];
 }
+
+/** One line of a domain's delivery log: what happened to one message for one recipient. */
+export interface DeliveryLogEntry {
+	/** Newest first; the cursor for the next page. */
+	seq: number;
+	at: string;
+	messageId: string;
+	recipient: string;
+	kind: "received" | "delivered" | "deferred" | "bounced" | "dsn.sent" | "dsn.skipped" | "dsn.refused";
+	/** SMTP code, enhanced status, text and remote server of an attempt; the group of a group copy; a notice's action. */
+	detail: Record<string, unknown>;
+}
+
+/** GET /api/admin/domains/:id/log */
+export interface DeliveryLogPage {
+	entries: DeliveryLogEntry[];
+	nextCursor: string | null;
+}

@@ -1,7 +1,6 @@
 import { and, eq, notInArray, sql } from "drizzle-orm";
 import type { Outcome } from "../relay/types";
 import type { Db } from "./client";
-import { event, eventInsert } from "./events";
 import { inJson } from "./in-json";
 import { deliveries, messages } from "./schema";
 
@@ -40,8 +39,9 @@ const STATUS = { delivered: "delivered", tempfail: "deferred", permfail: "bounce
 const DELIVERY_STATE = { delivered: "delivered", tempfail: "deferred", permfail: "failed" } as const;
 
 /**
- * Records one attempt per message in one D1 batch: the delivery row, the message status and
- * the delivery log event. Runs before the queue message is acknowledged.
+ * Records one attempt per message in one D1 batch: the delivery row and the message status.
+ * Runs before the queue message is acknowledged; the attempt's line in the delivery log is
+ * the domain object's, written when this batch is reported to it.
  */
 export async function recordAttempts(db: Db, attempts: { message: PendingMessage; outcome: Outcome }[], now: number) {
 	if (attempts.length === 0) return;
@@ -63,16 +63,6 @@ export async function recordAttempts(db: Db, attempts: { message: PendingMessage
 			.update(messages)
 			.set({ status: STATUS[outcome.kind], updatedAt: now, ...(outcome.kind === "delivered" ? { deliveredAt: now } : {}) })
 			.where(eq(messages.id, message.id)),
-		eventInsert(
-			db,
-			event(now, {
-				customerId: message.customerId,
-				domainId: message.domainId,
-				messageId: message.id,
-				kind: `delivery.${outcome.kind}`,
-				detail: { to: message.envelopeTo, code: outcome.code, enhanced: outcome.enhanced, text: outcome.text.slice(0, 500) },
-			}),
-		),
 	]);
 	const [first, ...rest] = statements;
 	if (first) await db.batch([first, ...rest]);

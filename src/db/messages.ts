@@ -1,6 +1,5 @@
 import { and, eq, gt, lt, or } from "drizzle-orm";
 import { batchAtomically, type Db } from "./client";
-import { event, eventInsert } from "./events";
 import { inJson } from "./in-json";
 import { deliveries, domains, messages } from "./schema";
 
@@ -21,24 +20,19 @@ export async function findRedelivery(db: Db, domainId: string, envelopeTo: strin
 }
 
 /**
- * Records a received message, its delivery row and its log event in one D1 batch (a
- * transaction): either all three are visible or none is.
+ * Records a received message and its delivery row in one D1 batch (a transaction): both are
+ * visible or neither is. What happens to it next is the domain object's delivery log.
  */
 export async function insertReceived(db: Db, row: NewMessage & { id: string; receivedAt: number }, deliveryId: string) {
 	await batchAtomically(db, receivedStatements(db, row, deliveryId));
 }
 
 /**
- * The statements that record one received message (row, delivery row, log event), for a caller
- * that puts several messages in one batch. `detail` adds to the event's detail. The search entry
- * is the mailbox object's (src/domain/mailbox-index.ts), written before this batch.
+ * The statements that record one received message (row, delivery row), for a caller that puts
+ * several messages in one batch. No audit event: a row per message is the delivery log's
+ * (the domain object's), and the company's audit log does not grow with mail.
  */
-export function receivedStatements(
-	db: Db,
-	row: NewMessage & { id: string; receivedAt: number },
-	deliveryId: string,
-	detail: Record<string, string> = {},
-) {
+export function receivedStatements(db: Db, row: NewMessage & { id: string; receivedAt: number }, deliveryId: string) {
 	return [
 		db.insert(messages).values(row),
 		db.insert(deliveries).values({
@@ -49,16 +43,6 @@ export function receivedStatements(
 			recipient: row.envelopeTo,
 			createdAt: row.receivedAt,
 		}),
-		eventInsert(
-			db,
-			event(row.receivedAt, {
-				customerId: row.customerId,
-				domainId: row.domainId,
-				messageId: row.id,
-				kind: "message.received",
-				detail: { from: row.envelopeFrom, to: row.envelopeTo, size: row.size, ...detail },
-			}),
-		),
 	];
 }
 

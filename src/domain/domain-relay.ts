@@ -19,7 +19,7 @@ import { type Health, type HealthEvent, initialHealth, nextHealth, nextProbeAt }
 import { delayedDsn, expiredOutcome, failedDsn, outageNotice } from "./jobs";
 import { dueWarning, expiresAt, nextAttemptAt, nextEventAt, policyOf } from "./schedule";
 import type { SpoolRow } from "./spool-sql";
-import { SpoolStore } from "./spool-store";
+import { type LogEntry, type LoggedEntry, SpoolStore } from "./spool-store";
 
 /** A batch not reported back by then is presumed lost (consumer crashed, dead-lettered). */
 const LEASE_MS = 15 * 60_000;
@@ -37,11 +37,16 @@ const EVENT_BATCH = 500;
  * then ~170 writes/s on D1; a change of state (down, up, drained) is written at once.
  */
 const SUMMARY_MS = 60_000;
+/** The delivery log keeps 90 days per domain: three times the longest a message may wait (30 days). */
+export const LOG_RETENTION_MS = 90 * 86_400_000;
+const LOG_PRUNE_BATCH = 1_000;
 
 export interface AcceptedMessage {
 	id: string;
 	receivedAt: number;
 	recipient: string;
+	/** A group's copy for one member: the group's address, for the delivery log. */
+	group?: string;
 }
 
 export interface BatchReport {
@@ -67,6 +72,9 @@ export interface DomainStatus {
 	bounced: number;
 	/** The object's SQLite, against STORAGE_LIMIT_BYTES. */
 	storageBytes: number;
+	/** When mail last reached the spool, and was last delivered (the delivery log's last entries). */
+	lastReceivedAt: number | null;
+	lastDeliveredAt: number | null;
 	nextAlarmAt: number | null;
 }
 
@@ -92,16 +100,25 @@ export class DomainRelay extends DurableObject<Env> {
 		// Due at once (0): arrival time comes from the ingesting worker's clock, which need
 		// not agree with this object's to the millisecond. Without a policy (no domain row) the
 		// first warning or expiry is unknown: 0 has the alarm look at the row at once.
+		const received: LogEntry[] = [];
 		for (const msg of msgs) {
-			this.store.sql(
+			const added = this.store.sql(
 				`INSERT INTO spool (message_id, recipient, received_at, state, next_attempt_at, next_event_at)
-				 VALUES (?, ?, ?, 'waiting', 0, ?) ON CONFLICT (message_id) DO NOTHING`,
+				 VALUES (?, ?, ?, 'waiting', 0, ?) ON CONFLICT (message_id) DO NOTHING RETURNING 1 AS n`,
 				msg.id,
 				msg.recipient,
 				msg.receivedAt,
 				policy ? nextEventAt(msg.receivedAt, 0, policy) : 0,
 			);
+			if (added.length > 0)
+				received.push({
+					messageId: msg.id,
+					recipient: msg.recipient,
+					kind: "received",
+					...(msg.group ? { detail: { group: msg.group } } : {}),
+				});
 		}
+		this.store.log(this.clock.now(), received);
 		await this.pump();
 	}
 
@@ -113,9 +130,18 @@ export class DomainRelay extends DurableObject<Env> {
 		const domain = await this.domain();
 		const policy = domain ? policyOf(domain.row) : null;
 		const byId = new Map(report.results.map((r) => [r.messageId, r.outcome]));
+		const logged: LogEntry[] = [];
 
 		for (const row of rows) {
 			const outcome = byId.get(row.message_id) ?? report.sessionError;
+			logged.push({
+				messageId: row.message_id,
+				recipient: row.recipient,
+				kind: !outcome || outcome.kind === "tempfail" ? "deferred" : outcome.kind === "delivered" ? "delivered" : "bounced",
+				detail: outcome
+					? { code: outcome.code, enhanced: outcome.enhanced, text: outcome.text.slice(0, 500), remoteMta: report.remoteMta }
+					: { text: "not attempted in the session" },
+			});
 			if (!outcome || outcome.kind === "tempfail") {
 				const attempts = row.attempts + 1;
 				const next = policy ? nextAttemptAt(now, attempts, policy.retrySchedule) : now + 3_600_000;
@@ -134,6 +160,7 @@ export class DomainRelay extends DurableObject<Env> {
 			}
 		}
 		this.store.sql("DELETE FROM batches WHERE id = ?", report.batchId);
+		this.store.log(now, logged);
 
 		if (domain) {
 			const event: HealthEvent = report.sessionError
@@ -155,8 +182,20 @@ export class DomainRelay extends DurableObject<Env> {
 			delivered: n.delivered,
 			bounced: n.bounced,
 			storageBytes: this.store.sizeBytes,
+			lastReceivedAt: this.store.recallNumber("last.received"),
+			lastDeliveredAt: this.store.recallNumber("last.delivered"),
 			nextAlarmAt: await this.ctx.storage.getAlarm(),
 		};
+	}
+
+	/** The delivery log, newest first: a page of up to `limit` entries older than `before` (a seq). */
+	async log(before: number | null, limit: number): Promise<LoggedEntry[]> {
+		return this.store.logPage(before, Math.min(Math.max(limit, 1), 200));
+	}
+
+	/** Entries written elsewhere about this domain's mail (the DSN consumer's outcomes). */
+	async note(entries: LogEntry[]): Promise<void> {
+		this.store.log(this.clock.now(), entries);
 	}
 
 	/** An admin changed the domain (destination, policy, hold): forget the cached copy and act on it. */
@@ -193,6 +232,7 @@ export class DomainRelay extends DurableObject<Env> {
 		this.store.sql("DELETE FROM spool WHERE message_id = ?", messageId);
 		this.store.tally("bounced", 1);
 		const now = this.clock.now();
+		this.store.log(now, [{ messageId, recipient: row.recipient, kind: "bounced", detail: { text: reason, by: "administrator" } }]);
 		await markBounced(openDb(this.env.DB), [messageId], now);
 		const outcome: Outcome = { kind: "permfail", code: 550, enhanced: "5.0.0", text: reason };
 		await this.env.OUTBOUND_QUEUE.send(failedDsn(row, outcome, null, now));
@@ -211,6 +251,8 @@ export class DomainRelay extends DurableObject<Env> {
 			this.store.sql("UPDATE spool SET state = 'waiting', batch_id = NULL WHERE batch_id = ?", b.id);
 			this.store.sql("DELETE FROM batches WHERE id = ?", b.id);
 		}
+		// The log's old end, through log_at; a full batch leaves the rest for the next pass (arm()).
+		this.store.pruneLog(now - LOG_RETENTION_MS, LOG_PRUNE_BATCH);
 		if (domain) {
 			await this.expireAndWarn(domain.row, now);
 			const h = this.health();
@@ -316,12 +358,22 @@ export class DomainRelay extends DurableObject<Env> {
 		if (expired.length === 0) return;
 		for (const m of expired) this.store.sql("DELETE FROM spool WHERE message_id = ?", m.message_id);
 		this.store.tally("bounced", expired.length);
+		const outcome = expiredOutcome(policy, this.health());
+		this.store.log(
+			now,
+			expired.map((m) => ({
+				messageId: m.message_id,
+				recipient: m.recipient,
+				kind: "bounced",
+				detail: { code: outcome.code, enhanced: outcome.enhanced, text: outcome.text, expired: true },
+			})),
+		);
 		await markBounced(
 			openDb(this.env.DB),
 			expired.map((m) => m.message_id),
 			now,
 		);
-		for (const m of expired) await this.env.OUTBOUND_QUEUE.send(failedDsn(m, expiredOutcome(policy, this.health()), null, now));
+		for (const m of expired) await this.env.OUTBOUND_QUEUE.send(failedDsn(m, outcome, null, now));
 	}
 
 	private async runProbe(row: DomainRow, manual: boolean): Promise<Outcome & { transcript: string[] }> {
@@ -364,6 +416,8 @@ export class DomainRelay extends DurableObject<Env> {
 		if (lease) candidates.push(lease);
 		const summaryDue = this.store.recallNumber("summaryDueAt");
 		if (summaryDue) candidates.push(summaryDue);
+		const oldest = this.store.oldestLogAt();
+		if (oldest !== null) candidates.push(oldest + LOG_RETENTION_MS);
 		if (domain) {
 			// Both minima come from an index (spool_due, spool_events): one row read each.
 			if (h.state === "up" && !domain.row.held) {

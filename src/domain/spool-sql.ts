@@ -77,6 +77,26 @@ CREATE TRIGGER IF NOT EXISTS spool_count_deferred_update AFTER UPDATE OF state, 
 END;
 `,
 	},
+	{
+		// The domain's delivery log (issue #11): what happened to each message, here beside the
+		// spool that decides it, not in the company's audit log (D1 events), which grows with
+		// what people do and not with mail. Kept LOG_RETENTION_MS, dropped by the object's alarm.
+		version: 4,
+		columns: [],
+		sql: `
+CREATE TABLE IF NOT EXISTS log (
+	seq INTEGER PRIMARY KEY AUTOINCREMENT,
+	at INTEGER NOT NULL,
+	message_id TEXT NOT NULL,
+	recipient TEXT NOT NULL,
+	-- received | delivered | deferred | bounced | dsn.sent | dsn.skipped | dsn.refused
+	kind TEXT NOT NULL,
+	detail TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS log_at ON log (at);
+CREATE INDEX IF NOT EXISTS log_message ON log (message_id, seq);
+`,
+	},
 ];
 
 export type SpoolRow = {

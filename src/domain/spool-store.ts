@@ -3,6 +3,19 @@
 // under it, so a handler's reads and writes cannot interleave with another's.
 import { MIGRATIONS, SPOOL_SCHEMA } from "./spool-sql";
 
+/** One line of the delivery log. */
+export interface LogEntry {
+	messageId: string;
+	recipient: string;
+	kind: "received" | "delivered" | "deferred" | "bounced" | "dsn.sent" | "dsn.skipped" | "dsn.refused";
+	detail?: Record<string, string | number | boolean | null>;
+}
+
+export interface LoggedEntry extends LogEntry {
+	seq: number;
+	at: number;
+}
+
 /** What spool_counts holds: the spool by state (waiting includes deferred), and totals since the object began. */
 export type Tally = "waiting" | "inflight" | "deferred" | "delivered" | "bounced";
 
@@ -59,6 +72,41 @@ export class SpoolStore {
 	/** The object's SQLite file, pages included: what counts against its storage limit. */
 	get sizeBytes(): number {
 		return this.storage.databaseSize;
+	}
+
+	/** Appends to the delivery log; the last time of each kind is kept for the setup checklist. */
+	log(at: number, entries: LogEntry[]): void {
+		for (const e of entries) {
+			this.sql(
+				"INSERT INTO log (at, message_id, recipient, kind, detail) VALUES (?, ?, ?, ?, ?)",
+				at,
+				e.messageId,
+				e.recipient,
+				e.kind,
+				JSON.stringify(e.detail ?? {}),
+			);
+		}
+		for (const kind of new Set(entries.map((e) => e.kind))) this.remember(`last.${kind}`, String(at));
+	}
+
+	/** The log newest first, keyset on seq. */
+	logPage(before: number | null, limit: number): LoggedEntry[] {
+		return this.sql<{ seq: number; at: number; message_id: string; recipient: string; kind: LogEntry["kind"]; detail: string }>(
+			"SELECT * FROM log WHERE seq < ? ORDER BY seq DESC LIMIT ?",
+			before ?? Number.MAX_SAFE_INTEGER,
+			limit,
+		).map((r) => ({ seq: r.seq, at: r.at, messageId: r.message_id, recipient: r.recipient, kind: r.kind, detail: JSON.parse(r.detail) }));
+	}
+
+	/** Drops up to `limit` entries older than `cutoff` (through log_at); returns how many. */
+	pruneLog(cutoff: number, limit: number): number {
+		return this.sql("DELETE FROM log WHERE seq IN (SELECT seq FROM log WHERE at < ? ORDER BY at LIMIT ?) RETURNING seq", cutoff, limit)
+			.length;
+	}
+
+	/** When the oldest entry was written, or null for an empty log. */
+	oldestLogAt(): number | null {
+		return this.sql<{ t: number | null }>("SELECT min(at) AS t FROM log")[0]?.t ?? null;
 	}
 
 	batchExists(id: string): boolean {

@@ -46,7 +46,7 @@ export async function storeForGroup(env: Env, clock: Clock, input: GroupDelivery
 	const before = await findRedeliveries(db, sha256, keys);
 	const have = new Set(before.map(keyOf));
 	const todo = members.filter((m) => !have.has(keyOf({ domainId: m.domainId, envelopeTo: m.email })));
-	if (todo.length === 0) return settle(env, members, before, "duplicate");
+	if (todo.length === 0) return settle(env, input, before, "duplicate");
 
 	const now = clock.now();
 	const summary = await summarize(raw);
@@ -75,7 +75,6 @@ export async function storeForGroup(env: Env, clock: Clock, input: GroupDelivery
 				r2Key: written[i] as string,
 			},
 			newId(now),
-			{ group: input.groupAddress },
 		),
 	);
 	try {
@@ -89,19 +88,19 @@ export async function storeForGroup(env: Env, clock: Clock, input: GroupDelivery
 			await env.MAIL.delete(written);
 			// A concurrent delivery of the same message may have stored every copy meanwhile.
 			if (after.length < members.length) throw err;
-			return settle(env, members, after, "duplicate");
+			return settle(env, input, after, "duplicate");
 		}
 	}
-	return settle(env, members, [...before, ...rows], "stored");
+	return settle(env, input, [...before, ...rows], "stored");
 }
 
-async function settle(env: Env, members: GroupMember[], stored: Stored[], outcome: "stored" | "duplicate"): Promise<ReceiveResult> {
-	const domainNames = new Map(members.map((m) => [m.domainId, m.domainName]));
+async function settle(env: Env, input: GroupDelivery, stored: Stored[], outcome: "stored" | "duplicate"): Promise<ReceiveResult> {
+	const domainNames = new Map(input.members.map((m) => [m.domainId, m.domainName]));
 	await handOverMany(
 		env,
 		stored.map((r) => ({
 			domainName: domainNames.get(r.domainId) as string,
-			message: { id: r.id, receivedAt: r.receivedAt, recipient: r.envelopeTo },
+			message: { id: r.id, receivedAt: r.receivedAt, recipient: r.envelopeTo, group: input.groupAddress },
 		})),
 	);
 	const messageIds = stored.map((r) => r.id);

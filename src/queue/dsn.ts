@@ -6,7 +6,6 @@ import { readHeaderSection } from "../bodies/header-read";
 import { headerBlock, mayNotify } from "../bounce/loop-guard";
 import { mailerDaemon, senderDsn } from "../bounce/notice";
 import { openDb } from "../db/client";
-import { appendEvent, event } from "../db/events";
 import { claimNotice, settleNotice } from "../db/notices";
 import { domains, messages } from "../db/schema";
 import type { Clock } from "../lib/clock";
@@ -19,7 +18,6 @@ export async function sendDsnJob(job: DsnJob, env: Env, clock: Clock): Promise<v
 	const [row] = await db
 		.select({
 			customerId: messages.customerId,
-			domainId: messages.domainId,
 			domain: domains.name,
 			envelopeFrom: messages.envelopeFrom,
 			receivedAt: messages.receivedAt,
@@ -46,8 +44,9 @@ export async function sendDsnJob(job: DsnJob, env: Env, clock: Clock): Promise<v
 				.filter(Boolean)
 				.join("\r\n");
 	const verdict = mayNotify(row.envelopeFrom, headers);
-	const log = (kind: string, detail: object) =>
-		appendEvent(db, event(now, { customerId: row.customerId, domainId: row.domainId, messageId: job.messageId, kind, detail }));
+	// In the domain's delivery log, beside the attempts that led to it.
+	const log = (kind: "dsn.sent" | "dsn.skipped" | "dsn.refused", detail: Record<string, string | number | null>) =>
+		env.DOMAIN.get(env.DOMAIN.idFromName(row.domain)).note([{ messageId: job.messageId, recipient: job.recipient, kind, detail }]);
 	if (!verdict.ok) {
 		await settleNotice(db, key, { skipped: verdict.reason });
 		await log("dsn.skipped", { action: job.action, reason: verdict.reason });

@@ -1,5 +1,6 @@
-// The delivery log and audit trail, newest first, keyset-paged with "Load more", filtered by
-// kind through the URL so a filtered view can be bookmarked or shared with a colleague.
+// The company's audit trail, newest first, keyset-paged with "Load more", filtered by kind
+// through the URL so a filtered view can be bookmarked or shared with a colleague. What happened
+// to each message is each domain's delivery log (delivery-log.tsx), on the domain's page.
 import { useSearchParams } from "@solidjs/router";
 import { createEffect, createSignal, For, on, Show } from "solid-js";
 import type { AdminEvent } from "../../../src/api/admin-types";
@@ -68,6 +69,10 @@ export default function Activity() {
 						Download CSV
 					</a>
 				</div>
+				<p class="muted small">
+					What people and the service did for your company. What happened to each message is in each domain's delivery log, on the domain's
+					page.
+				</p>
 				<Show when={error()}>
 					<LoadFailed error={error()} fallback="Could not load the activity log." />
 				</Show>

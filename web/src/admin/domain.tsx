@@ -6,6 +6,7 @@ import { Loading } from "../components/loading";
 import { useTitle } from "../title";
 import { BackLink, NotFoundPage } from "./back-link";
 import { DeliveryForm } from "./delivery-form";
+import { DeliveryLog } from "./delivery-log";
 import { DiscoveryPanel } from "./discovery";
 import { DomainSetup } from "./domain-setup";
 import { useDomains } from "./domains-data";
@@ -39,6 +40,7 @@ export default function Domain() {
 							<OutboundForm domain={d()} onSaved={refresh} />
 							<PolicyForm domain={d()} onSaved={refresh} />
 							<DiscoveryPanel domain={d()} />
+							<DeliveryLog domain={d()} />
 						</div>
 					</div>
 				)}

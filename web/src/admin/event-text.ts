@@ -2,6 +2,7 @@
 // of the worker, so it is read defensively and only ever rendered as text.
 
 import type { AdminEvent } from "../../../src/api/admin-types";
+import type { DeliveryLogEntry } from "../../../src/api/domain-types";
 import { humanSize } from "../format";
 
 export const EVENT_FILTERS: { label: string; prefix: string }[] = [
@@ -185,4 +186,37 @@ export function eventSummary(e: AdminEvent): string {
 		return joined(`To ${text(d.to)}${d.user ? ` (for ${text(d.user)})` : ""}`, e.kind.endsWith("_failed") ? text(d.result) : "");
 	if (family === "delivery" || family === "outbound") return joined(d.to ? `To ${text(d.to)}` : "", reply(d));
 	return generic(d);
+}
+
+/** A domain's delivery log (its object's, not the audit log): what happened, in words. */
+export const DELIVERY_LOG_LABELS: Record<DeliveryLogEntry["kind"], string> = {
+	received: "Received and spooled",
+	delivered: "Delivered to your server",
+	deferred: "Delivery deferred, will retry",
+	bounced: "Given up: the sender was told",
+	"dsn.sent": "Notice sent to the sender",
+	"dsn.skipped": "Notice not sent",
+	"dsn.refused": "Notice refused by the sender's server",
+};
+
+export function deliveryLogSummary(e: DeliveryLogEntry): string {
+	const d = e.detail as Detail;
+	switch (e.kind) {
+		case "received":
+			return joined(`For ${e.recipient}`, d.group ? `through the group ${text(d.group)}` : "");
+		case "delivered":
+		case "deferred":
+		case "bounced":
+			return joined(
+				`To ${e.recipient}`,
+				d.expired === true ? "kept as long as the policy allows" : "",
+				reply(d),
+				d.remoteMta ? `at ${text(d.remoteMta)}` : "",
+				d.by ? `by an ${text(d.by)}` : "",
+			);
+		case "dsn.sent":
+		case "dsn.refused":
+		case "dsn.skipped":
+			return joined(`${text(d.action) || "Delivery"} notice about ${e.recipient}`, text(d.status), text(d.reason), reply(d));
+	}
 }
