@@ -1,8 +1,9 @@
 // The 5-minute cron trigger: its jobs as data, each isolated from the others.
-import { purgeAbandonedUploads, purgeExpiredBodies } from "./bodies/retention";
+import { purgeAbandonedUploads } from "./bodies/retention";
 import { sweepUnclaimed } from "./ingest/sweep";
 import type { Clock } from "./lib/clock";
 import { rebuildSearch } from "./queue/reindex";
+import { handOverRetention } from "./queue/retention-handover";
 
 export interface CronStep {
 	name: string;
@@ -10,13 +11,16 @@ export interface CronStep {
 	run: () => Promise<number>;
 }
 
-/** What each run does, in order: hand unclaimed mail over first, then the two purges, then any search rebuild still going. */
+/**
+ * What each run does, in order: hand unclaimed mail over first, then abandoned uploads, then
+ * the one-time data jobs still going. Delivered bodies are dropped by each domain's object.
+ */
 export function cronSteps(env: Env, clock: Clock): CronStep[] {
 	return [
 		{ name: "sweepUnclaimed", run: () => sweepUnclaimed(env, clock) },
-		{ name: "purgeExpiredBodies", run: () => purgeExpiredBodies(env, clock) },
 		{ name: "purgeAbandonedUploads", run: () => purgeAbandonedUploads(env, clock) },
 		{ name: "rebuildSearch", run: () => rebuildSearch(env, clock) },
+		{ name: "handOverRetention", run: () => handOverRetention(env, clock) },
 	];
 }
 

@@ -3,6 +3,7 @@
 // truth for messages. One alarm, always armed to the earliest due event; every handler is
 // idempotent, because alarms, RPCs and queue messages all run at least once.
 import { DurableObject } from "cloudflare:workers";
+import { purgeBodies } from "../bodies/retention";
 import { openDb } from "../db/client";
 import { type PublishedSummary, publishSummary, settledCounts } from "../db/domain-summaries";
 import { type DomainRow, deliveryTarget, findDomainByName } from "../db/domains";
@@ -40,6 +41,8 @@ const SUMMARY_MS = 60_000;
 /** The delivery log keeps 90 days per domain: three times the longest a message may wait (30 days). */
 export const LOG_RETENTION_MS = 90 * 86_400_000;
 const LOG_PRUNE_BATCH = 1_000;
+/** Bodies one alarm pass drops: a D1 read and write, an R2 delete and at most this many mailbox calls. */
+const BODY_BATCH = 200;
 
 export interface AcceptedMessage {
 	id: string;
@@ -155,6 +158,16 @@ export class DomainRelay extends DurableObject<Env> {
 				// delivered, or refused for good (the consumer recorded it and owes the failure DSN
 				// sent below): either way it leaves the spool.
 				this.store.sql("DELETE FROM spool WHERE message_id = ?", row.message_id);
+				// Its body stays for the retention window, then this object's alarm drops it. Mail never
+				// held with no window had its body dropped by the consumer already.
+				const held = row.held >= 2;
+				if (outcome.kind === "delivered" && (held || (domain?.row.retainDeliveredSeconds ?? 0) > 0))
+					this.store.sql(
+						"INSERT INTO bodies (message_id, delivered_at, held) VALUES (?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
+						row.message_id,
+						now,
+						held ? 1 : 0,
+					);
 				this.store.tally(outcome.kind === "delivered" ? "delivered" : "bounced", 1);
 				if (outcome.kind === "permfail") await this.env.OUTBOUND_QUEUE.send(failedDsn(row, outcome, report.remoteMta, now));
 			}
@@ -191,6 +204,22 @@ export class DomainRelay extends DurableObject<Env> {
 	/** The delivery log, newest first: a page of up to `limit` entries older than `before` (a seq). */
 	async log(before: number | null, limit: number): Promise<LoggedEntry[]> {
 		return this.store.logPage(before, Math.min(Math.max(limit, 1), 200));
+	}
+
+	/**
+	 * Bodies delivered before this object kept their retention (the hand-over job, src/queue/
+	 * retention-handover.ts): from now on its alarm drops them when due. Repeating it changes nothing.
+	 */
+	async retain(bodies: { messageId: string; deliveredAt: number; held: boolean }[], domainName: string): Promise<void> {
+		this.store.remember("domain", domainName);
+		for (const b of bodies)
+			this.store.sql(
+				"INSERT INTO bodies (message_id, delivered_at, held) VALUES (?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
+				b.messageId,
+				b.deliveredAt,
+				b.held ? 1 : 0,
+			);
+		await this.arm(this.clock.now());
 	}
 
 	/** Entries written elsewhere about this domain's mail (the DSN consumer's outcomes). */
@@ -254,6 +283,7 @@ export class DomainRelay extends DurableObject<Env> {
 		// The log's old end, through log_at; a full batch leaves the rest for the next pass (arm()).
 		this.store.pruneLog(now - LOG_RETENTION_MS, LOG_PRUNE_BATCH);
 		if (domain) {
+			await this.dropBodies(domain.row, now);
 			await this.expireAndWarn(domain.row, now);
 			const h = this.health();
 			const probeAt = nextProbeDue(h, this.store.recallNumber("nextProbeAt"));
@@ -325,6 +355,32 @@ export class DomainRelay extends DurableObject<Env> {
 			for (const id of ids) this.store.sql("UPDATE spool SET held = ? WHERE message_id = ? AND held < ?", level, id, level);
 			if (ids.length < HOLD_BATCH) return;
 		}
+	}
+
+	/**
+	 * Bodies past their retention (retain_held_seconds for mail that was held, else
+	 * retain_delivered_seconds), oldest first through bodies_due, a batch at a time; a full batch
+	 * leaves the rest due, so arm() sets the alarm at once. The row goes only after D1 and R2
+	 * did: a failure here is retried by the next pass.
+	 */
+	private async dropBodies(row: DomainRow, now: number): Promise<void> {
+		const due = [
+			...this.store.sql<{ message_id: string }>(
+				"SELECT message_id FROM bodies WHERE held = 1 AND delivered_at <= ? ORDER BY delivered_at LIMIT ?",
+				now - row.retainHeldSeconds * 1000,
+				BODY_BATCH,
+			),
+			...this.store.sql<{ message_id: string }>(
+				"SELECT message_id FROM bodies WHERE held = 0 AND delivered_at <= ? ORDER BY delivered_at LIMIT ?",
+				now - row.retainDeliveredSeconds * 1000,
+				BODY_BATCH,
+			),
+		]
+			.slice(0, BODY_BATCH)
+			.map((r) => r.message_id);
+		if (due.length === 0) return;
+		await purgeBodies(this.env, due, now);
+		for (const id of due) this.store.sql("DELETE FROM bodies WHERE message_id = ?", id);
 	}
 
 	/** Delay warnings at their marks; at the end of the lifetime a 4.4.7 failure. */
@@ -418,6 +474,16 @@ export class DomainRelay extends DurableObject<Env> {
 		if (summaryDue) candidates.push(summaryDue);
 		const oldest = this.store.oldestLogAt();
 		if (oldest !== null) candidates.push(oldest + LOG_RETENTION_MS);
+		if (domain) {
+			// Through bodies_due: the oldest body of each kind, one row read each.
+			for (const [held, seconds] of [
+				[1, domain.row.retainHeldSeconds],
+				[0, domain.row.retainDeliveredSeconds],
+			] as const) {
+				const first = this.store.sql<{ t: number | null }>("SELECT min(delivered_at) AS t FROM bodies WHERE held = ?", held)[0]?.t;
+				if (first !== null && first !== undefined) candidates.push(first + seconds * 1000);
+			}
+		}
 		if (domain) {
 			// Both minima come from an index (spool_due, spool_events): one row read each.
 			if (h.state === "up" && !domain.row.held) {

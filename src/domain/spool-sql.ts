@@ -97,6 +97,18 @@ CREATE INDEX IF NOT EXISTS log_at ON log (at);
 CREATE INDEX IF NOT EXISTS log_message ON log (message_id, seq);
 `,
 	},
+	{
+		// Bodies kept after delivery, each until its retention ends (issue #11): the object's alarm
+		// drops them, not a cron scan over every company's delivered mail. `held` picks the window
+		// (retain_held_seconds or retain_delivered_seconds), read from the policy when due, so a
+		// changed policy applies to mail already delivered too.
+		version: 5,
+		columns: [],
+		sql: `
+CREATE TABLE IF NOT EXISTS bodies (message_id TEXT PRIMARY KEY, delivered_at INTEGER NOT NULL, held INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS bodies_due ON bodies (held, delivered_at);
+`,
+	},
 ];
 
 export type SpoolRow = {

@@ -1,8 +1,16 @@
-// The delivery engine's edges: per-message retries while the server is up, the cron's two
-// jobs (re-handing unclaimed mail, dropping expired bodies), and dead letters shown to admins.
-import { createExecutionContext, createMessageBatch, env, getQueueResult, runDurableObjectAlarm } from "cloudflare:test";
+// The delivery engine's edges: per-message retries while the server is up, re-handing
+// unclaimed mail (cron), dropping expired bodies (the domain's alarm), and dead letters shown to admins.
+import {
+	createExecutionContext,
+	createMessageBatch,
+	env,
+	getQueueResult,
+	runDurableObjectAlarm,
+	runInDurableObject,
+} from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { purgeAbandonedUploads, purgeExpiredBodies } from "../../src/bodies/retention";
+import { purgeAbandonedUploads } from "../../src/bodies/retention";
+import type { DomainRelay } from "../../src/domain/domain-relay";
 import worker from "../../src/index";
 import { sweepUnclaimed } from "../../src/ingest/sweep";
 import { newId } from "../../src/lib/ids";
@@ -66,9 +74,14 @@ describe("the cron trigger", () => {
 		const cookie = await signIn(t.alice.email);
 		expect((await api(`/mailbox/messages/${id}`, cookie)).status).toBe(200);
 
-		await purgeExpiredBodies(env, { now: () => Date.now() + 29 * DAY });
+		// The domain's own alarm drops it when its 30 days are up, not before.
+		await setClock(t, Date.now() + 29 * DAY);
+		await runDurableObjectAlarm(relayOf(t));
 		expect((await api(`/mailbox/messages/${id}/raw`, cookie)).status).toBe(200);
-		await purgeExpiredBodies(env, { now: () => Date.now() + 31 * DAY });
+		const alarm = await runInDurableObject(relayOf(t), (_: DomainRelay, state) => state.storage.getAlarm());
+		expect(alarm).toBeLessThanOrEqual(Date.now() + 30 * DAY + 60_000);
+		await setClock(t, Date.now() + 31 * DAY);
+		await runDurableObjectAlarm(relayOf(t));
 		const gone = await api(`/mailbox/messages/${id}/raw`, cookie);
 		expect(gone.status).toBe(410);
 		expect(((await gone.json()) as { title: string }).title).toBe("Message body expired");

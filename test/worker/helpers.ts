@@ -1,6 +1,7 @@
 import { env, SELF } from "cloudflare:test";
 import { openDb } from "../../src/db/client";
 import { customers, domains, users } from "../../src/db/schema";
+import { mailboxIndex } from "../../src/domain/mailbox-index";
 import worker from "../../src/index";
 import { newId } from "../../src/lib/ids";
 import { hashPassword, paramsFor } from "../../src/lib/password";
@@ -154,4 +155,41 @@ export async function seedHeldMessages(t: Tenant, user: { id: string; email: str
 		ids.map((id, i) => insert.bind(id, t.customerId, t.domainId, user.id, user.email, `seeded ${i}`, now, crypto.randomUUID(), now, now)),
 	);
 	return ids;
+}
+
+/**
+ * `count` messages of one tenant held and then delivered a second ago (its held retention set
+ * to 0: due at once), each with a body and an entry in alice's search index.
+ */
+export async function seedDelivered(t: Tenant, count: number): Promise<string[]> {
+	const at = Date.now() - 1000;
+	const ids = Array.from({ length: count }, () => newId(at));
+	await env.DB.prepare("UPDATE domains SET retain_held_seconds = 0 WHERE id = ?").bind(t.domainId).run();
+	await env.DB.prepare(
+		`INSERT INTO messages (id, customer_id, domain_id, user_id, envelope_from, envelope_to, subject, received_at, size, sha256, r2_key, status, held_at, delivered_at, updated_at)
+		 SELECT value, ?1, ?2, ?3, 'x@example.org', ?4, 'bulk ' || key, ?5, 10, value, 'c/' || ?1 || '/m/' || value || '.eml', 'delivered', ?5, ?5, ?5
+		 FROM json_each(?6)`,
+	)
+		.bind(t.customerId, t.domainId, t.alice.id, t.alice.email, at, JSON.stringify(ids))
+		.run();
+	await mailboxIndex(env, t.alice.id).index(ids.map((id) => ({ messageId: id, subject: "bulk", addresses: "", body: "bulkword" })));
+	await putAll(ids.map((id) => `c/${t.customerId}/m/${id}.eml`));
+	return ids;
+}
+
+export async function putAll(keys: string[]) {
+	for (let i = 0; i < keys.length; i += 100)
+		await Promise.all(keys.slice(i, i + 100).map((k) => env.MAIL.put(k, "Subject: x\r\n\r\nx\r\n")));
+}
+
+/** How many R2 objects there are under a prefix. */
+export async function objectsUnder(prefix: string): Promise<number> {
+	let n = 0;
+	let cursor: string | undefined;
+	do {
+		const page = await env.MAIL.list({ prefix, cursor });
+		n += page.objects.length;
+		cursor = page.truncated ? page.cursor : undefined;
+	} while (cursor);
+	return n;
 }
