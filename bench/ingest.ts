@@ -2,8 +2,12 @@
 //   floor:    postal-mime parsing the same bytes in plain Node (the least any ingest must do)
 //   endpoint: wrangler's local Email Routing endpoint → our email() handler (R2 + D1 + DO)
 //   smtp:     a plain SMTP client → our SMTP ingress → the same endpoint
-// Sequential, one message in flight, so latency is per message. Machines here are shared and
-// noisy: read the ratio to the floor measured in the same run, not the absolute numbers.
+// Sequential, one message in flight, so latency is per message. Then the concurrency mode:
+// the endpoint path with 1 and 4 senders at once (BENCH_CONCURRENCY=1,4 by default), and
+// beside it, in the same run, a null worker (bench/null-worker: email() only reads
+// message.raw) on the same wrangler, so ours reads as a fraction of what the endpoint allows.
+// Machines here are shared and noisy: read the ratios measured in the same run, not the
+// absolute numbers.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,9 +15,15 @@ import nodemailer from "nodemailer";
 import PostalMime from "postal-mime";
 import { ROOT, startLocal } from "../scripts/lib/local-service";
 import { freePort } from "../scripts/lib/ports";
+import { groupCpuMs } from "./lib/cpu";
+import { type NullWorker, startNullWorker } from "./lib/null-worker";
 import { printTable, type Run, summarize } from "./lib/stats";
 
 const N = Number(process.env.BENCH_N || 300);
+const LEVELS = (process.env.BENCH_CONCURRENCY || "1,4")
+	.split(",")
+	.map(Number)
+	.filter((c) => Number.isInteger(c) && c > 0);
 
 function listFiles(dir: string): string[] {
 	return readdirSync(dir).flatMap((name) => {
@@ -51,6 +61,27 @@ async function timed(name: string, messages: Buffer[], send: (raw: Buffer, i: nu
 	return { name, count: N, totalMs: performance.now() - start, latenciesMs };
 }
 
+/** N sends in all, `concurrency` of them in flight at any time. */
+async function timedConcurrent(
+	name: string,
+	messages: Buffer[],
+	concurrency: number,
+	send: (raw: Buffer, i: number) => Promise<void>,
+): Promise<Run> {
+	const latenciesMs: number[] = [];
+	let next = 0;
+	const start = performance.now();
+	const sender = async () => {
+		for (let i = next++; i < N; i = next++) {
+			const t = performance.now();
+			await send(messages[i % messages.length] as Buffer, i);
+			latenciesMs.push(performance.now() - t);
+		}
+	};
+	await Promise.all(Array.from({ length: concurrency }, sender));
+	return { name, count: N, totalMs: performance.now() - start, latenciesMs };
+}
+
 const corpus = await loadCorpus();
 const bytes = corpus.reduce((s, m) => s + m.byteLength, 0);
 console.log(`corpus: ${corpus.length} messages with a Message-ID (${(bytes / 1024).toFixed(0)} KiB); ${N} sends per path`);
@@ -60,13 +91,14 @@ const service = await startLocal({
 	smtpPort: await freePort(),
 	stateDir: mkdtempSync(join(tmpdir(), "ei-bench-")),
 });
+let nullWorker: NullWorker | undefined;
 let failures = 0;
 const fail = (why: string) => {
 	if (failures++ < 5) console.error(`  failed: ${why}`);
 };
 const runId = Date.now().toString(36);
-async function viaEndpoint(raw: Buffer, to: string): Promise<Response> {
-	const url = new URL("/cdn-cgi/handler/email", service.url);
+async function viaEndpoint(raw: Buffer, to: string, base = service.url): Promise<Response> {
+	const url = new URL("/cdn-cgi/handler/email", base);
 	url.searchParams.set("from", "bench@example.org");
 	url.searchParams.set("to", to);
 	url.searchParams.set("format", "json");
@@ -109,11 +141,62 @@ try {
 	const rows = [floor, endpoint, smtp].map(summarize);
 	console.log("");
 	printTable(rows, rows[0] as ReturnType<typeof summarize>);
+
+	// Concurrency: ours and the null worker, level by level, one after the other in this run.
+	nullWorker = await startNullWorker();
+	const nullUrl = nullWorker.url;
+	for (const raw of admitted) {
+		const res = await viaEndpoint(raw, "null@acme.test", nullUrl); // warm-up, untimed
+		await res.body?.cancel();
+	}
+	type Row = ReturnType<typeof summarize> & { cpuMsPerMsg: number };
+	const concurrency: { level: number; ours: Row; null: Row; ratio: number }[] = [];
+	// CPU per message of wrangler dev's whole process group (workerd: the worker, and the local
+	// D1, R2, Durable Objects and queues it simulates), steadier than msg/s on a shared machine.
+	const withCpu = async (pgid: number | undefined, run: () => Promise<Run>): Promise<Row> => {
+		const before = groupCpuMs(pgid);
+		const r = await run();
+		return { ...summarize(r), cpuMsPerMsg: (groupCpuMs(pgid) - before) / r.count };
+	};
+	for (const level of LEVELS) {
+		const o = await withCpu(service.workerPid, () =>
+			timedConcurrent(`ours: endpoint, c=${level}`, admitted, level, async (raw, i) => {
+				const res = await viaEndpoint(raw, `alice+c${level}${runId}${i}@acme.test`);
+				const text = await res.text();
+				if (res.status !== 200 || JSON.parse(text).rejectReason) fail(`endpoint c=${level} ${res.status}: ${text.slice(0, 160)}`);
+			}),
+		);
+		const n = await withCpu(nullWorker.pid, () =>
+			timedConcurrent(`null worker: endpoint, c=${level}`, admitted, level, async (raw, i) => {
+				const res = await viaEndpoint(raw, `alice+n${level}${runId}${i}@acme.test`, nullUrl);
+				const text = await res.text();
+				if (res.status !== 200 || JSON.parse(text).rejectReason) fail(`null worker c=${level} ${res.status}: ${text.slice(0, 160)}`);
+			}),
+		);
+		concurrency.push({ level, ours: o, null: n, ratio: o.perSecond / n.perSecond });
+	}
+	console.log("");
+	const fmt = (n: number, d = 1) => n.toFixed(d).padStart(10);
+	console.log(
+		`${"concurrency".padEnd(14)}${"ours msg/s".padStart(12)}${"null msg/s".padStart(12)}${"ours/null".padStart(11)}${"ours p50".padStart(10)}${"null p50".padStart(10)}${"ours CPU".padStart(10)}${"null CPU".padStart(10)}`,
+	);
+	for (const c of concurrency)
+		console.log(
+			`${`c=${c.level}`.padEnd(14)}${fmt(c.ours.perSecond).padStart(12)}${fmt(c.null.perSecond).padStart(12)}${fmt(c.ratio, 2).padStart(11)}${fmt(c.ours.p50)}${fmt(c.null.p50)}${fmt(c.ours.cpuMsPerMsg)}${fmt(c.null.cpuMsPerMsg)}`,
+		);
+	console.log("(p50 and CPU in ms per message; CPU: wrangler dev's process group, workerd included)");
+	const [lo, hi] = [concurrency[0], concurrency.at(-1)];
+	if (lo && hi && hi !== lo)
+		console.log(
+			`ours c=${hi.level}/c=${lo.level}: ${(hi.ours.perSecond / lo.ours.perSecond).toFixed(2)}×; null c=${hi.level}/c=${lo.level}: ${(hi.null.perSecond / lo.null.perSecond).toFixed(2)}×; ours(c=${hi.level})/null(c=${hi.level}): ${hi.ratio.toFixed(2)}×`,
+		);
+
 	console.log(`\nrejected or failed sends: ${failures}`);
 	mkdirSync(join(ROOT, "bench/results"), { recursive: true });
-	const result = { at: new Date().toISOString(), n: N, corpus: corpus.length, admitted: admitted.length, rows, failures };
+	const result = { at: new Date().toISOString(), n: N, corpus: corpus.length, admitted: admitted.length, rows, concurrency, failures };
 	writeFileSync(join(ROOT, "bench/results/ingest.json"), JSON.stringify(result, null, 2));
 } finally {
+	await nullWorker?.stop();
 	await service.stop();
 }
 if (failures > 0) process.exitCode = 1;

@@ -40,6 +40,8 @@ export interface LocalService {
 	outbox: Downstream;
 	/** The resolver the worker asks (DOH_URL): `dns.set(name, type, values)` publishes records. */
 	dns: FakeDoh;
+	/** `wrangler dev`'s process, the leader of its group (workerd included): benchmarks read its CPU time. */
+	workerPid: number | undefined;
 	stop(): Promise<void>;
 }
 
@@ -158,6 +160,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalService> {
 		globex,
 		outbox,
 		dns,
+		workerPid: running.pid,
 		async stop() {
 			await new Promise<void>((r) => (ingress ? ingress.close(() => r()) : r()));
 			await closeSinks();
