@@ -20,16 +20,22 @@ function* chunks(ids: string[]): Generator<string[]> {
  */
 export async function markSpooled(db: Db, ids: string[], now: number, options: { held: boolean }): Promise<void> {
 	for (const chunk of chunks(ids)) {
-		await db
+		const spooled = db
 			.update(messages)
 			.set({ status: "spooled", updatedAt: now })
 			.where(and(inArray(messages.id, chunk), eq(messages.status, "received")));
-		if (options.held) {
-			await db
+		if (!options.held) {
+			await spooled;
+			continue;
+		}
+		// Both in one round trip: the object awaits this for every accepted message while down.
+		await db.batch([
+			spooled,
+			db
 				.update(messages)
 				.set({ heldAt: now, updatedAt: now })
-				.where(and(inArray(messages.id, chunk), isNull(messages.heldAt)));
-		}
+				.where(and(inArray(messages.id, chunk), isNull(messages.heldAt))),
+		]);
 	}
 }
 
