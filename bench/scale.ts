@@ -16,7 +16,7 @@
 // The bulk of the held total is seeded straight into the state files between sizes (wrangler
 // stopped): see bench/lib/scale-seed.ts and the notes printed at the end. Timings are never
 // pass/fail: read each size against the smallest, and each operation against its floor.
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,6 +28,7 @@ import { type LocalService, ROOT, startLocal } from "../scripts/lib/local-servic
 import { freePort } from "../scripts/lib/ports";
 import { hashPassword } from "../src/lib/password";
 import { rfc5322Date } from "../src/lib/rfc5322-date";
+import { startNullWorker } from "./lib/null-worker";
 import { d1Path, type Mailbox, objectPath, seedHeld, seedIndex } from "./lib/scale-seed";
 import { startSink } from "./lib/sink";
 import { percentile, type Timing, time } from "./lib/stats";
@@ -168,48 +169,6 @@ async function pool(n: number, concurrency: number, send: (i: number) => Promise
 	const total = performance.now() - t0;
 	ms.sort((a, b) => a - b);
 	return { n, perSecond: n / (total / 1000), p50: percentile(ms, 50), p99: percentile(ms, 99) };
-}
-
-// ---- the null email() worker (the ingest floor) ---------------------------------------------
-
-async function startNullWorker(): Promise<{ url: string; stop(): Promise<void> }> {
-	const dir = mkdtempSync(join(tmpdir(), "ei-bench-null-"));
-	writeFileSync(
-		join(dir, "wrangler.toml"),
-		`name = "bench-null-email"\nmain = ${JSON.stringify(join(ROOT, "bench/lib/null-email-worker.ts"))}\ncompatibility_date = "2026-11-01"\n`,
-	);
-	const port = await freePort();
-	const child: ChildProcess = spawn(
-		join(ROOT, "node_modules/.bin/wrangler"),
-		["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", join(dir, "state"), "--show-interactive-dev-session=false"],
-		{ cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CI: "1" }, detached: true },
-	);
-	let output = "";
-	child.stdout?.on("data", (d) => (output += d));
-	child.stderr?.on("data", (d) => (output += d));
-	const url = `http://127.0.0.1:${port}`;
-	const deadline = Date.now() + 90_000;
-	for (;;) {
-		if (child.exitCode !== null) throw new Error(`null worker exited ${child.exitCode}: ${output.slice(-500)}`);
-		const probe = message("x@null.test", "probe");
-		if (
-			await postEmail(url, "x@null.test", probe.raw, false).then(
-				() => true,
-				() => false,
-			)
-		)
-			break;
-		if (Date.now() > deadline) throw new Error(`null worker did not answer: ${output.slice(-500)}`);
-		await sleep(300);
-	}
-	return {
-		url,
-		async stop() {
-			if (child.exitCode === null && child.pid) process.kill(-child.pid, "SIGTERM");
-			await new Promise<void>((r) => (child.exitCode !== null ? r() : child.once("exit", () => r())));
-			rmSync(dir, { recursive: true, force: true });
-		},
-	};
 }
 
 // ---- the floors in plain Node ----------------------------------------------------------------
