@@ -29,7 +29,8 @@ import { freePort } from "../scripts/lib/ports";
 import { hashPassword } from "../src/lib/password";
 import { rfc5322Date } from "../src/lib/rfc5322-date";
 import { startNullWorker } from "./lib/null-worker";
-import { d1Path, type Mailbox, objectPath, seedHeld, seedIndex } from "./lib/scale-seed";
+import { type Mailbox, objectPath, seedHeld } from "./lib/scale-seed";
+import { d1File, seedMailboxIndex } from "./lib/seed-mailbox";
 import { startSink } from "./lib/sink";
 import { percentile, type Timing, time } from "./lib/stats";
 
@@ -240,7 +241,7 @@ await run(join(ROOT, "node_modules/.bin/wrangler"), ["d1", "migrations", "apply"
 	cwd: ROOT,
 	env: { ...process.env, CI: "1" },
 });
-const d1 = d1Path(stateDir);
+const d1 = d1File(stateDir);
 const sink = await startSink(await freePort(), "mx.drain.scale.test");
 await seedTenants(d1, sink.port);
 const nullWorker = await startNullWorker();
@@ -323,7 +324,7 @@ try {
 			days: 30,
 			seed: ++seedRound,
 		});
-		seedIndex(indexFile, seeded.entries);
+		seedMailboxIndex(indexFile, seeded.entries);
 		const seedSeconds = (performance.now() - t) / 1000;
 		console.log(
 			`seeded ${need.toLocaleString("en")} held rows in D1 (${seeded.entries.length.toLocaleString("en")} for ${MEASURED.address}, indexed in its object; "${RARE_WORD}" in ${seeded.rare}) in ${seedSeconds.toFixed(1)} s`,

@@ -24,7 +24,7 @@ import solid from "vite-plugin-solid";
 import { DEMO_PASSWORD, demoSeedSql, GLOBEX_PORT } from "../scripts/lib/demo-tenant";
 import { ROOT, startLocal } from "../scripts/lib/local-service";
 import { freePort } from "../scripts/lib/ports";
-import { durableObjectFiles, newDurableObjectFile } from "./lib/do-file";
+import { objectPath } from "./lib/scale-seed";
 import { d1File, seedMailbox, seedMailboxIndex } from "./lib/seed-mailbox";
 import { percentile, type Timing, time } from "./lib/stats";
 
@@ -189,7 +189,6 @@ async function getPage(url: string, cookie: string, key: Endpoint): Promise<{ me
 // The mailbox's index lives in its own MailboxIndex object (idFromName(user id)), whose file
 // miniflare names by the object's id: one search through the service creates the object and
 // its schema, then, the service stopped, the index goes straight into that file.
-const knownObjects = durableObjectFiles(stateDir, SCRIPT, "MailboxIndex");
 {
 	const service = await startLocal({ port: await freePort(), smtpPort: await freePort(), stateDir });
 	try {
@@ -199,7 +198,7 @@ const knownObjects = durableObjectFiles(stateDir, SCRIPT, "MailboxIndex");
 		await service.stop();
 	}
 }
-const indexFile = newDurableObjectFile(stateDir, SCRIPT, "MailboxIndex", knownObjects);
+const indexFile = objectPath(stateDir, SCRIPT, "MailboxIndex", USER.id);
 const indexStart = performance.now();
 const indexed = seedMailboxIndex(indexFile, seeded.entries);
 if (indexed !== MESSAGES) throw new Error(`indexed ${indexed} of ${MESSAGES} messages`);

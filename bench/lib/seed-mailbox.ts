@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { decodeTime, monotonicFactory } from "ulid";
 
 /** The one D1 database wrangler keeps under `--persist-to <stateDir>` (after migrations created it). */
@@ -47,7 +47,7 @@ export interface SeededMailbox {
 	entries: SeededEntry[];
 }
 
-const WORDS = (
+export const WORDS = (
 	"invoice meeting quarterly report budget review contract shipment delivery schedule payroll audit " +
 	"update reminder agenda minutes proposal draft summary forecast renewal ticket outage server backup " +
 	"customer supplier order payment receipt travel expense approval policy training holiday notice"
@@ -55,7 +55,7 @@ const WORDS = (
 const NAMES = ["Zed Ops", "Mira Finance", "Ken Sales", "Ola Legal", "Ada Support", "Tom Facilities", "Ivy HR", "Raj IT"];
 
 /** A deterministic pseudo-random sequence, so every run seeds the same words. */
-function lcg(seed: number) {
+export function lcg(seed: number) {
 	let s = seed >>> 0;
 	return () => {
 		s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
@@ -63,30 +63,85 @@ function lcg(seed: number) {
 	};
 }
 
+/** Runs `work` on the SQLite file in one transaction (rolled back if it throws), then closes it. */
+export function inOneTransaction<T>(file: string, work: (db: DatabaseSync) => T): T {
+	const db = new DatabaseSync(file);
+	db.exec("BEGIN");
+	try {
+		const result = work(db);
+		db.exec("COMMIT");
+		return result;
+	} catch (err) {
+		db.exec("ROLLBACK");
+		throw err;
+	} finally {
+		db.close();
+	}
+}
+
+/** One held message row (id, customer, domain, user, envelope from/to, From/To headers, subject, …, snippet). */
+export const HELD_INSERT = `INSERT INTO messages (id, customer_id, domain_id, user_id, folder, envelope_from, envelope_to, from_header, to_header,
+	subject, message_id_header, sent_at, received_at, size, sha256, r2_key, has_attachments, seen, status, updated_at,
+	held_at, snippet)
+VALUES (?, ?, ?, ?, 'inbox', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'spooled', ?, ?, ?)`;
+
+export interface HeldRow {
+	id: string;
+	customerId: string;
+	domainId: string;
+	userId: string;
+	/** Envelope sender, and the From header. */
+	sender: string;
+	from: string;
+	to: string;
+	subject: string;
+	at: number;
+	body: string;
+}
+
+/** Runs HELD_INSERT for one message; size, hash, attachment and seen flags drawn from `random`. */
+export function insertHeld(stmt: StatementSync, random: () => number, r: HeldRow): void {
+	stmt.run(
+		r.id,
+		r.customerId,
+		r.domainId,
+		r.userId,
+		r.sender,
+		r.to,
+		r.from,
+		r.to,
+		r.subject,
+		`<${r.id}@example.org>`,
+		r.at,
+		r.at,
+		1_000 + Math.floor(random() * 40_000),
+		randomBytes(32).toString("hex"),
+		`c/${r.customerId}/m/${r.id}.eml`,
+		random() < 0.1 ? 1 : 0,
+		random() < 0.5 ? 1 : 0,
+		r.at,
+		r.at,
+		r.body.slice(0, 160),
+	);
+}
+
 /**
  * Inserts `count` held messages into D1, oldest first, with ULIDs in arrival order (the list's
  * keyset); returns their index entries too. One transaction: a few seconds.
  */
 export function seedMailbox(file: string, o: SeedOptions): SeededMailbox {
-	const db = new DatabaseSync(file);
-	const random = lcg(42);
-	const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)] as T;
-	const words = (n: number) => Array.from({ length: n }, () => pick(WORDS)).join(" ");
-	const now = Date.now();
-	const start = now - o.days * 86_400_000;
-	const step = (now - start) / o.count;
-	const nextId = monotonicFactory();
-	const ids: string[] = [];
-	let rare = 0;
-	const message = db.prepare(
-		`INSERT INTO messages (id, customer_id, domain_id, user_id, folder, envelope_from, envelope_to, from_header, to_header,
-			subject, message_id_header, sent_at, received_at, size, sha256, r2_key, has_attachments, seen, status, updated_at,
-			held_at, snippet)
-		VALUES (?, ?, ?, ?, 'inbox', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'spooled', ?, ?, ?)`,
-	);
-	const entries: SeededEntry[] = [];
-	db.exec("BEGIN");
-	try {
+	return inOneTransaction(file, (db) => {
+		const random = lcg(42);
+		const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)] as T;
+		const words = (n: number) => Array.from({ length: n }, () => pick(WORDS)).join(" ");
+		const now = Date.now();
+		const start = now - o.days * 86_400_000;
+		const step = (now - start) / o.count;
+		const nextId = monotonicFactory();
+		const ids: string[] = [];
+		let rare = 0;
+		const message = db.prepare(HELD_INSERT);
+		const entries: SeededEntry[] = [];
 		for (let i = 0; i < o.count; i++) {
 			const at = Math.floor(start + i * step);
 			const id = nextId(at);
@@ -100,39 +155,23 @@ export function seedMailbox(file: string, o: SeedOptions): SeededMailbox {
 				body += ` ${o.rareWord}`;
 				rare++;
 			}
-			message.run(
+			insertHeld(message, random, {
 				id,
-				o.customerId,
-				o.domainId,
-				o.userId,
+				customerId: o.customerId,
+				domainId: o.domainId,
+				userId: o.userId,
 				sender,
-				o.address,
 				from,
-				o.address,
+				to: o.address,
 				subject,
-				`<${id}@example.org>`,
 				at,
-				at,
-				1_000 + Math.floor(random() * 40_000),
-				randomBytes(32).toString("hex"),
-				`c/${o.customerId}/m/${id}.eml`,
-				random() < 0.1 ? 1 : 0,
-				random() < 0.5 ? 1 : 0,
-				at,
-				at,
-				body.slice(0, 160),
-			);
+				body,
+			});
 			// As indexEntry(): From, To (and Cc, none here) joined by a space.
 			entries.push({ messageId: id, subject, addresses: `${from} ${o.address}`, body });
 		}
-		db.exec("COMMIT");
-	} catch (err) {
-		db.exec("ROLLBACK");
-		throw err;
-	} finally {
-		db.close();
-	}
-	return { ids, rare, entries };
+		return { ids, rare, entries };
+	});
 }
 
 /** As src/domain/mailbox-index.ts DOCS_PER_MS. */
@@ -145,15 +184,13 @@ const DOCS_PER_MS = 4096;
  * Run it while no workerd has the file open. One transaction; returns how many were new.
  */
 export function seedMailboxIndex(file: string, entries: SeededEntry[]): number {
-	const db = new DatabaseSync(file);
-	const known = db.prepare("SELECT 1 FROM docs WHERE message_id = ?");
-	const next = db.prepare(`SELECT coalesce(max(doc) + 1, ?1) AS d FROM docs WHERE doc >= ?1 AND doc < ?1 + ${DOCS_PER_MS}`);
-	const taken = db.prepare("SELECT 1 FROM docs WHERE doc = ?");
-	const doc = db.prepare("INSERT INTO docs (message_id, doc) VALUES (?, ?) RETURNING doc");
-	const search = db.prepare("INSERT INTO search (rowid, subject, addresses, body) VALUES (?, ?, ?, ?)");
-	let added = 0;
-	db.exec("BEGIN");
-	try {
+	return inOneTransaction(file, (db) => {
+		const known = db.prepare("SELECT 1 FROM docs WHERE message_id = ?");
+		const next = db.prepare(`SELECT coalesce(max(doc) + 1, ?1) AS d FROM docs WHERE doc >= ?1 AND doc < ?1 + ${DOCS_PER_MS}`);
+		const taken = db.prepare("SELECT 1 FROM docs WHERE doc = ?");
+		const doc = db.prepare("INSERT INTO docs (message_id, doc) VALUES (?, ?) RETURNING doc");
+		const search = db.prepare("INSERT INTO search (rowid, subject, addresses, body) VALUES (?, ?, ?, ?)");
+		let added = 0;
 		for (const e of entries) {
 			if (known.get(e.messageId)) continue;
 			let d = (next.get(decodeTime(e.messageId) * DOCS_PER_MS) as { d: number }).d;
@@ -163,12 +200,6 @@ export function seedMailboxIndex(file: string, entries: SeededEntry[]): number {
 			search.run(row.doc, e.subject, e.addresses, e.body);
 			added += 1;
 		}
-		db.exec("COMMIT");
-	} catch (err) {
-		db.exec("ROLLBACK");
-		throw err;
-	} finally {
-		db.close();
-	}
-	return added;
+		return added;
+	});
 }

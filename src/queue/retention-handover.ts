@@ -1,13 +1,13 @@
 // Bodies delivered before each domain's object kept their retention (migration 0016): walks
 // every delivered message that still has a body once, in keyset pages over
-// messages_retention_idx, and hands each domain's to its object (DomainRelay.retain), whose
-// alarm drops them when due. After it, no cron step scans delivered mail. Resumable (the
-// position is saved in background_jobs after each page) and idempotent (retain ignores a
-// body it already keeps).
+// messages_retention_idx, and hands each domain's to its object (DomainRelay.retain, which
+// ignores a body it already keeps), whose alarm drops them when due. After it, no cron step
+// scans delivered mail. Position and progress: src/queue/background-job.ts.
 import { and, asc, eq, isNotNull, sql } from "drizzle-orm";
 import { openDb } from "../db/client";
-import { backgroundJobs, domains, messages } from "../db/schema";
+import { domains, messages } from "../db/schema";
 import type { Clock } from "../lib/clock";
+import { runJob } from "./background-job";
 
 export const RETENTION_HANDOVER = "retention-handover";
 const PAGE = 500;
@@ -19,12 +19,7 @@ type Position = [deliveredAt: number, id: string];
 /** Hands the next pages over; returns how many bodies it handed over. */
 export async function handOverRetention(env: Env, clock: Clock, { maxCalls = MAX_CALLS }: { maxCalls?: number } = {}): Promise<number> {
 	const db = openDb(env.DB);
-	const job = await db.query.backgroundJobs.findFirst({ where: eq(backgroundJobs.name, RETENTION_HANDOVER) });
-	if (!job || job.finishedAt !== null) return 0;
-	let at = job.cursor ? (JSON.parse(job.cursor) as Position) : null;
-	let handed = 0;
-	let calls = 0;
-	while (calls < maxCalls) {
+	return runJob<Position>(env, clock, RETENTION_HANDOVER, maxCalls, async (at) => {
 		const rows = await db
 			.select({ id: messages.id, deliveredAt: messages.deliveredAt, heldAt: messages.heldAt, domain: domains.name })
 			.from(messages)
@@ -44,24 +39,13 @@ export async function handOverRetention(env: Env, clock: Clock, { maxCalls = MAX
 				...(byDomain.get(r.domain) ?? []),
 				{ messageId: r.id, deliveredAt: r.deliveredAt as number, held: r.heldAt !== null },
 			]);
-		// Handed over before the position moves past them: a crash in between hands them again.
 		for (const [name, bodies] of byDomain) await env.DOMAIN.get(env.DOMAIN.idFromName(name)).retain(bodies, name);
-		calls += byDomain.size;
 		const last = rows.at(-1);
-		if (last) at = [last.deliveredAt as number, last.id];
-		handed += rows.length;
-		const now = clock.now();
-		const finished = rows.length < PAGE;
-		await db
-			.update(backgroundJobs)
-			.set({
-				cursor: at ? JSON.stringify(at) : "",
-				done: sql`${backgroundJobs.done} + ${rows.length}`,
-				finishedAt: finished ? now : null,
-				updatedAt: now,
-			})
-			.where(eq(backgroundJobs.name, RETENTION_HANDOVER));
-		if (finished) break;
-	}
-	return handed;
+		return {
+			handled: rows.length,
+			full: rows.length === PAGE,
+			at: last ? [last.deliveredAt as number, last.id] : null,
+			cost: byDomain.size,
+		};
+	});
 }

@@ -5,19 +5,16 @@ import { useSearchParams } from "@solidjs/router";
 import { createEffect, createSignal, For, on, Show } from "solid-js";
 import type { AdminEvent } from "../../../src/api/admin-types";
 import { adminApi, adminUrl } from "../api";
-import { longDate } from "../format";
 import { user } from "../session";
 import { useTitle } from "../title";
 import { errorText, isForbidden } from "./errors";
+import { EventItem } from "./event-item";
 import { EVENT_FILTERS, eventLabel, eventSummary } from "./event-text";
 import { Forbidden } from "./forbidden";
 import { ListFooter, useKeysetList } from "./keyset-list";
 import { LoadFailed } from "./load-failed";
 
 const PAGE_SIZE = 50;
-
-/** An audit log needs the date and the second, whatever day it is. */
-const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
 
 export default function Activity() {
 	useTitle(() => "Activity");
@@ -82,27 +79,20 @@ export default function Activity() {
 				<ol class="event-list">
 					<For each={events()}>
 						{(e) => (
-							<li class="event">
-								<time class="event-time" datetime={e.at} title={longDate(e.at)}>
-									{when(e.at)}
-								</time>
-								<div class="event-body">
-									<p class="event-kind">
-										<span class={`event-family event-${e.kind.split(".")[0]}`}>{eventLabel(e.kind)}</span>{" "}
-										<code class="muted">{e.kind}</code>
-									</p>
-									<Show when={eventSummary(e)}>{(s) => <p class="event-detail">{s()}</p>}</Show>
-									<p class="event-meta muted">
-										{[
-											e.domainId ? (domainNames().get(e.domainId) ?? e.domainId) : "",
-											actor(e),
-											e.messageId ? `message ${e.messageId}` : "",
-										]
-											.filter(Boolean)
-											.join(" · ")}
-									</p>
-								</div>
-							</li>
+							<EventItem
+								at={e.at}
+								label={eventLabel(e.kind)}
+								kind={e.kind}
+								family={e.kind.split(".")[0] ?? ""}
+								summary={eventSummary(e)}
+								meta={[
+									e.domainId ? (domainNames().get(e.domainId) ?? e.domainId) : "",
+									actor(e),
+									e.messageId ? `message ${e.messageId}` : "",
+								]
+									.filter(Boolean)
+									.join(" · ")}
+							/>
 						)}
 					</For>
 				</ol>

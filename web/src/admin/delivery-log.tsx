@@ -4,13 +4,12 @@
 import { createEffect, For, on, Show } from "solid-js";
 import type { AdminDomain, DeliveryLogPage } from "../../../src/api/domain-types";
 import { adminRequest } from "../api";
-import { longDate } from "../format";
+import { EventItem } from "./event-item";
 import { DELIVERY_LOG_LABELS, deliveryLogSummary } from "./event-text";
 import { ListFooter, useKeysetList } from "./keyset-list";
 import { LoadFailed } from "./load-failed";
 
 const PAGE_SIZE = 50;
-const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
 
 export function DeliveryLog(props: { domain: AdminDomain }) {
 	const list = useKeysetList(async (after) => {
@@ -45,19 +44,14 @@ export function DeliveryLog(props: { domain: AdminDomain }) {
 			<ol class="event-list" aria-label="Delivery log">
 				<For each={list.items()}>
 					{(e) => (
-						<li class="event">
-							<time class="event-time" datetime={e.at} title={longDate(e.at)}>
-								{when(e.at)}
-							</time>
-							<div class="event-body">
-								<p class="event-kind">
-									<span class={`event-family event-log-${e.kind.split(".")[0]}`}>{DELIVERY_LOG_LABELS[e.kind]}</span>{" "}
-									<code class="muted">{e.kind}</code>
-								</p>
-								<p class="event-detail">{deliveryLogSummary(e)}</p>
-								<p class="event-meta muted">message {e.messageId}</p>
-							</div>
-						</li>
+						<EventItem
+							at={e.at}
+							label={DELIVERY_LOG_LABELS[e.kind]}
+							kind={e.kind}
+							family={`log-${e.kind.split(".")[0]}`}
+							summary={deliveryLogSummary(e)}
+							meta={`message ${e.messageId}`}
+						/>
 					)}
 				</For>
 			</ol>
