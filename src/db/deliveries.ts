@@ -1,8 +1,8 @@
-import { and, eq, notInArray, sql } from "drizzle-orm";
+import { and, eq, notInArray } from "drizzle-orm";
 import type { Outcome } from "../relay/types";
 import type { Db } from "./client";
 import { inJson } from "./in-json";
-import { deliveries, messages } from "./schema";
+import { messages } from "./schema";
 
 export interface PendingMessage {
 	id: string;
@@ -36,34 +36,18 @@ export async function loadPending(db: Db, ids: string[]): Promise<PendingMessage
 }
 
 const STATUS = { delivered: "delivered", tempfail: "deferred", permfail: "bounced" } as const;
-const DELIVERY_STATE = { delivered: "delivered", tempfail: "deferred", permfail: "failed" } as const;
 
 /**
- * Records one attempt per message in one D1 batch: the delivery row and the message status.
- * Runs before the queue message is acknowledged; the attempt's line in the delivery log is
- * the domain object's, written when this batch is reported to it.
+ * Records one attempt per message in one D1 batch: the message's status (what the Emergency
+ * Inbox and a redelivered job read). Runs before the queue message is acknowledged; the
+ * attempt itself (its reply, the count) is the domain object's, in the report that follows.
  */
 export async function recordAttempts(db: Db, attempts: { message: PendingMessage; outcome: Outcome }[], now: number) {
-	if (attempts.length === 0) return;
-	const statements = attempts.flatMap(({ message, outcome }) => [
-		db
-			.update(deliveries)
-			.set({
-				state: DELIVERY_STATE[outcome.kind],
-				// Incremented in SQL, so two racing consumers cannot lose a count.
-				attempts: sql`${deliveries.attempts} + 1`,
-				lastAttemptAt: now,
-				lastCode: outcome.code,
-				lastEnhancedCode: outcome.enhanced,
-				lastText: outcome.text.slice(0, 1000),
-				...(outcome.kind === "delivered" ? { deliveredAt: now } : {}),
-			})
-			.where(and(eq(deliveries.messageId, message.id), eq(deliveries.recipient, message.envelopeTo))),
+	const [first, ...rest] = attempts.map(({ message, outcome }) =>
 		db
 			.update(messages)
 			.set({ status: STATUS[outcome.kind], updatedAt: now, ...(outcome.kind === "delivered" ? { deliveredAt: now } : {}) })
 			.where(eq(messages.id, message.id)),
-	]);
-	const [first, ...rest] = statements;
+	);
 	if (first) await db.batch([first, ...rest]);
 }

@@ -1,7 +1,7 @@
 import { and, eq, gt, lt, or } from "drizzle-orm";
-import { batchAtomically, type Db } from "./client";
+import type { Db } from "./client";
 import { inJson } from "./in-json";
-import { deliveries, domains, messages } from "./schema";
+import { domains, messages } from "./schema";
 
 export type MessageRow = typeof messages.$inferSelect;
 export type NewMessage = typeof messages.$inferInsert;
@@ -20,30 +20,17 @@ export async function findRedelivery(db: Db, domainId: string, envelopeTo: strin
 }
 
 /**
- * Records a received message and its delivery row in one D1 batch (a transaction): both are
- * visible or neither is. What happens to it next is the domain object's delivery log.
+ * Records a received message: its one row. Where its delivery stands (attempts, the last reply)
+ * is the domain object's, in its spool and delivery log, not a D1 row per recipient; and no
+ * audit event, so the company's audit log does not grow with mail.
  */
-export async function insertReceived(db: Db, row: NewMessage & { id: string; receivedAt: number }, deliveryId: string) {
-	await batchAtomically(db, receivedStatements(db, row, deliveryId));
+export async function insertReceived(db: Db, row: NewMessage & { id: string; receivedAt: number }) {
+	await receivedStatement(db, row);
 }
 
-/**
- * The statements that record one received message (row, delivery row), for a caller that puts
- * several messages in one batch. No audit event: a row per message is the delivery log's
- * (the domain object's), and the company's audit log does not grow with mail.
- */
-export function receivedStatements(db: Db, row: NewMessage & { id: string; receivedAt: number }, deliveryId: string) {
-	return [
-		db.insert(messages).values(row),
-		db.insert(deliveries).values({
-			id: deliveryId,
-			messageId: row.id,
-			customerId: row.customerId,
-			domainId: row.domainId,
-			recipient: row.envelopeTo,
-			createdAt: row.receivedAt,
-		}),
-	];
+/** The insert that records one received message, for a caller that puts several in one batch. */
+export function receivedStatement(db: Db, row: NewMessage & { id: string; receivedAt: number }) {
+	return db.insert(messages).values(row);
 }
 
 /**

@@ -7,7 +7,7 @@
 import { putRaw } from "../bodies/store";
 import { batchAtomically, openDb } from "../db/client";
 import type { DomainRow } from "../db/domains";
-import { findRedeliveries, receivedStatements } from "../db/messages";
+import { findRedeliveries, receivedStatement } from "../db/messages";
 import type { GroupMember } from "../db/recipients";
 import type { Clock } from "../lib/clock";
 import { newId } from "../lib/ids";
@@ -62,20 +62,16 @@ export async function storeForGroup(env: Env, clock: Clock, input: GroupDelivery
 
 	const columns = receivedColumns(input.from, summary, raw, sha256, now);
 	const rows: Stored[] = todo.map((m, i) => ({ id: ids[i] as string, domainId: m.domainId, envelopeTo: m.email, receivedAt: now }));
-	const statements = todo.flatMap((m, i) =>
-		receivedStatements(
-			db,
-			{
-				...columns,
-				id: ids[i] as string,
-				customerId: domain.customerId,
-				domainId: m.domainId,
-				userId: m.userId,
-				envelopeTo: m.email,
-				r2Key: written[i] as string,
-			},
-			newId(now),
-		),
+	const statements = todo.map((m, i) =>
+		receivedStatement(db, {
+			...columns,
+			id: ids[i] as string,
+			customerId: domain.customerId,
+			domainId: m.domainId,
+			userId: m.userId,
+			envelopeTo: m.email,
+			r2Key: written[i] as string,
+		}),
 	);
 	try {
 		await batchAtomically(db, statements);

@@ -80,19 +80,15 @@ export async function receiveEmail(message: InboundEmail, env: Env, clock: Clock
 	const summary = await summarize(raw);
 	const r2Key = await putRaw(env.MAIL, domain.customerId, id, raw, sha256);
 	try {
-		await insertReceived(
-			db,
-			{
-				...receivedColumns(message.from, summary, raw, sha256, now),
-				id,
-				customerId: domain.customerId,
-				domainId: domain.id,
-				userId,
-				envelopeTo: message.to,
-				r2Key,
-			},
-			newId(now),
-		);
+		await insertReceived(db, {
+			...receivedColumns(message.from, summary, raw, sha256, now),
+			id,
+			customerId: domain.customerId,
+			domainId: domain.id,
+			userId,
+			envelopeTo: message.to,
+			r2Key,
+		});
 	} catch (err) {
 		// Did the batch commit even though we saw an error? Ask before touching the body: if
 		// this lookup fails too, the object stays (an invisible orphan beats a row without body).

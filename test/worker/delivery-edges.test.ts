@@ -30,10 +30,12 @@ describe("a per-message temporary failure while the server is up", () => {
 		const id = await idOf(t.alice.email, "full");
 		await vi.waitFor(async () => expect((await statusOf(id))?.status).toBe("deferred"), wait);
 		expect((await relayOf(t).status()).health.state).toBe("up");
-		const row = await env.DB.prepare("SELECT attempts, last_code, last_enhanced_code FROM deliveries WHERE message_id = ?")
-			.bind(id)
-			.first();
-		expect(row).toEqual({ attempts: 1, last_code: 452, last_enhanced_code: "4.2.2" });
+		// One attempt, its reply in the domain's delivery log; waiting as deferred in its spool.
+		await vi.waitFor(async () => {
+			const tried = (await relayOf(t).log(null, 10)).filter((e) => e.messageId === id && e.kind === "deferred");
+			expect(tried.map((e) => ({ code: e.detail?.code, enhanced: e.detail?.enhanced }))).toEqual([{ code: 452, enhanced: "4.2.2" }]);
+		}, wait);
+		expect((await relayOf(t).status()).deferred).toBe(1);
 
 		await server.setScript({});
 		await setClock(t, t0 + 4 * 60_000);

@@ -158,8 +158,8 @@ function failingWrites(message: string): D1Database {
 		get(target, prop) {
 			if (prop === "batch")
 				return async (statements: D1PreparedStatement[]) =>
-					// Two copies are four statements (row and delivery row each); a single message is two.
-					statements.length >= 4 ? Promise.reject(new Error(message)) : target.batch(statements);
+					// Two copies are two inserts in one batch; a single message is a lone insert, never a batch.
+					statements.length >= 2 ? Promise.reject(new Error(message)) : target.batch(statements);
 			const value = Reflect.get(target, prop);
 			return typeof value === "function" ? value.bind(target) : value;
 		},
