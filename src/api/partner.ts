@@ -12,7 +12,7 @@ import { hashPassword, paramsFor } from "../lib/password";
 import { parseMailbox, toAsciiDomain } from "../mail/address";
 import { audit } from "./audit";
 import type { AppEnv } from "./context";
-import { domainState } from "./domain-state";
+import { domainState, storageView } from "./domain-state";
 import { newVerificationToken } from "./domain-verification";
 import { requireAccess } from "./middleware/role";
 import { requireSession } from "./middleware/session";
@@ -40,7 +40,12 @@ async function atAGlance(c: Context<AppEnv>, customerId?: string): Promise<Partn
 			health: r.summary?.health ?? "up",
 			backlog: (r.summary?.waiting ?? 0) + (r.summary?.inflight ?? 0),
 		});
-		cu.domains.push({ id: r.domain.id, name: r.domain.displayName, state });
+		cu.domains.push({
+			id: r.domain.id,
+			name: r.domain.displayName,
+			state,
+			storageNearLimit: storageView(r.summary?.storageBytes ?? 0).nearLimit,
+		});
 		if (state === "down") cu.domainsDown += 1;
 		cu.held += (r.summary?.waiting ?? 0) + (r.summary?.inflight ?? 0);
 	}

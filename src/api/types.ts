@@ -175,6 +175,8 @@ export interface PartnerDomain {
 	id: string;
 	name: string;
 	state: DomainState;
+	/** Its object's storage is at 80 % of the per-object limit or more (from its summary). */
+	storageNearLimit: boolean;
 }
 
 /** GET /api/partner/customers: one customer's health at a glance. */

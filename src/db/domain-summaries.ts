@@ -51,7 +51,12 @@ export function partnerDomains(db: Db, partnerId: string, customerId?: string) {
 			customerId: customers.id,
 			customerName: customers.name,
 			domain: { id: domains.id, displayName: domains.displayName, held: domains.held, deliveryHost: domains.deliveryHost },
-			summary: { health: domainSummaries.health, waiting: domainSummaries.waiting, inflight: domainSummaries.inflight },
+			summary: {
+				health: domainSummaries.health,
+				waiting: domainSummaries.waiting,
+				inflight: domainSummaries.inflight,
+				storageBytes: domainSummaries.storageBytes,
+			},
 		})
 		.from(customers)
 		.leftJoin(domains, eq(domains.customerId, customers.id))

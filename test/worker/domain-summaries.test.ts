@@ -172,6 +172,18 @@ describe("the partner and operator pages at scale", () => {
 		expect(list.customers.reduce((s, c) => s + c.domainsDown, 0)).toBe(down);
 		expect(list.customers.reduce((s, c) => s + c.held, 0)).toBe(7 * down);
 		expect(list.customers[0]).toMatchObject({ name: "C000", domains: [{ state: "down" }, { state: "up" }], domainsDown: 1, held: 7 });
+		// An object near its 10 GB says so on the partner's page too.
+		expect(list.customers.flatMap((c) => c.domains).filter((d) => d.storageNearLimit)).toEqual([]);
+		await env.DB.prepare("UPDATE domain_summaries SET storage_bytes = ? WHERE domain_id = ?")
+			.bind(9 * 1024 ** 3, domains[1]?.id)
+			.run();
+		const again = (await (await api("/partner/customers", cookie)).json()) as PartnerCustomerList;
+		expect(
+			again.customers
+				.flatMap((c) => c.domains)
+				.filter((d) => d.storageNearLimit)
+				.map((d) => d.id),
+		).toEqual([domains[1]?.id]);
 
 		const ops = (await (await api("/operator/partners", await account("operator", null))).json()) as OperatorPartnerList;
 		expect(ops.partners.find((p) => p.id === partnerId)).toEqual({

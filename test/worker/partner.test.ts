@@ -53,7 +53,7 @@ describe("the partner API", () => {
 			name: expect.stringMatching(/^Customer /),
 			partner: { id: p.id, name: "Channel One" },
 			// No destination yet: mail is held, so the domain counts as down.
-			domains: [{ id: mine.domainId, name: mine.domain, state: "down" }],
+			domains: [{ id: mine.domainId, name: mine.domain, state: "down", storageNearLimit: false }],
 			domainsDown: 1,
 			held: 1,
 		});

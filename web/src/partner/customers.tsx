@@ -116,6 +116,10 @@ function CustomerList() {
 															<li>
 																<span class="customer-domain">{d.name}</span>{" "}
 																<span class={`health health-${d.state}`}>{STATES[d.state]}</span>
+																<Show when={d.storageNearLimit}>
+																	{" "}
+																	<span class="tag tag-failed">Storage nearly full</span>
+																</Show>
 															</li>
 														)}
 													</For>
