@@ -21,6 +21,7 @@ import { addressOwner } from "../db/directory";
 import { eventInsert } from "../db/events";
 import { inJson } from "../db/in-json";
 import { aliases, messages, uploads, users } from "../db/schema";
+import { mailboxIndex } from "../domain/mailbox-index";
 import { newId } from "../lib/ids";
 import { enqueueInvites } from "../queue/invite";
 import { audit, auditEvent } from "./audit";
@@ -276,6 +277,10 @@ export const adminUserRoutes = new Hono<AppEnv>()
 		]);
 		if (deleted.length === 0) throw lastAdmin(target.email);
 		if (uploadKeys.length) await c.env.MAIL.delete(uploadKeys.map((u) => u.key));
+		// No Emergency Inbox shows the messages any more, so their words leave the search index too.
+		await mailboxIndex(c.env, target.id)
+			.clear()
+			.catch((err: unknown) => console.error(`user ${target.id} deleted; their search index was not cleared`, err));
 		const result: DeleteResult = { id: target.id, email: target.email, detachedMessages: detached.meta.changes };
 		await audit(
 			c,

@@ -91,6 +91,12 @@ export class MailboxIndex extends DurableObject<Env> {
 		);
 	}
 
+	/** The mailbox's owner is gone: nothing of the index stays (its words included), only empty tables. */
+	async clear(): Promise<void> {
+		await this.ctx.storage.deleteAll();
+		this.ctx.storage.sql.exec(SCHEMA);
+	}
+
 	/** How many messages the index holds. */
 	async size(): Promise<number> {
 		return this.sql<{ n: number }>("SELECT count(*) AS n FROM docs")[0]?.n ?? 0;

@@ -3,11 +3,12 @@
 // CSV import with per-line errors, with the rules that keep a company administrable and the
 // denials: another company's user is 404, a user 403, and a change of rights ends sessions.
 import { env } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { MessagePage } from "../../src/api/types";
 import type { AdminUser, DeleteResult, ImportResult, UserPage } from "../../src/api/user-types";
 import { userPageQuery } from "../../src/db/admin-users";
 import { openDb } from "../../src/db/client";
+import { mailboxIndex } from "../../src/domain/mailbox-index";
 import { newId } from "../../src/lib/ids";
 import { hashPassword, paramsFor } from "../../src/lib/password";
 import { api, createTenant, deliver, PASSWORD, signIn, signInAdmin, simpleMessage, type Tenant } from "./helpers";
@@ -300,6 +301,8 @@ describe("deleting a user", () => {
 			.bind(newId(), t.customerId, t.bob.id, `robert@${t.domain}`)
 			.run();
 		await deliver("x@example.org", t.bob.email, simpleMessage("held for bob"));
+		// Held mail reaches its owner's search index through the ei-index queue.
+		await vi.waitFor(async () => expect(await mailboxIndex(env, t.bob.id).size()).toBe(1), { timeout: 15_000, interval: 50 });
 		const bob = await signIn(t.bob.email);
 		const res = await api(`/admin/users/${t.bob.id}`, admin, send("DELETE"));
 		expect(res.status).toBe(200);
@@ -309,6 +312,8 @@ describe("deleting a user", () => {
 		// The held message is still there, waiting for the company's server, in nobody's inbox.
 		const held = await env.DB.prepare("SELECT user_id, status FROM messages WHERE envelope_to = ?").bind(t.bob.email).first();
 		expect(held).toEqual({ user_id: null, status: "spooled" });
+		// Nothing of bob's search index stays: not the entry, not its words.
+		expect(await mailboxIndex(env, t.bob.id).size()).toBe(0);
 		expect(await env.DB.prepare("SELECT count(*) AS n FROM aliases WHERE user_id = ?").bind(t.bob.id).first("n")).toBe(0);
 		expect((await deliver("x@example.org", `robert@${t.domain}`, simpleMessage("to the old alias"))).rejected).toMatch(/^550 5\.1\.1/);
 		expect((await events(t.customerId, "user.deleted"))[0]?.detail).toEqual({ email: t.bob.email, role: "user", detachedMessages: 1 });
