@@ -36,10 +36,8 @@ async function atAGlance(c: Context<AppEnv>, customerId?: string): Promise<Partn
 		}
 		if (!r.domain) continue;
 		// No summary yet: the object has had no mail, so nothing is held and it never failed.
-		const state = domainState(r.domain, {
-			health: r.summary?.health ?? "up",
-			backlog: (r.summary?.waiting ?? 0) + (r.summary?.inflight ?? 0),
-		});
+		const backlog = (r.summary?.waiting ?? 0) + (r.summary?.inflight ?? 0);
+		const state = domainState(r.domain, { health: r.summary?.health ?? "up", backlog });
 		cu.domains.push({
 			id: r.domain.id,
 			name: r.domain.displayName,
@@ -47,7 +45,7 @@ async function atAGlance(c: Context<AppEnv>, customerId?: string): Promise<Partn
 			storageNearLimit: storageView(r.summary?.storageBytes ?? 0).nearLimit,
 		});
 		if (state === "down") cu.domainsDown += 1;
-		cu.held += (r.summary?.waiting ?? 0) + (r.summary?.inflight ?? 0);
+		cu.held += backlog;
 	}
 	return [...byCustomer.values()];
 }

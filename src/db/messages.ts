@@ -38,16 +38,18 @@ export function receivedStatement(db: Db, row: NewMessage & { id: string; receiv
  * one lookup per domain on messages_redelivery_uq, its recipients bound as one JSON parameter.
  */
 export async function findRedeliveries(db: Db, sha256: string, keys: { domainId: string; envelopeTo: string }[]) {
-	const byDomain = new Map<string, string[]>();
-	for (const k of keys) byDomain.set(k.domainId, [...(byDomain.get(k.domainId) ?? []), k.envelopeTo]);
-	const lookups = [...byDomain].map(([domainId, recipients]) =>
+	const byDomain = Map.groupBy(keys, (k) => k.domainId);
+	const lookups = [...byDomain].map(([domainId, mine]) =>
 		db
 			.select({ id: messages.id, domainId: messages.domainId, envelopeTo: messages.envelopeTo, receivedAt: messages.receivedAt })
 			.from(messages)
 			.where(
 				and(
 					eq(messages.domainId, domainId),
-					inJson(messages.envelopeTo, recipients),
+					inJson(
+						messages.envelopeTo,
+						mine.map((k) => k.envelopeTo),
+					),
 					eq(messages.sha256, sha256),
 					eq(messages.direction, "in"),
 				),

@@ -3,8 +3,10 @@
 
 /** Drops these messages from their mailboxes' indexes, one call per mailbox; returns the calls made. */
 export async function unindexMessages(env: Env, rows: { id: string; userId: string | null }[]): Promise<number> {
-	const byMailbox = new Map<string, string[]>();
-	for (const r of rows) if (r.userId) byMailbox.set(r.userId, [...(byMailbox.get(r.userId) ?? []), r.id]);
-	await Promise.all([...byMailbox].map(([userId, ids]) => env.MAILBOX.get(env.MAILBOX.idFromName(userId)).unindex(ids)));
+	const byMailbox = Map.groupBy(
+		rows.filter((r) => r.userId !== null),
+		(r) => r.userId as string,
+	);
+	await Promise.all([...byMailbox].map(([userId, mine]) => env.MAILBOX.get(env.MAILBOX.idFromName(userId)).unindex(mine.map((r) => r.id))));
 	return byMailbox.size;
 }

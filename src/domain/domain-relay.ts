@@ -162,12 +162,7 @@ export class DomainRelay extends DurableObject<Env> {
 				// held with no window had its body dropped by the consumer already.
 				const held = row.held >= 2;
 				if (outcome.kind === "delivered" && (held || (domain?.row.retainDeliveredSeconds ?? 0) > 0))
-					this.store.sql(
-						"INSERT INTO bodies (message_id, delivered_at, held) VALUES (?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
-						row.message_id,
-						now,
-						held ? 1 : 0,
-					);
+					this.store.keepBody(row.message_id, now, held);
 				this.store.tally(outcome.kind === "delivered" ? "delivered" : "bounced", 1);
 				if (outcome.kind === "permfail") await this.env.OUTBOUND_QUEUE.send(failedDsn(row, outcome, report.remoteMta, now));
 			}
@@ -212,13 +207,7 @@ export class DomainRelay extends DurableObject<Env> {
 	 */
 	async retain(bodies: { messageId: string; deliveredAt: number; held: boolean }[], domainName: string): Promise<void> {
 		this.store.remember("domain", domainName);
-		for (const b of bodies)
-			this.store.sql(
-				"INSERT INTO bodies (message_id, delivered_at, held) VALUES (?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
-				b.messageId,
-				b.deliveredAt,
-				b.held ? 1 : 0,
-			);
+		for (const b of bodies) this.store.keepBody(b.messageId, b.deliveredAt, b.held);
 		await this.arm(this.clock.now());
 	}
 
@@ -483,8 +472,6 @@ export class DomainRelay extends DurableObject<Env> {
 				const first = this.store.sql<{ t: number | null }>("SELECT min(delivered_at) AS t FROM bodies WHERE held = ?", held)[0]?.t;
 				if (first !== null && first !== undefined) candidates.push(first + seconds * 1000);
 			}
-		}
-		if (domain) {
 			// Both minima come from an index (spool_due, spool_events): one row read each.
 			if (h.state === "up" && !domain.row.held) {
 				const due = this.store.sql<{ t: number | null }>("SELECT min(next_attempt_at) AS t FROM spool WHERE state = 'waiting'")[0]?.t;

@@ -109,6 +109,16 @@ export class SpoolStore {
 		return this.sql<{ t: number | null }>("SELECT min(at) AS t FROM log")[0]?.t ?? null;
 	}
 
+	/** A delivered body this object drops when its retention ends (DomainRelay.dropBodies); once per message. */
+	keepBody(messageId: string, deliveredAt: number, held: boolean): void {
+		this.sql(
+			"INSERT INTO bodies (message_id, delivered_at, held) VALUES (?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
+			messageId,
+			deliveredAt,
+			held ? 1 : 0,
+		);
+	}
+
 	batchExists(id: string): boolean {
 		return this.sql("SELECT 1 FROM batches WHERE id = ?", id).length > 0;
 	}

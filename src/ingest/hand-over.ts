@@ -10,10 +10,11 @@ export async function handOver(env: Env, domainName: string, message: AcceptedMe
 
 /** Several stored messages (a group's copies): one call per domain's object, not one per message. */
 export async function handOverMany(env: Env, items: { domainName: string; message: AcceptedMessage }[]): Promise<void> {
-	const byDomain = new Map<string, AcceptedMessage[]>();
-	for (const { domainName, message } of items) byDomain.set(domainName, [...(byDomain.get(domainName) ?? []), message]);
-	for (const [domainName, batch] of byDomain) {
+	for (const [domainName, mine] of Map.groupBy(items, (i) => i.domainName)) {
 		const stub = env.DOMAIN.get(env.DOMAIN.idFromName(domainName));
-		await stub.acceptMany(batch, domainName);
+		await stub.acceptMany(
+			mine.map((i) => i.message),
+			domainName,
+		);
 	}
 }

@@ -33,13 +33,12 @@ export async function handOverRetention(env: Env, clock: Clock, { maxCalls = MAX
 			)
 			.orderBy(asc(messages.deliveredAt), asc(messages.id))
 			.limit(PAGE);
-		const byDomain = new Map<string, { messageId: string; deliveredAt: number; held: boolean }[]>();
-		for (const r of rows)
-			byDomain.set(r.domain, [
-				...(byDomain.get(r.domain) ?? []),
-				{ messageId: r.id, deliveredAt: r.deliveredAt as number, held: r.heldAt !== null },
-			]);
-		for (const [name, bodies] of byDomain) await env.DOMAIN.get(env.DOMAIN.idFromName(name)).retain(bodies, name);
+		const byDomain = Map.groupBy(rows, (r) => r.domain);
+		for (const [name, mine] of byDomain)
+			await env.DOMAIN.get(env.DOMAIN.idFromName(name)).retain(
+				mine.map((r) => ({ messageId: r.id, deliveredAt: r.deliveredAt as number, held: r.heldAt !== null })),
+				name,
+			);
 		const last = rows.at(-1);
 		return {
 			handled: rows.length,

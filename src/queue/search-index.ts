@@ -25,17 +25,17 @@ export async function indexJob(job: IndexJob, env: Env): Promise<void> {
 		})
 		.from(messages)
 		.where(and(inJson(messages.id, job.messageIds), isNotNull(messages.heldAt), isNotNull(messages.userId), isNotNull(messages.r2Key)));
-	const byMailbox = new Map<string, IndexEntry[]>();
+	const entries: { userId: string; entry: IndexEntry }[] = [];
 	// One body in memory at a time.
 	for (const row of rows) {
 		const body = await env.MAIL.get(row.r2Key as string);
 		// Purged meanwhile: nothing left to search.
 		if (!body) continue;
 		const summary = await summarize(new Uint8Array(await body.arrayBuffer()));
-		const userId = row.userId as string;
-		byMailbox.set(userId, [...(byMailbox.get(userId) ?? []), indexEntry(row.id, row, summary.bodyText)]);
+		entries.push({ userId: row.userId as string, entry: indexEntry(row.id, row, summary.bodyText) });
 	}
-	await Promise.all([...byMailbox].map(([userId, entries]) => mailboxIndex(env, userId).index(entries)));
+	const byMailbox = Map.groupBy(entries, (e) => e.userId);
+	await Promise.all([...byMailbox].map(([userId, mine]) => mailboxIndex(env, userId).index(mine.map((e) => e.entry))));
 }
 
 /** Queues these messages for indexing, INDEX_JOB_IDS to a job, up to 100 jobs per sendBatch (the Queues limit). */
