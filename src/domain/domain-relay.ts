@@ -18,6 +18,7 @@ import type { Outcome } from "../relay/types";
 import { planBatches } from "./batching";
 import { type Health, type HealthEvent, initialHealth, nextHealth, nextProbeAt } from "./health";
 import { delayedDsn, expiredOutcome, failedDsn, outageNotice } from "./jobs";
+import { type IndexEntry, mailboxIndex } from "./mailbox-index";
 import { dueWarning, expiresAt, nextAttemptAt, nextEventAt, policyOf } from "./schedule";
 import type { SpoolRow } from "./spool-sql";
 import { type LogEntry, type LoggedEntry, SpoolStore } from "./spool-store";
@@ -41,6 +42,11 @@ const SUMMARY_MS = 60_000;
 /** The delivery log keeps 90 days per domain: three times the longest a message may wait (30 days). */
 export const LOG_RETENTION_MS = 90 * 86_400_000;
 const LOG_PRUNE_BATCH = 1_000;
+/**
+ * Body text kept in memory for messages accepted but not yet held (see AcceptedMessage.search):
+ * past it, a message is indexed through the queue instead. An object's memory is 128 MB.
+ */
+const SEARCHABLE_CHARS = 4_000_000;
 /** Bodies one alarm pass drops: a D1 read and write, an R2 delete and at most this many mailbox calls. */
 const BODY_BATCH = 200;
 
@@ -50,6 +56,16 @@ export interface AcceptedMessage {
 	recipient: string;
 	/** A group's copy for one member: the group's address, for the delivery log. */
 	group?: string;
+	/**
+	 * What the mailbox's search index takes should the message be held now: the receiving
+	 * worker parsed it already, so holding indexes it without the queue, R2 or a second parse.
+	 */
+	search?: Searchable;
+}
+
+export interface Searchable {
+	userId: string;
+	entry: IndexEntry;
 }
 
 export interface BatchReport {
@@ -81,11 +97,23 @@ export interface DomainStatus {
 	nextAlarmAt: number | null;
 }
 
+/** A holding pass under way: `again` when a call left its rows to it after its last read. */
+interface HoldRun {
+	level: number;
+	again: boolean;
+	done: Promise<void>;
+}
+
 export class DomainRelay extends DurableObject<Env> {
 	/** Tests replace this to move time; production uses the system clock. */
 	clock: Clock = systemClock;
 	private readonly store: SpoolStore;
 	private config: { row: DomainRow; loadedAt: number } | null = null;
+	/** Index entries of accepted messages, by id, until holdWaiting uses them or pump dispatches them. */
+	private readonly searchable = new Map<string, Searchable>();
+	private searchableChars = 0;
+	/** The holding pass under way, if any (holdWaiting): later calls leave their rows to it. */
+	private holding: HoldRun | null = null;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -97,7 +125,7 @@ export class DomainRelay extends DurableObject<Env> {
 
 	/** Takes stored messages into the spool and dispatches or holds them. Repeating it changes nothing. */
 	async acceptMany(msgs: AcceptedMessage[], domainName: string): Promise<void> {
-		this.store.remember("domain", domainName);
+		if (this.store.recall("domain") !== domainName) this.store.remember("domain", domainName);
 		const domain = await this.domain();
 		const policy = domain ? policyOf(domain.row) : null;
 		// Due at once (0): arrival time comes from the ingesting worker's clock, which need
@@ -113,13 +141,14 @@ export class DomainRelay extends DurableObject<Env> {
 				msg.receivedAt,
 				policy ? nextEventAt(msg.receivedAt, 0, policy) : 0,
 			);
-			if (added.length > 0)
-				received.push({
-					messageId: msg.id,
-					recipient: msg.recipient,
-					kind: "received",
-					...(msg.group ? { detail: { group: msg.group } } : {}),
-				});
+			if (added.length === 0) continue;
+			if (msg.search) this.keepSearchable(msg.id, msg.search);
+			received.push({
+				messageId: msg.id,
+				recipient: msg.recipient,
+				kind: "received",
+				...(msg.group ? { detail: { group: msg.group } } : {}),
+			});
 		}
 		this.store.log(this.clock.now(), received);
 		await this.pump();
@@ -312,6 +341,7 @@ export class DomainRelay extends DurableObject<Env> {
 			for (const id of ids)
 				this.store.sql("UPDATE spool SET state = 'inflight', batch_id = ?, held = max(held, 1) WHERE message_id = ?", batchId, id);
 			await markQueued(openDb(this.env.DB), ids, now);
+			this.forgetSearchable(ids);
 			const job: DeliveryJob = { kind: "deliver", domain: row.name, batchId, messageIds: ids };
 			await this.env.DELIVERY_QUEUE.send(job);
 		}
@@ -324,11 +354,36 @@ export class DomainRelay extends DurableObject<Env> {
 	/**
 	 * Mirrors the spool into D1 for the Emergency Inbox. `held` in the spool: 0 = still
 	 * "received" in D1, 1 = claimed ("spooled"), 2 = held during an outage or hold (held_at
-	 * set: the user sees it, and it is queued for search). Each row is written once per step,
-	 * not once per pump.
+	 * set: the user sees it, and it is indexed for search). Each row is written once per step,
+	 * not once per pump. One pass at a time: a call arriving while a pass at its level runs
+	 * leaves its rows to that pass, which goes on until none is left, so concurrent arrivals
+	 * share one D1 write and one index call instead of queueing a round trip each.
 	 */
 	private async holdWaiting(now: number, outage: boolean): Promise<void> {
 		const level = outage ? 2 : 1;
+		while (this.holding && this.holding.level < level) await this.holding.done.catch(() => {});
+		if (this.holding) {
+			// Checked and set in one synchronous step, as the running pass checks and ends in one:
+			// either that pass sees `again` and runs once more, or it is over and this call runs.
+			this.holding.again = true;
+			return;
+		}
+		const run: HoldRun = { level, again: false, done: Promise.resolve() };
+		this.holding = run;
+		run.done = (async () => {
+			try {
+				do {
+					run.again = false;
+					await this.holdPass(now, level, outage);
+				} while (run.again);
+			} finally {
+				this.holding = null;
+			}
+		})();
+		await run.done;
+	}
+
+	private async holdPass(now: number, level: number, outage: boolean): Promise<void> {
 		for (;;) {
 			// Through spool_held: only rows not yet at this level are read, never the whole spool.
 			const ids = this.store
@@ -336,13 +391,53 @@ export class DomainRelay extends DurableObject<Env> {
 				.map((r) => r.message_id);
 			if (ids.length === 0) return;
 			await markSpooled(openDb(this.env.DB), ids, now, { held: outage });
-			// Held mail is shown in the Emergency Inbox, so it is searched: its mailbox indexes it
-			// (again, harmlessly, if this step is repeated after a crash).
-			if (outage) await enqueueIndex(this.env, ids);
+			// Held mail is shown in the Emergency Inbox, so it is searched (again, harmlessly, if
+			// this step is repeated after a crash).
+			if (outage) await this.index(ids);
+			else this.forgetSearchable(ids);
 			// Exactly the rows just mirrored: a message accepted while D1 was awaited was not, and
 			// marking it too would hide it from the Emergency Inbox for good.
 			for (const id of ids) this.store.sql("UPDATE spool SET held = ? WHERE message_id = ? AND held < ?", level, id, level);
-			if (ids.length < HOLD_BATCH) return;
+		}
+	}
+
+	/**
+	 * Held messages into their mailboxes' search indexes: those whose entry came with them
+	 * straight to each mailbox's object, one call per mailbox; the rest (accepted by an earlier
+	 * instance, or held later) through the index queue, which reads and parses the body.
+	 */
+	private async index(ids: string[]): Promise<void> {
+		const direct = ids.flatMap((id) => {
+			const s = this.searchable.get(id);
+			return s ? [s] : [];
+		});
+		const viaQueue = ids.filter((id) => !this.searchable.has(id));
+		const calls = [...Map.groupBy(direct, (s) => s.userId)].map(async ([userId, mine]) => {
+			try {
+				await mailboxIndex(this.env, userId).index(mine.map((s) => s.entry));
+			} catch (err) {
+				console.error(`mailbox ${userId}: index call failed, queueing`, err);
+				viaQueue.push(...mine.map((s) => s.entry.messageId));
+			}
+		});
+		await Promise.all(calls);
+		if (viaQueue.length > 0) await enqueueIndex(this.env, viaQueue);
+		this.forgetSearchable(ids);
+	}
+
+	private keepSearchable(id: string, s: Searchable): void {
+		const chars = s.entry.body.length + s.entry.subject.length + s.entry.addresses.length;
+		if (this.searchableChars + chars > SEARCHABLE_CHARS) return;
+		this.searchable.set(id, s);
+		this.searchableChars += chars;
+	}
+
+	private forgetSearchable(ids: string[]): void {
+		for (const id of ids) {
+			const s = this.searchable.get(id);
+			if (!s) continue;
+			this.searchable.delete(id);
+			this.searchableChars -= s.entry.body.length + s.entry.subject.length + s.entry.addresses.length;
 		}
 	}
 

@@ -9,6 +9,8 @@ import { batchAtomically, openDb } from "../db/client";
 import type { DomainRow } from "../db/domains";
 import { findRedeliveries, receivedStatement } from "../db/messages";
 import type { GroupMember } from "../db/recipients";
+import type { Searchable } from "../domain/domain-relay";
+import { indexEntry } from "../domain/mailbox-index";
 import type { Clock } from "../lib/clock";
 import { newId } from "../lib/ids";
 import { summarize } from "../mail/parse";
@@ -20,6 +22,8 @@ interface Stored {
 	domainId: string;
 	envelopeTo: string;
 	receivedAt: number;
+	/** A copy stored by this call: its search entry, for its domain's object to index if held. */
+	search?: Searchable;
 }
 
 export interface GroupDelivery {
@@ -61,7 +65,16 @@ export async function storeForGroup(env: Env, clock: Clock, input: GroupDelivery
 	}
 
 	const columns = receivedColumns(input.from, summary, raw, sha256, now);
-	const rows: Stored[] = todo.map((m, i) => ({ id: ids[i] as string, domainId: m.domainId, envelopeTo: m.email, receivedAt: now }));
+	const rows: Stored[] = todo.map((m, i) => {
+		const id = ids[i] as string;
+		return {
+			id,
+			domainId: m.domainId,
+			envelopeTo: m.email,
+			receivedAt: now,
+			search: { userId: m.userId, entry: indexEntry(id, columns, summary.bodyText) },
+		};
+	});
 	const statements = todo.map((m, i) =>
 		receivedStatement(db, {
 			...columns,
@@ -96,7 +109,13 @@ async function settle(env: Env, input: GroupDelivery, stored: Stored[], outcome:
 		env,
 		stored.map((r) => ({
 			domainName: domainNames.get(r.domainId) as string,
-			message: { id: r.id, receivedAt: r.receivedAt, recipient: r.envelopeTo, group: input.groupAddress },
+			message: {
+				id: r.id,
+				receivedAt: r.receivedAt,
+				recipient: r.envelopeTo,
+				group: input.groupAddress,
+				...(r.search ? { search: r.search } : {}),
+			},
 		})),
 	);
 	const messageIds = stored.map((r) => r.id);

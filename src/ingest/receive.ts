@@ -6,6 +6,7 @@ import { putRaw } from "../bodies/store";
 import { openDb } from "../db/client";
 import { findRedelivery, insertReceived } from "../db/messages";
 import { resolveRecipient } from "../db/recipients";
+import { indexEntry } from "../domain/mailbox-index";
 import { sha256Hex } from "../lib/bytes";
 import type { Clock } from "../lib/clock";
 import { newId } from "../lib/ids";
@@ -78,17 +79,10 @@ export async function receiveEmail(message: InboundEmail, env: Env, clock: Clock
 	const now = clock.now();
 	const id = newId(now);
 	const summary = await summarize(raw);
+	const columns = receivedColumns(message.from, summary, raw, sha256, now);
 	const r2Key = await putRaw(env.MAIL, domain.customerId, id, raw, sha256);
 	try {
-		await insertReceived(db, {
-			...receivedColumns(message.from, summary, raw, sha256, now),
-			id,
-			customerId: domain.customerId,
-			domainId: domain.id,
-			userId,
-			envelopeTo: message.to,
-			r2Key,
-		});
+		await insertReceived(db, { ...columns, id, customerId: domain.customerId, domainId: domain.id, userId, envelopeTo: message.to, r2Key });
 	} catch (err) {
 		// Did the batch commit even though we saw an error? Ask before touching the body: if
 		// this lookup fails too, the object stays (an invisible orphan beats a row without body).
@@ -102,7 +96,12 @@ export async function receiveEmail(message: InboundEmail, env: Env, clock: Clock
 		}
 	}
 
-	await handOver(env, domain.name, { id, receivedAt: now, recipient: message.to });
+	await handOver(env, domain.name, {
+		id,
+		receivedAt: now,
+		recipient: message.to,
+		...(userId ? { search: { userId, entry: indexEntry(id, columns, summary.bodyText) } } : {}),
+	});
 	return { outcome: "stored", messageId: id };
 }
 

@@ -1,5 +1,6 @@
 // ei-index consumer: held mail into its mailbox's search index (src/domain/mailbox-index.ts).
-// The domain's object queues a message when it marks it held (holdWaiting), the rebuild job
+// Mail held as it arrives is indexed by its domain's object from the entry it came with; the
+// object queues the rest when it marks it held (holdWaiting, DomainRelay.index), the rebuild job
 // (src/queue/reindex.ts) when it walks the mail from before the indexes moved; the consumer
 // parses each body from R2 and hands each mailbox its entries in one call. Mail delivered
 // without ever being held is never shown, so it is never indexed.
