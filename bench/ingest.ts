@@ -4,8 +4,10 @@
 //   smtp:     a plain SMTP client → our SMTP ingress → the same endpoint
 // Sequential, one message in flight, so latency is per message. Then the concurrency mode:
 // the endpoint path with 1 and 4 senders at once (BENCH_CONCURRENCY=1,4 by default), and
-// beside it, in the same run, a null worker (bench/null-worker: email() only reads
-// message.raw) on the same wrangler, so ours reads as a fraction of what the endpoint allows.
+// beside it, in the same run, two floors on the same wrangler: the null worker
+// (bench/null-worker: email() only reads message.raw), so ours reads as a fraction of what the
+// endpoint allows, and the storage floor (bench/storage-floor: the body to R2, a row to D1 and
+// a row in a Durable Object, nothing else), so what is ours and what is local storage shows.
 // Machines here are shared and noisy: read the ratios measured in the same run, not the
 // absolute numbers.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -15,8 +17,8 @@ import nodemailer from "nodemailer";
 import PostalMime from "postal-mime";
 import { ROOT, startLocal } from "../scripts/lib/local-service";
 import { freePort } from "../scripts/lib/ports";
-import { groupCpuMs } from "./lib/cpu";
-import { type NullWorker, startNullWorker } from "./lib/null-worker";
+import { busiestThreadMs, groupCpuMs, threadCpuMs } from "./lib/cpu";
+import { type FloorWorker, startFloorWorker } from "./lib/floor-worker";
 import { printTable, type Run, summarize } from "./lib/stats";
 
 const N = Number(process.env.BENCH_N || 300);
@@ -91,7 +93,8 @@ const service = await startLocal({
 	smtpPort: await freePort(),
 	stateDir: mkdtempSync(join(tmpdir(), "ei-bench-")),
 });
-let nullWorker: NullWorker | undefined;
+let nullWorker: FloorWorker | undefined;
+let storageFloor: FloorWorker | undefined;
 let failures = 0;
 const fail = (why: string) => {
 	if (failures++ < 5) console.error(`  failed: ${why}`);
@@ -142,53 +145,75 @@ try {
 	console.log("");
 	printTable(rows, rows[0] as ReturnType<typeof summarize>);
 
-	// Concurrency: ours and the null worker, level by level, one after the other in this run.
-	nullWorker = await startNullWorker();
-	const nullUrl = nullWorker.url;
-	for (const raw of admitted) {
-		const res = await viaEndpoint(raw, "null@acme.test", nullUrl); // warm-up, untimed
-		await res.body?.cancel();
-	}
-	type Row = ReturnType<typeof summarize> & { cpuMsPerMsg: number };
-	const concurrency: { level: number; ours: Row; null: Row; ratio: number }[] = [];
+	// Concurrency: ours and the two floors, level by level, one after the other in this run.
+	nullWorker = await startFloorWorker("null-worker");
+	storageFloor = await startFloorWorker("storage-floor");
+	const targets = [
+		{ key: "ours", url: service.url, pid: service.workerPid },
+		{ key: "storage", url: storageFloor.url, pid: storageFloor.pid },
+		{ key: "null", url: nullWorker.url, pid: nullWorker.pid },
+	] as const;
+	for (const t of targets.slice(1))
+		for (const raw of admitted) {
+			const res = await viaEndpoint(raw, "warm@acme.test", t.url); // warm-up, untimed
+			await res.body?.cancel();
+		}
+	type Row = ReturnType<typeof summarize> & { cpuMsPerMsg: number; threadMsPerMsg: number; threadBusy: number };
+	const concurrency: { level: number; ours: Row; storage: Row; null: Row; ratio: number; storageRatio: number }[] = [];
 	// CPU per message of wrangler dev's whole process group (workerd: the worker, and the local
-	// D1, R2, Durable Objects and queues it simulates), steadier than msg/s on a shared machine.
+	// D1, R2, Durable Objects and queues it simulates), steadier than msg/s on a shared machine;
+	// and of its busiest thread (workerd's), with the share of the run that thread was busy.
 	const withCpu = async (pgid: number | undefined, run: () => Promise<Run>): Promise<Row> => {
-		const before = groupCpuMs(pgid);
+		const [before, threads] = [groupCpuMs(pgid), threadCpuMs(pgid)];
 		const r = await run();
-		return { ...summarize(r), cpuMsPerMsg: (groupCpuMs(pgid) - before) / r.count };
+		const busiest = busiestThreadMs(threads, threadCpuMs(pgid));
+		return {
+			...summarize(r),
+			cpuMsPerMsg: (groupCpuMs(pgid) - before) / r.count,
+			threadMsPerMsg: busiest / r.count,
+			threadBusy: busiest / r.totalMs,
+		};
 	};
 	for (const level of LEVELS) {
-		const o = await withCpu(service.workerPid, () =>
-			timedConcurrent(`ours: endpoint, c=${level}`, admitted, level, async (raw, i) => {
-				const res = await viaEndpoint(raw, `alice+c${level}${runId}${i}@acme.test`);
-				const text = await res.text();
-				if (res.status !== 200 || JSON.parse(text).rejectReason) fail(`endpoint c=${level} ${res.status}: ${text.slice(0, 160)}`);
-			}),
-		);
-		const n = await withCpu(nullWorker.pid, () =>
-			timedConcurrent(`null worker: endpoint, c=${level}`, admitted, level, async (raw, i) => {
-				const res = await viaEndpoint(raw, `alice+n${level}${runId}${i}@acme.test`, nullUrl);
-				const text = await res.text();
-				if (res.status !== 200 || JSON.parse(text).rejectReason) fail(`null worker c=${level} ${res.status}: ${text.slice(0, 160)}`);
-			}),
-		);
-		concurrency.push({ level, ours: o, null: n, ratio: o.perSecond / n.perSecond });
+		const row = {} as Record<(typeof targets)[number]["key"], Row>;
+		for (const t of targets)
+			row[t.key] = await withCpu(t.pid, () =>
+				timedConcurrent(`${t.key}: endpoint, c=${level}`, admitted, level, async (raw, i) => {
+					const res = await viaEndpoint(raw, `alice+${t.key}${level}${runId}${i}@acme.test`, t.url);
+					const text = await res.text();
+					if (res.status !== 200 || JSON.parse(text).rejectReason) fail(`${t.key} c=${level} ${res.status}: ${text.slice(0, 160)}`);
+				}),
+			);
+		concurrency.push({
+			level,
+			...row,
+			ratio: row.ours.perSecond / row.null.perSecond,
+			storageRatio: row.ours.perSecond / row.storage.perSecond,
+		});
 	}
 	console.log("");
 	const fmt = (n: number, d = 1) => n.toFixed(d).padStart(10);
 	console.log(
-		`${"concurrency".padEnd(14)}${"ours msg/s".padStart(12)}${"null msg/s".padStart(12)}${"ours/null".padStart(11)}${"ours p50".padStart(10)}${"null p50".padStart(10)}${"ours CPU".padStart(10)}${"null CPU".padStart(10)}`,
+		`${"".padEnd(22)}${"msg/s".padStart(10)}${"p50 ms".padStart(10)}${"CPU ms".padStart(10)}${"workerd ms".padStart(12)}${"busy".padStart(8)}`,
 	);
 	for (const c of concurrency)
+		for (const [name, r] of [
+			["ours", c.ours],
+			["storage floor", c.storage],
+			["null worker", c.null],
+		] as const)
+			console.log(
+				`${`c=${c.level} ${name}`.padEnd(22)}${fmt(r.perSecond)}${fmt(r.p50)}${fmt(r.cpuMsPerMsg)}${fmt(r.threadMsPerMsg).padStart(12)}${`${(r.threadBusy * 100).toFixed(0)}%`.padStart(8)}`,
+			);
+	console.log("(per message: CPU of wrangler dev's process group, and of its busiest thread, workerd's, busy that share of the run)");
+	for (const c of concurrency)
 		console.log(
-			`${`c=${c.level}`.padEnd(14)}${fmt(c.ours.perSecond).padStart(12)}${fmt(c.null.perSecond).padStart(12)}${fmt(c.ratio, 2).padStart(11)}${fmt(c.ours.p50)}${fmt(c.null.p50)}${fmt(c.ours.cpuMsPerMsg)}${fmt(c.null.cpuMsPerMsg)}`,
+			`c=${c.level}: ours/null ${c.ratio.toFixed(2)}×, ours/storage floor ${c.storageRatio.toFixed(2)}×, storage floor/null ${(c.storage.perSecond / c.null.perSecond).toFixed(2)}×`,
 		);
-	console.log("(p50 and CPU in ms per message; CPU: wrangler dev's process group, workerd included)");
 	const [lo, hi] = [concurrency[0], concurrency.at(-1)];
 	if (lo && hi && hi !== lo)
 		console.log(
-			`ours c=${hi.level}/c=${lo.level}: ${(hi.ours.perSecond / lo.ours.perSecond).toFixed(2)}×; null c=${hi.level}/c=${lo.level}: ${(hi.null.perSecond / lo.null.perSecond).toFixed(2)}×; ours(c=${hi.level})/null(c=${hi.level}): ${hi.ratio.toFixed(2)}×`,
+			`ours c=${hi.level}/c=${lo.level}: ${(hi.ours.perSecond / lo.ours.perSecond).toFixed(2)}×; null c=${hi.level}/c=${lo.level}: ${(hi.null.perSecond / lo.null.perSecond).toFixed(2)}×`,
 		);
 
 	console.log(`\nrejected or failed sends: ${failures}`);
@@ -197,6 +222,7 @@ try {
 	writeFileSync(join(ROOT, "bench/results/ingest.json"), JSON.stringify(result, null, 2));
 } finally {
 	await nullWorker?.stop();
+	await storageFloor?.stop();
 	await service.stop();
 }
 if (failures > 0) process.exitCode = 1;

@@ -28,7 +28,7 @@ import { type LocalService, ROOT, startLocal } from "../scripts/lib/local-servic
 import { freePort } from "../scripts/lib/ports";
 import { hashPassword } from "../src/lib/password";
 import { rfc5322Date } from "../src/lib/rfc5322-date";
-import { startNullWorker } from "./lib/null-worker";
+import { startFloorWorker } from "./lib/floor-worker";
 import { type Mailbox, objectPath, seedHeld } from "./lib/scale-seed";
 import { d1File, seedMailboxIndex } from "./lib/seed-mailbox";
 import { startSink } from "./lib/sink";
@@ -244,7 +244,7 @@ await run(join(ROOT, "node_modules/.bin/wrangler"), ["d1", "migrations", "apply"
 const d1 = d1File(stateDir);
 const sink = await startSink(await freePort(), "mx.drain.scale.test");
 await seedTenants(d1, sink.port);
-const nullWorker = await startNullWorker();
+const nullWorker = await startFloorWorker("null-worker");
 
 let service: LocalService | null = null;
 const start = async () => {
