@@ -2,6 +2,7 @@
 // through DNS-over-HTTPS), the setup checklist with live checks, and removing a domain that
 // has carried no mail. Scoped by c.var.customerId like every admin route; another company's
 // domain answers 404, exactly like one that does not exist.
+
 import { Hono } from "hono";
 import { findCustomerDomain } from "../db/admin-domains";
 import type { Db } from "../db/client";
@@ -16,6 +17,7 @@ import {
 import { type DomainRow, findDomainByName } from "../db/domains";
 import { appendEvent, event } from "../db/events";
 import { domains } from "../db/schema";
+import { domainRelay } from "../domain/domain-relay";
 import { DnsError, type Lookup, resolverFor } from "../lib/dns";
 import { newId } from "../lib/ids";
 import { parseDomainName } from "../mail/domain-name";
@@ -169,7 +171,7 @@ export const domainSetupRoutes = new Hono<AppEnv>()
 		const [txt, mx, status, received, tested, delivered] = await Promise.all([
 			domain.verifiedAt === null ? checked(resolve(verificationRecordName(domain.name), "TXT")) : undefined,
 			checked(resolve(domain.name, "MX")),
-			c.env.DOMAIN.get(c.env.DOMAIN.idFromName(domain.name)).status(),
+			domainRelay(c.env, domain.name).status(),
 			lastDomainEvent(db, customerId, domain.id, ["message.received"]),
 			lastDomainEvent(db, customerId, domain.id, ["domain.tested"]),
 			lastDomainEvent(db, customerId, domain.id, ["delivery.delivered"]),

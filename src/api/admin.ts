@@ -1,12 +1,14 @@
 // Customer admin API for delivery: domains (destination, policy, health), maintenance hold,
 // retry and bounce. Every query takes the admin's customer id first; another customer's
 // domain or message answers 404, exactly like one that does not exist.
+
 import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { findCustomerDomain, findCustomerMessage, listCustomerDomains } from "../db/admin-domains";
 import type { DomainRow } from "../db/domains";
 import { listCustomerEvents } from "../db/events";
 import { domains, type UnknownRecipientPolicy, users } from "../db/schema";
+import { domainRelay } from "../domain/domain-relay";
 import { validatePolicy } from "../domain/schedule";
 import { csvDocument } from "../lib/csv";
 import { seal } from "../lib/secret-box";
@@ -50,8 +52,6 @@ export function domainView(d: DomainRow): DomainSettings {
 		},
 	};
 }
-
-const stubFor = (env: Env, name: string) => env.DOMAIN.get(env.DOMAIN.idFromName(name));
 
 const intIn = (v: unknown, min: number, max: number): v is number => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
 
@@ -140,7 +140,7 @@ export const adminRoutes = new Hono<AppEnv>()
 		// count over the company's messages.
 		const result = await Promise.all(
 			rows.map(async (d) => {
-				const status = await stubFor(c.env, d.name).status();
+				const status = await domainRelay(c.env, d.name).status();
 				return {
 					id: d.id,
 					name: d.name,
@@ -184,7 +184,7 @@ export const adminRoutes = new Hono<AppEnv>()
 				},
 				now,
 			);
-			await stubFor(c.env, domain.name).configChanged();
+			await domainRelay(c.env, domain.name).configChanged();
 		}
 		const updated = (await findCustomerDomain(c.var.db, c.var.customerId, domain.id)) as DomainRow;
 		return c.json<DomainPatchResult>({ id: updated.id, name: updated.name, ...domainView(updated) });
@@ -217,7 +217,7 @@ export const adminRoutes = new Hono<AppEnv>()
 		if (!domain) throw problem(404, "Domain not found");
 		const action = c.req.param("action");
 		const now = c.var.clock.now();
-		const stub = stubFor(c.env, domain.name);
+		const stub = domainRelay(c.env, domain.name);
 		let detail: Pick<DomainActionResult, "outcome" | "text"> = {};
 		if (action === "retry") {
 			const result = await stub.retryNow();
@@ -248,7 +248,7 @@ export const adminRoutes = new Hono<AppEnv>()
 		const cursor = c.req.query("cursor");
 		if (cursor !== undefined && !/^\d{1,15}$/.test(cursor))
 			throw problem(400, "Invalid cursor", "Use the nextCursor value of the previous page.");
-		const rows = await stubFor(c.env, domain.name).log(cursor ? Number(cursor) : null, limit + 1);
+		const rows = await domainRelay(c.env, domain.name).log(cursor ? Number(cursor) : null, limit + 1);
 		const page = rows.slice(0, limit);
 		return c.json<DeliveryLogPage>({
 			entries: page.map((e) => ({ ...e, at: new Date(e.at).toISOString(), detail: e.detail ?? {} })),
@@ -344,7 +344,7 @@ export const adminRoutes = new Hono<AppEnv>()
 		if (!message) throw problem(404, "Message not found");
 		const domain = await findCustomerDomain(c.var.db, c.var.customerId, message.domainId);
 		if (!domain) throw problem(404, "Message not found");
-		const stub = stubFor(c.env, domain.name);
+		const stub = domainRelay(c.env, domain.name);
 		const action = c.req.param("action");
 		const done =
 			action === "retry"

@@ -1,10 +1,12 @@
 // The signed-in user's own Emergency Inbox. Every lookup is scoped to the principal's user
 // id: another user's message id answers 404, exactly like a message that does not exist.
+
 import { and, eq, like, or } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import { headerBlock } from "../bounce/loop-guard";
 import { countUnread, getOwnedMessage, type ListFilters, listFolder, restore, setSeen, summariesOf, trash } from "../db/mailbox";
 import { deliveries, users } from "../db/schema";
+import { domainRelay } from "../domain/domain-relay";
 import { mailboxIndex } from "../domain/mailbox-index";
 import { formatAddress, formatAddresses, parseEmail } from "../mail/parse";
 import { sanitizeHtml } from "../mail/sanitize";
@@ -159,7 +161,7 @@ export const mailboxRoutes = new Hono<AppEnv>()
 	})
 	.get("/status", async (c) => {
 		const domain = await ownDomain(c);
-		const status = await c.env.DOMAIN.get(c.env.DOMAIN.idFromName(domain.name)).status();
+		const status = await domainRelay(c.env, domain.name).status();
 		const waiting = status.spooled + status.inflight;
 		const state = domainState(domain, liveView(status));
 		return c.json<MailboxStatus>({

@@ -1,31 +1,31 @@
-// The numbers behind a domain's report: the statements of ./report-sql in one D1 batch (one
-// round trip), and their rows spread over every bucket of the period, zeros included.
+// The D1 side of a domain's report: the health and hold transitions, and, once per domain
+// object that began counting late, the counts from before (SEED_SQL in one batch).
 import type { Db } from "./client";
-import { REPORT_SQL, type ReportCounts, type ReportWindow, reportParams } from "./report-sql";
+import { type HourCounts, mergeSeed, SEED_SQL, seedParams, TRANSITIONS_SQL } from "./report-sql";
 
-export interface ReportData {
-	/** One entry per bucket of the period, zeros included. */
-	buckets: ReportCounts[];
-	transitions: { kind: string; at: number; detail: string }[];
+export interface Transition {
+	kind: string;
+	at: number;
+	detail: string;
 }
 
-export async function loadReport(db: Db, w: ReportWindow): Promise<ReportData> {
+export async function loadTransitions(db: Db, w: { customerId: string; domainId: string; end: number }): Promise<Transition[]> {
+	const { results } = await db.$client.prepare(TRANSITIONS_SQL).bind(w.customerId, w.domainId, w.end).all<Transition>();
+	return results;
+}
+
+/** The domain's counts per hour for everything that happened before `countingFrom`. */
+export async function countsBefore(db: Db, domain: { id: string; customerId: string }, countingFrom: number): Promise<HourCounts[]> {
 	const d1 = db.$client;
-	const params = reportParams(w);
-	const [received, delivered, bounced, transitions] = await d1.batch([
-		d1.prepare(REPORT_SQL.received).bind(...params.received),
-		d1.prepare(REPORT_SQL.delivered).bind(...params.delivered),
-		d1.prepare(REPORT_SQL.bounced).bind(...params.bounced),
-		d1.prepare(REPORT_SQL.transitions).bind(...params.transitions),
+	const params = seedParams(domain, countingFrom);
+	const [received, delivered, bounced] = await d1.batch([
+		d1.prepare(SEED_SQL.received).bind(...params),
+		d1.prepare(SEED_SQL.delivered).bind(...params),
+		d1.prepare(SEED_SQL.bounced).bind(...params),
 	]);
-	const count = Math.ceil((w.end - w.start) / w.bucketMs);
-	const buckets: ReportCounts[] = Array.from({ length: count }, () => ({ received: 0, held: 0, deliveredAfterRecovery: 0, bounced: 0 }));
-	const at = (bucket: number) => buckets[bucket] as ReportCounts;
-	for (const r of (received?.results ?? []) as { bucket: number; received: number; held: number }[]) {
-		at(r.bucket).received = r.received;
-		at(r.bucket).held = r.held;
-	}
-	for (const r of (delivered?.results ?? []) as { bucket: number; n: number }[]) at(r.bucket).deliveredAfterRecovery = r.n;
-	for (const r of (bounced?.results ?? []) as { bucket: number; n: number }[]) at(r.bucket).bounced = r.n;
-	return { buckets, transitions: (transitions?.results ?? []) as ReportData["transitions"] };
+	return mergeSeed(
+		(received?.results ?? []) as { hour: number; received: number; held: number }[],
+		(delivered?.results ?? []) as { hour: number; n: number }[],
+		(bounced?.results ?? []) as { hour: number; n: number }[],
+	);
 }

@@ -7,6 +7,8 @@ import { purgeBodies } from "../bodies/retention";
 import { openDb } from "../db/client";
 import { type PublishedSummary, publishSummary, settledCounts } from "../db/domain-summaries";
 import { type DomainRow, deliveryTarget, findDomainByName } from "../db/domains";
+import type { HourCounts } from "../db/report-sql";
+import { countsBefore } from "../db/reports";
 import { markBounced, markQueued, markSpooled, recordHealthChange } from "../db/spool-mirror";
 import { type Clock, systemClock } from "../lib/clock";
 import { newId } from "../lib/ids";
@@ -21,7 +23,7 @@ import { delayedDsn, expiredOutcome, failedDsn, outageNotice } from "./jobs";
 import { type IndexEntry, mailboxIndex } from "./mailbox-index";
 import { dueWarning, expiresAt, nextAttemptAt, nextEventAt, policyOf } from "./schedule";
 import type { SpoolRow } from "./spool-sql";
-import { type LogEntry, type LoggedEntry, SpoolStore } from "./spool-store";
+import { type HourMeasure, type LogEntry, type LoggedEntry, SpoolStore } from "./spool-store";
 
 /** A batch not reported back by then is presumed lost (consumer crashed, dead-lettered). */
 const LEASE_MS = 15 * 60_000;
@@ -112,6 +114,9 @@ export class DomainRelay extends DurableObject<Env> {
 	/** Index entries of accepted messages, by id, until holdWaiting uses them or pump dispatches them. */
 	private readonly searchable = new Map<string, Searchable>();
 	private searchableChars = 0;
+	/** When this object began counting for the reports (meta hourlyFrom): earlier events are D1's to tell. */
+	private readonly countingFrom: number;
+	private seedingHours: Promise<void> | null = null;
 	/** The holding pass under way, if any (holdWaiting): later calls leave their rows to it. */
 	private holding: HoldRun | null = null;
 
@@ -119,6 +124,9 @@ export class DomainRelay extends DurableObject<Env> {
 		super(ctx, env);
 		this.store = new SpoolStore(ctx.storage.sql);
 		if (this.store.recall("talliesFrom") === null) void ctx.blockConcurrencyWhile(() => this.seedTallies());
+		const from = this.store.recallNumber("hourlyFrom");
+		this.countingFrom = from ?? this.clock.now();
+		if (from === null) this.store.remember("hourlyFrom", String(this.countingFrom));
 	}
 
 	// ---- RPC ----------------------------------------------------------------------------
@@ -142,6 +150,7 @@ export class DomainRelay extends DurableObject<Env> {
 				policy ? nextEventAt(msg.receivedAt, 0, policy) : 0,
 			);
 			if (added.length === 0) continue;
+			this.countHour("received", msg.receivedAt, msg.receivedAt);
 			if (msg.search) this.keepSearchable(msg.id, msg.search);
 			received.push({
 				messageId: msg.id,
@@ -193,6 +202,8 @@ export class DomainRelay extends DurableObject<Env> {
 				if (outcome.kind === "delivered" && (held || (domain?.row.retainDeliveredSeconds ?? 0) > 0))
 					this.store.keepBody(row.message_id, now, held);
 				this.store.tally(outcome.kind === "delivered" ? "delivered" : "bounced", 1);
+				if (outcome.kind !== "delivered") this.countHour("bounced", now, now);
+				else if (held) this.countHour("deliveredAfterRecovery", now, now);
 				if (outcome.kind === "permfail") await this.env.OUTBOUND_QUEUE.send(failedDsn(row, outcome, report.remoteMta, now));
 			}
 		}
@@ -223,6 +234,21 @@ export class DomainRelay extends DurableObject<Env> {
 			lastDeliveredAt: this.store.recallNumber("last.delivered"),
 			nextAlarmAt: await this.ctx.storage.getAlarm(),
 		};
+	}
+
+	/**
+	 * The domain's report counts for the hours `fromHour` to `toHour` (whole hours since 1970,
+	 * UTC): at most one row read per hour. The first call of an object that began counting after
+	 * its domain had mail reads the counts from before out of D1, once.
+	 */
+	async reportCounts(domain: { id: string; customerId: string }, fromHour: number, toHour: number): Promise<HourCounts[]> {
+		if (this.store.recall("hourlySeeded") === null) {
+			this.seedingHours ??= this.seedHours(domain).finally(() => {
+				this.seedingHours = null;
+			});
+			await this.seedingHours;
+		}
+		return this.store.hours(fromHour, toHour);
 	}
 
 	/** The delivery log, newest first: a page of up to `limit` entries older than `before` (a seq). */
@@ -279,6 +305,7 @@ export class DomainRelay extends DurableObject<Env> {
 		this.store.sql("DELETE FROM spool WHERE message_id = ?", messageId);
 		this.store.tally("bounced", 1);
 		const now = this.clock.now();
+		this.countHour("bounced", now, now);
 		this.store.log(now, [{ messageId, recipient: row.recipient, kind: "bounced", detail: { text: reason, by: "administrator" } }]);
 		await markBounced(openDb(this.env.DB), [messageId], now);
 		const outcome: Outcome = { kind: "permfail", code: 550, enhanced: "5.0.0", text: reason };
@@ -397,7 +424,17 @@ export class DomainRelay extends DurableObject<Env> {
 			else this.forgetSearchable(ids);
 			// Exactly the rows just mirrored: a message accepted while D1 was awaited was not, and
 			// marking it too would hide it from the Emergency Inbox for good.
-			for (const id of ids) this.store.sql("UPDATE spool SET held = ? WHERE message_id = ? AND held < ?", level, id, level);
+			for (const id of ids) {
+				const [row] = this.store.sql<{ received_at: number }>(
+					"UPDATE spool SET held = ? WHERE message_id = ? AND held < ? RETURNING received_at",
+					level,
+					id,
+					level,
+				);
+				if (row && level === 2) this.countHour("held", row.received_at, now);
+			}
+			// Rows accepted meanwhile were left to this pass by their calls (`again`): it runs once more.
+			if (ids.length < HOLD_BATCH) return;
 		}
 	}
 
@@ -498,6 +535,7 @@ export class DomainRelay extends DurableObject<Env> {
 		if (expired.length === 0) return;
 		for (const m of expired) this.store.sql("DELETE FROM spool WHERE message_id = ?", m.message_id);
 		this.store.tally("bounced", expired.length);
+		this.countHour("bounced", now, now, expired.length);
 		const outcome = expiredOutcome(policy, this.health());
 		this.store.log(
 			now,
@@ -649,6 +687,19 @@ export class DomainRelay extends DurableObject<Env> {
 		}
 	}
 
+	/** Counts an event for the reports, in the hour of `bucketAt`, if it happened (`at`) since this object began counting. */
+	private countHour(measure: HourMeasure, bucketAt: number, at: number, n = 1): void {
+		if (at >= this.countingFrom) this.store.countHour(measure, bucketAt, n);
+	}
+
+	/** What happened before this object counted, from D1: added in one synchronous step with the flag, so exactly once. */
+	private async seedHours(domain: { id: string; customerId: string }): Promise<void> {
+		const before = await countsBefore(openDb(this.env.DB), domain, this.countingFrom);
+		if (this.store.recall("hourlySeeded") !== null) return;
+		this.store.addHours(before);
+		this.store.remember("hourlySeeded", String(this.clock.now()));
+	}
+
 	// ---- state --------------------------------------------------------------------------
 
 	/** The domain's row, cached for a few seconds on the object's clock (configChanged() drops it). */
@@ -700,4 +751,9 @@ export class DomainRelay extends DurableObject<Env> {
 function nextProbeDue(h: Health, stored: number | null): number | null {
 	if (h.state !== "down") return null;
 	return stored ?? h.since;
+}
+
+/** The domain's object. */
+export function domainRelay(env: Env, domainName: string) {
+	return env.DOMAIN.get(env.DOMAIN.idFromName(domainName));
 }

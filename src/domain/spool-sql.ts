@@ -109,6 +109,23 @@ CREATE TABLE IF NOT EXISTS bodies (message_id TEXT PRIMARY KEY, delivered_at INT
 CREATE INDEX IF NOT EXISTS bodies_due ON bodies (held, delivered_at);
 `,
 	},
+	{
+		// The domain's report counts per UTC hour (issue #11), kept as mail moves: a report reads
+		// one row per hour of its period, never the messages. Received and held by arrival,
+		// delivered after being held and bounced when it happened. Counting begins when the
+		// object does (meta `hourlyFrom`); what came before is read from D1 once (`hourlySeeded`).
+		version: 6,
+		columns: [],
+		sql: `
+CREATE TABLE IF NOT EXISTS hourly (
+	hour INTEGER PRIMARY KEY,
+	received INTEGER NOT NULL DEFAULT 0,
+	held INTEGER NOT NULL DEFAULT 0,
+	delivered_after INTEGER NOT NULL DEFAULT 0,
+	bounced INTEGER NOT NULL DEFAULT 0
+);
+`,
+	},
 ];
 
 export type SpoolRow = {

@@ -1,6 +1,7 @@
 // The domain object's own SQLite (ctx.storage.sql): the spool index, its batches and a small
 // key-value table (the domain's name, its health, the next probe). Synchronous, like the API
 // under it, so a handler's reads and writes cannot interleave with another's.
+import { HOUR_MS, type HourCounts } from "../db/report-sql";
 import { MIGRATIONS, SPOOL_SCHEMA } from "./spool-sql";
 
 /** One line of the delivery log. */
@@ -15,6 +16,15 @@ export interface LoggedEntry extends LogEntry {
 	seq: number;
 	at: number;
 }
+
+export type HourMeasure = keyof Omit<HourCounts, "hour">;
+
+const HOUR_COLUMNS: Record<HourMeasure, string> = {
+	received: "received",
+	held: "held",
+	deliveredAfterRecovery: "delivered_after",
+	bounced: "bounced",
+};
 
 /** What spool_counts holds: the spool by state (waiting includes deferred), and totals since the object began. */
 export type Tally = "waiting" | "inflight" | "deferred" | "delivered" | "bounced";
@@ -67,6 +77,41 @@ export class SpoolStore {
 	/** Mail that left the spool for good: the object counts it, no trigger can tell why a row went. */
 	tally(outcome: "delivered" | "bounced", n: number): void {
 		if (n > 0) this.sql("UPDATE spool_counts SET n = n + ? WHERE state = ?", n, outcome);
+	}
+
+	/** Adds to one hour's report count (`at`: the instant whose UTC hour it belongs to). */
+	countHour(measure: HourMeasure, at: number, n = 1): void {
+		if (n <= 0) return;
+		const column = HOUR_COLUMNS[measure];
+		this.sql(
+			`INSERT INTO hourly (hour, ${column}) VALUES (?, ?) ON CONFLICT (hour) DO UPDATE SET ${column} = ${column} + excluded.${column}`,
+			Math.floor(at / HOUR_MS),
+			n,
+		);
+	}
+
+	/** Adds whole hours of counts (what came before the object counted). */
+	addHours(hours: HourCounts[]): void {
+		for (const h of hours)
+			this.sql(
+				`INSERT INTO hourly (hour, received, held, delivered_after, bounced) VALUES (?, ?, ?, ?, ?)
+				 ON CONFLICT (hour) DO UPDATE SET received = received + excluded.received, held = held + excluded.held,
+				   delivered_after = delivered_after + excluded.delivered_after, bounced = bounced + excluded.bounced`,
+				h.hour,
+				h.received,
+				h.held,
+				h.deliveredAfterRecovery,
+				h.bounced,
+			);
+	}
+
+	/** The report counts of hours `from` to `to` (inclusive), those with any; one row read per hour at most. */
+	hours(from: number, to: number): HourCounts[] {
+		return this.sql<{ hour: number; received: number; held: number; delivered_after: number; bounced: number }>(
+			"SELECT * FROM hourly WHERE hour BETWEEN ? AND ? ORDER BY hour",
+			from,
+			to,
+		).map((r) => ({ hour: r.hour, received: r.received, held: r.held, deliveredAfterRecovery: r.delivered_after, bounced: r.bounced }));
 	}
 
 	/** The object's SQLite file, pages included: what counts against its storage limit. */

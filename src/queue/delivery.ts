@@ -9,6 +9,7 @@ import { loadPending, type PendingMessage, recordAttempts } from "../db/deliveri
 import { deliveryTarget, findDomainByName } from "../db/domains";
 import { messages } from "../db/schema";
 import type { BatchReport } from "../domain/domain-relay";
+import { domainRelay } from "../domain/domain-relay";
 import type { Clock } from "../lib/clock";
 import { tempfail } from "../relay/outcome";
 import { deliverSession, unreachable } from "../relay/smtp-client";
@@ -20,7 +21,7 @@ const BODY_MISSING: Outcome = { kind: "permfail", code: 0, enhanced: "5.3.0", te
 
 export async function deliverJob(job: DeliveryJob, env: Env, clock: Clock): Promise<void> {
 	const db = openDb(env.DB);
-	const stub = env.DOMAIN.get(env.DOMAIN.idFromName(job.domain));
+	const stub = domainRelay(env, job.domain);
 	const domain = await findDomainByName(db, job.domain);
 	const pending = await loadPending(db, job.messageIds);
 	const byId = new Map(pending.map((m) => [m.id, m]));

@@ -1,6 +1,7 @@
 // ei-outbound consumer, DSN jobs: build the notice from what D1 and R2 hold and send it to
 // the original envelope sender, once (notices table), never to <> or in reply to a DSN or
 // auto-submitted mail (src/bounce/loop-guard.ts).
+
 import { eq } from "drizzle-orm";
 import { readHeaderSection } from "../bodies/header-read";
 import { headerBlock, mayNotify } from "../bounce/loop-guard";
@@ -8,6 +9,7 @@ import { mailerDaemon, senderDsn } from "../bounce/notice";
 import { openDb } from "../db/client";
 import { claimNotice, settleNotice } from "../db/notices";
 import { domains, messages } from "../db/schema";
+import { domainRelay } from "../domain/domain-relay";
 import type { Clock } from "../lib/clock";
 import { newId } from "../lib/ids";
 import { sendOutbound } from "../relay/outbound";
@@ -46,7 +48,7 @@ export async function sendDsnJob(job: DsnJob, env: Env, clock: Clock): Promise<v
 	const verdict = mayNotify(row.envelopeFrom, headers);
 	// In the domain's delivery log, beside the attempts that led to it.
 	const log = (kind: "dsn.sent" | "dsn.skipped" | "dsn.refused", detail: Record<string, string | number | null>) =>
-		env.DOMAIN.get(env.DOMAIN.idFromName(row.domain)).note([{ messageId: job.messageId, recipient: job.recipient, kind, detail }]);
+		domainRelay(env, row.domain).note([{ messageId: job.messageId, recipient: job.recipient, kind, detail }]);
 	if (!verdict.ok) {
 		await settleNotice(db, key, { skipped: verdict.reason });
 		await log("dsn.skipped", { action: job.action, reason: verdict.reason });

@@ -3,9 +3,11 @@
 // messages_retention_idx, and hands each domain's to its object (DomainRelay.retain, which
 // ignores a body it already keeps), whose alarm drops them when due. After it, no cron step
 // scans delivered mail. Position and progress: src/queue/background-job.ts.
+
 import { and, asc, eq, isNotNull, sql } from "drizzle-orm";
 import { openDb } from "../db/client";
 import { domains, messages } from "../db/schema";
+import { domainRelay } from "../domain/domain-relay";
 import type { Clock } from "../lib/clock";
 import { runJob } from "./background-job";
 
@@ -35,7 +37,7 @@ export async function handOverRetention(env: Env, clock: Clock, { maxCalls = MAX
 			.limit(PAGE);
 		const byDomain = Map.groupBy(rows, (r) => r.domain);
 		for (const [name, mine] of byDomain)
-			await env.DOMAIN.get(env.DOMAIN.idFromName(name)).retain(
+			await domainRelay(env, name).retain(
 				mine.map((r) => ({ messageId: r.id, deliveredAt: r.deliveredAt as number, held: r.heldAt !== null })),
 				name,
 			);

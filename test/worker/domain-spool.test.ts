@@ -192,7 +192,7 @@ describe("an object created before the spool had indexes and counters (schema ve
 			const sql = (instance as unknown as Inside).ctx.storage.sql;
 			// The constructor's work, as a restarted object does it.
 			const store = new SpoolStore(sql);
-			expect(store.recall("schemaVersion")).toBe("5");
+			expect(store.recall("schemaVersion")).toBe("6");
 			expect(store.count("waiting")).toBe(3);
 			expect(store.count("deferred")).toBe(0);
 			// Twice is harmless.

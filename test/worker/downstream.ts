@@ -2,7 +2,7 @@
 // outbox where DSNs arrive, and the domain's Durable Object and its clock.
 import { env, runInDurableObject } from "cloudflare:test";
 import { inject } from "vitest";
-import type { DomainRelay } from "../../src/domain/domain-relay";
+import { type DomainRelay, domainRelay } from "../../src/domain/domain-relay";
 import type { Tenant } from "./helpers";
 
 export { scriptedServer } from "./relay-scripted";
@@ -19,7 +19,7 @@ export async function outbox(to: string): Promise<Received[]> {
 }
 
 export function relayOf(t: Tenant) {
-	return env.DOMAIN.get(env.DOMAIN.idFromName(t.domain));
+	return domainRelay(env, t.domain);
 }
 
 /** Points the tenant's domain at a server (and policy values) the way an admin's PATCH would. */

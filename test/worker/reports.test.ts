@@ -1,16 +1,20 @@
 // Reports (GET /api/admin/reports and reports.csv): a real outage through the email handler,
 // the domain's Durable Object and a scripted downstream server, then rows and events with fixed
 // timestamps for the period's edges, clipped and open outages, the CSV and its refusals.
-import { env } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/api/app";
 import type { Report } from "../../src/api/report-types";
-import { REPORT_SQL, reportParams } from "../../src/db/report-sql";
+import { SEED_SQL, seedParams, TRANSITIONS_SQL } from "../../src/db/report-sql";
+import type { DomainRelay } from "../../src/domain/domain-relay";
+import type { SpoolStore } from "../../src/domain/spool-store";
 import { newId } from "../../src/lib/ids";
 import { configure, idOf, relayOf, scriptedServer, statusOf } from "./downstream";
 import { api, createTenant, deliver, signIn, signInAdmin, simpleMessage, type Tenant } from "./helpers";
 
 const HOUR = 3_600_000;
+/** What the tests read inside the domain's object. */
+type Inside = { store: SpoolStore };
 const DAY = 24 * HOUR;
 const wait = { timeout: 15_000, interval: 50 };
 const at = (iso: string) => Date.parse(iso);
@@ -364,27 +368,77 @@ describe("refusals", () => {
 	});
 });
 
-describe("query plans", () => {
-	it("read each measure through an index, never the whole messages table", async () => {
-		const t = await createTenant();
-		const params = reportParams({
-			customerId: t.customerId,
-			domainId: t.domainId,
-			start: at("2025-03-01"),
-			end: at("2025-04-01"),
-			bucketMs: DAY,
-		});
-		const plans: Record<string, string> = {};
-		for (const key of Object.keys(REPORT_SQL) as (keyof typeof REPORT_SQL)[]) {
-			const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${REPORT_SQL[key]}`)
-				.bind(...params[key])
-				.all<{ detail: string }>();
-			plans[key] = results.map((r) => r.detail).join(" | ");
+describe("cost", () => {
+	/** `n` inbound messages spread evenly over March 2025, each held and delivered an hour later. */
+	async function history(t: Tenant, n: number) {
+		await env.DB.prepare(
+			`WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i + 1 < ?1)
+			 INSERT INTO messages (id, customer_id, domain_id, user_id, direction, envelope_from, envelope_to, received_at, size, sha256,
+				status, held_at, delivered_at, updated_at)
+			 SELECT 'h' || i || '-' || ?2, ?3, ?2, ?4, 'in', 'x@example.org', ?5, ?6 + i * (?7 / ?1), 100, hex(randomblob(16)),
+				'delivered', ?6 + i * (?7 / ?1), ?6 + i * (?7 / ?1) + ${HOUR}, ?6 + i * (?7 / ?1) + ${HOUR}
+			 FROM k`,
+		)
+			.bind(n, t.domainId, t.customerId, t.alice.id, t.alice.email, at("2025-03-01"), 30 * DAY)
+			.run();
+	}
+
+	/** Rows the domain object's SQLite read while `step` ran. */
+	async function objectRowsRead(t: Tenant, step: () => Promise<unknown>): Promise<number> {
+		const read = () => runInDurableObject(relayOf(t), (instance: DomainRelay) => (instance as unknown as Inside).store.io.rowsRead);
+		const before = await read();
+		await step();
+		return (await read()) - before;
+	}
+
+	it("reads at most one row per hour of the period from the domain's object, and no message once it has counted", async () => {
+		const read: Record<number, number> = {};
+		for (const n of [10, 3000]) {
+			const t = await createTenant();
+			await history(t, n);
+			const admin = await signInAdmin(t);
+			const query = `domain=${t.domainId}&from=2025-03-01&to=2025-03-31`;
+			// The first report of an object that began counting after its domain had mail reads
+			// that mail's counts from D1, once.
+			const first = await report(admin, query);
+			expect(first.totals).toEqual({ received: n, held: n, deliveredAfterRecovery: n, bounced: 0 });
+			read[n] = await objectRowsRead(t, () => report(admin, query));
+			// From then on a report reads no message: with D1's rows gone, it says the same.
+			await env.DB.prepare("DELETE FROM messages WHERE domain_id = ?").bind(t.domainId).run();
+			expect(await report(admin, query)).toEqual(first);
 		}
-		expect(plans.received).toMatch(
-			/SEARCH messages USING INDEX messages_domain_received_idx \(domain_id=\? AND received_at>\? AND received_at<\?\)/,
-		);
-		expect(plans.delivered).toMatch(/SEARCH messages USING INDEX messages_domain_received_idx/);
+		console.log(`domain object rows read per report of 31 days (744 hours) (10 | 3,000 messages): ${JSON.stringify(read)}`);
+		// One row per hour with mail (10 messages: 10 hours of arrival, 10 of delivery), and a few
+		// of the object's own (its flags); never more than the period's hours.
+		expect(read[10]).toBeLessThanOrEqual(20 + 5);
+		expect(read[3000]).toBeLessThanOrEqual(744 + 5);
+	});
+
+	it("counts each message once when the object began counting in the middle of the domain's mail", async () => {
+		const t = await createTenant();
+		await insertMessage(t, { receivedAt: Date.now() - 2 * HOUR, heldAt: Date.now() - 2 * HOUR, deliveredAt: Date.now() - HOUR });
+		// Live mail creates the object, which counts from then on; the message above is D1's to tell.
+		await deliver("s@example.org", t.alice.email, simpleMessage("live"));
+		const admin = await signInAdmin(t);
+		const query = `domain=${t.domainId}&from=${day(Date.now() - DAY)}&to=${day(Date.now())}&bucket=hour`;
+		expect((await report(admin, query)).totals).toEqual({ received: 2, held: 2, deliveredAfterRecovery: 1, bounced: 0 });
+		await deliver("s@example.org", t.alice.email, simpleMessage("later"));
+		expect((await report(admin, query)).totals).toEqual({ received: 3, held: 3, deliveredAfterRecovery: 1, bounced: 0 });
+	});
+
+	it("reads the domain's mail before counting through its indexes, never the whole messages table", async () => {
+		const t = await createTenant();
+		const params = seedParams({ id: t.domainId, customerId: t.customerId }, Date.now());
+		const plans: Record<string, string> = {};
+		for (const [key, sql] of [...Object.entries(SEED_SQL), ["transitions", TRANSITIONS_SQL]]) {
+			const bound = key === "transitions" ? [t.customerId, t.domainId, Date.now()] : params;
+			const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+				.bind(...bound)
+				.all<{ detail: string }>();
+			plans[key as string] = results.map((r) => r.detail).join(" | ");
+		}
+		expect(plans.received).toMatch(/SEARCH messages USING INDEX messages_domain_received_idx \(domain_id=\? AND received_at<\?\)/);
+		expect(plans.delivered).toMatch(/SEARCH messages USING INDEX messages_domain_\w+ \(domain_id=\?/);
 		expect(plans.bounced).toMatch(/SEARCH messages USING INDEX messages_domain_status_idx \(domain_id=\? AND status=\?\)/);
 		expect(plans.transitions).toMatch(/SEARCH events USING INDEX events_domain_kind_idx \(domain_id=\? AND kind=\?/);
 		for (const plan of Object.values(plans)) expect(plan).not.toMatch(/SCAN (messages|events)\b/);
