@@ -1,10 +1,15 @@
 import { and, eq, gt, lt, or } from "drizzle-orm";
 import type { Db } from "./client";
 import { inJson } from "./in-json";
-import { domains, messages } from "./schema";
+import { domains, type MessageStatus, messages } from "./schema";
 
 export type MessageRow = typeof messages.$inferSelect;
 export type NewMessage = typeof messages.$inferInsert;
+
+/** Delivered or bounced: the domain's object is done with it, and nothing changes it back. */
+export function isFinal(status: MessageStatus): boolean {
+	return status === "delivered" || status === "bounced";
+}
 
 /** The stored message for this redelivery key, if any: same domain, recipient and bytes. */
 export async function findRedelivery(db: Db, domainId: string, envelopeTo: string, sha256: string) {
@@ -41,7 +46,13 @@ export async function findRedeliveries(db: Db, sha256: string, keys: { domainId:
 	const byDomain = Map.groupBy(keys, (k) => k.domainId);
 	const lookups = [...byDomain].map(([domainId, mine]) =>
 		db
-			.select({ id: messages.id, domainId: messages.domainId, envelopeTo: messages.envelopeTo, receivedAt: messages.receivedAt })
+			.select({
+				id: messages.id,
+				domainId: messages.domainId,
+				envelopeTo: messages.envelopeTo,
+				receivedAt: messages.receivedAt,
+				status: messages.status,
+			})
 			.from(messages)
 			.where(
 				and(

@@ -2,7 +2,7 @@
 // through its spool (the Emergency Inbox reads them), and its health changes. Each UPDATE
 // touches only the rows its step may change, so a late or repeated write never moves a
 // message backwards.
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull, notInArray } from "drizzle-orm";
 import type { Db } from "./client";
 import { appendEvent, event } from "./events";
 import { messages } from "./schema";
@@ -39,9 +39,13 @@ export async function markSpooled(db: Db, ids: string[], now: number, options: {
 	}
 }
 
-/** In a delivery batch on the queue. */
+/** In a delivery batch on the queue; a message already delivered or bounced stays so. */
 export async function markQueued(db: Db, ids: string[], now: number): Promise<void> {
-	for (const chunk of chunks(ids)) await db.update(messages).set({ status: "queued", updatedAt: now }).where(inArray(messages.id, chunk));
+	for (const chunk of chunks(ids))
+		await db
+			.update(messages)
+			.set({ status: "queued", updatedAt: now })
+			.where(and(inArray(messages.id, chunk), notInArray(messages.status, ["delivered", "bounced"])));
 }
 
 /** Given up on (expired, or bounced by an admin); the failure DSN is the object's to send. */

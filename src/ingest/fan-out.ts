@@ -7,8 +7,9 @@
 import { putRaw } from "../bodies/store";
 import { batchAtomically, openDb } from "../db/client";
 import type { DomainRow } from "../db/domains";
-import { findRedeliveries, receivedStatement } from "../db/messages";
+import { findRedeliveries, isFinal, receivedStatement } from "../db/messages";
 import type { GroupMember } from "../db/recipients";
+import type { MessageStatus } from "../db/schema";
 import type { Searchable } from "../domain/domain-relay";
 import { indexEntry } from "../domain/mailbox-index";
 import type { Clock } from "../lib/clock";
@@ -22,6 +23,8 @@ interface Stored {
 	domainId: string;
 	envelopeTo: string;
 	receivedAt: number;
+	/** Of a copy stored before: where it stands (a copy done with is not handed over again). */
+	status?: MessageStatus;
 	/** A copy stored by this call: its search entry, for its domain's object to index if held. */
 	search?: Searchable;
 }
@@ -107,16 +110,18 @@ async function settle(env: Env, input: GroupDelivery, stored: Stored[], outcome:
 	const domainNames = new Map(input.members.map((m) => [m.domainId, m.domainName]));
 	await handOverMany(
 		env,
-		stored.map((r) => ({
-			domainName: domainNames.get(r.domainId) as string,
-			message: {
-				id: r.id,
-				receivedAt: r.receivedAt,
-				recipient: r.envelopeTo,
-				group: input.groupAddress,
-				...(r.search ? { search: r.search } : {}),
-			},
-		})),
+		stored
+			.filter((r) => !(r.status && isFinal(r.status)))
+			.map((r) => ({
+				domainName: domainNames.get(r.domainId) as string,
+				message: {
+					id: r.id,
+					receivedAt: r.receivedAt,
+					recipient: r.envelopeTo,
+					group: input.groupAddress,
+					...(r.search ? { search: r.search } : {}),
+				},
+			})),
 	);
 	const messageIds = stored.map((r) => r.id);
 	// At least one: every group delivery has a member.

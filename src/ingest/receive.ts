@@ -4,7 +4,7 @@
 
 import { putRaw } from "../bodies/store";
 import { openDb } from "../db/client";
-import { findRedelivery, insertReceived } from "../db/messages";
+import { findRedelivery, insertReceived, isFinal } from "../db/messages";
 import { resolveRecipient } from "../db/recipients";
 import { indexEntry } from "../domain/mailbox-index";
 import { sha256Hex } from "../lib/bytes";
@@ -71,8 +71,10 @@ export async function receiveEmail(message: InboundEmail, env: Env, clock: Clock
 	const existing = await findRedelivery(db, domain.id, message.to, sha256);
 	if (existing) {
 		// Stored on an earlier attempt whose acknowledgement was lost: accept again without a
-		// second copy, and make sure the domain's Durable Object has it.
-		await handOver(env, domain.name, { id: existing.id, receivedAt: existing.receivedAt, recipient: message.to });
+		// second copy, and make sure the domain's Durable Object has it, unless it is done with
+		// it (delivered or bounced): handed over again, it would be sent, logged and counted twice.
+		if (!isFinal(existing.status))
+			await handOver(env, domain.name, { id: existing.id, receivedAt: existing.receivedAt, recipient: message.to });
 		return { outcome: "duplicate", messageId: existing.id };
 	}
 

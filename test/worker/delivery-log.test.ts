@@ -32,6 +32,23 @@ describe("what the delivery log records", () => {
 		expect(await auditRows(t.customerId)).toBe(before);
 	});
 
+	it("a redelivery of mail already delivered is acknowledged, and neither delivered, logged nor counted again", async () => {
+		const t = await createTenant();
+		const server = await scriptedServer();
+		await configure(t, { delivery_host: "127.0.0.1", delivery_port: server.port, delivery_tls: "off" });
+		const raw = simpleMessage("once only");
+		await deliver("x@example.org", t.alice.email, raw);
+		const id = await idOf(t.alice.email, "once only");
+		await vi.waitFor(async () => expect((await statusOf(id))?.status).toBe("delivered"), wait);
+		// Email Routing retries after a lost acknowledgement, long after we relayed the message.
+		expect((await deliver("x@example.org", t.alice.email, raw)).rejected).toBeNull();
+		await relayOf(t).retryNow();
+		const status = await relayOf(t).status();
+		expect([status.spooled, status.inflight, status.delivered]).toEqual([0, 0, 1]);
+		expect((await relayOf(t).log(null, 10)).map((e) => e.kind)).toEqual(["delivered", "received"]);
+		expect(await server.messages()).toHaveLength(1);
+	});
+
 	it("a refusal: given up, and the notice to the sender", async () => {
 		const t = await createTenant();
 		const server = await scriptedServer({ rcpt: { [t.alice.email]: "550 5.1.1 <alice>: no such user" } });

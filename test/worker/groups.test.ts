@@ -5,7 +5,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import type { GroupDetail, GroupPage } from "../../src/api/directory-types";
 import { newId } from "../../src/lib/ids";
-import { configure, scriptedServer } from "./downstream";
+import { configure, relayOf, scriptedServer } from "./downstream";
 import { api, createTenant, deliver, signIn, signInAdmin, simpleMessage, type Tenant } from "./helpers";
 
 const wait = { timeout: 15_000, interval: 50 };
@@ -297,6 +297,14 @@ describe("mail to a group", () => {
 			expect(states.results.map((r) => r.status)).toEqual(["delivered", "delivered"]);
 		}, wait);
 		// Nothing more arrives later.
+		expect(await server.messages()).toHaveLength(2);
+		// Redelivered once both are delivered: acknowledged, and neither sent, bounced nor counted again.
+		expect((await deliver("sender@example.org", team, raw)).rejected).toBeNull();
+		await relayOf(t).retryNow();
+		const status = await relayOf(t).status();
+		expect([status.spooled, status.inflight, status.delivered, status.bounced]).toEqual([0, 0, 2, 0]);
+		const states = await env.DB.prepare("SELECT status FROM messages WHERE customer_id = ?").bind(t.customerId).all<{ status: string }>();
+		expect(states.results.map((r) => r.status)).toEqual(["delivered", "delivered"]);
 		expect(await server.messages()).toHaveLength(2);
 		await server.stop();
 	});
