@@ -45,11 +45,16 @@ export async function demoSeedSql(globexPort: number, now = Date.now()): Promise
 		// No company and no mailbox: operators manage partners, nothing else.
 		["demo-operator", "operator@demo.test", null, null, "operator", "Olive Operator"],
 	];
+	// Each demo user's alternate address, where welcome mails and sign-in codes go (the local outbox).
+	const homeAddress = (email: string) => {
+		const [local, domain] = email.split("@") as [string, string];
+		return `${local}.${domain.split(".")[0]}@example.net`;
+	};
 	for (const [id, email, customerId, partnerId, role, name] of users) {
 		const hash = await hashPassword(DEMO_PASSWORD);
 		rows.push(
 			`INSERT INTO users (id, customer_id, partner_id, email, display_name, role, password_hash, alternate_email, created_at)
-			VALUES (${[id, customerId, partnerId, email, name, role, hash, email.replace("@", ".personal@example.net"), now].map(q).join(", ")})
+			VALUES (${[id, customerId, partnerId, email, name, role, hash, homeAddress(email), now].map(q).join(", ")})
 			ON CONFLICT (email) DO UPDATE SET password_hash = excluded.password_hash;`,
 		);
 	}

@@ -32,6 +32,7 @@ export const ACCESS = {
 	"GET /api/session": "signed-in",
 	"DELETE /api/session": "anyone",
 	"POST /api/session/password": "anyone",
+	"POST /api/session/code": "anyone",
 	"GET /api/mailbox/messages": "mailbox-owner",
 	"PATCH /api/mailbox/messages": "mailbox-owner",
 	"GET /api/mailbox/status": "mailbox-on-domain",

@@ -1,5 +1,6 @@
-// Company settings that are not about one domain: the name people see, and whether outage
-// alerts go to every user (at their alternate address) or to the administrators only.
+// Company settings that are not about one domain: the name people see, whether outage alerts
+// go to every user (at their alternate address) or to the administrators only, and whether
+// users may sign in with a one-time code mailed to their alternate address.
 import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { eventInsert } from "../db/events";
@@ -11,7 +12,13 @@ import { problem } from "./problem";
 
 async function companyView(c: { var: AppEnv["Variables"] }): Promise<Company> {
 	const [row] = await c.var.db
-		.select({ id: customers.id, name: customers.name, notifyUsers: customers.notifyUsers, partner: partners.name })
+		.select({
+			id: customers.id,
+			name: customers.name,
+			notifyUsers: customers.notifyUsers,
+			signinCodes: customers.signinCodes,
+			partner: partners.name,
+		})
 		.from(customers)
 		.leftJoin(partners, eq(partners.id, customers.partnerId))
 		.where(eq(customers.id, c.var.customerId))
@@ -23,8 +30,9 @@ async function companyView(c: { var: AppEnv["Variables"] }): Promise<Company> {
 export const companyRoutes = new Hono<AppEnv>()
 	.get("/company", async (c) => c.json<Company>(await companyView(c)))
 	.patch("/company", async (c) => {
-		const body = (await c.req.json().catch(() => null)) as { name?: unknown; notifyUsers?: unknown } | null;
-		if (!body || typeof body !== "object") throw problem(400, "Invalid request", "Send a JSON object with name and/or notifyUsers.");
+		const body = (await c.req.json().catch(() => null)) as { name?: unknown; notifyUsers?: unknown; signinCodes?: unknown } | null;
+		if (!body || typeof body !== "object")
+			throw problem(400, "Invalid request", "Send a JSON object with name, notifyUsers and/or signinCodes.");
 		const set: Partial<typeof customers.$inferInsert> = {};
 		if (body.name !== undefined) {
 			const name = typeof body.name === "string" ? body.name.trim() : "";
@@ -34,6 +42,10 @@ export const companyRoutes = new Hono<AppEnv>()
 		if (body.notifyUsers !== undefined) {
 			if (typeof body.notifyUsers !== "boolean") throw problem(422, "Invalid company settings", "notifyUsers must be true or false.");
 			set.notifyUsers = body.notifyUsers;
+		}
+		if (body.signinCodes !== undefined) {
+			if (typeof body.signinCodes !== "boolean") throw problem(422, "Invalid company settings", "signinCodes must be true or false.");
+			set.signinCodes = body.signinCodes;
 		}
 		if (Object.keys(set).length > 0) {
 			const now = c.var.clock.now();

@@ -40,6 +40,8 @@ export interface Company {
 	id: string;
 	name: string;
 	notifyUsers: boolean;
+	/** Users may sign in with a one-time code mailed to their alternate address. */
+	signinCodes: boolean;
 	/** The partner the company is managed with, if any. */
 	partner: string | null;
 }
@@ -48,4 +50,5 @@ export interface Company {
 export interface CompanyPatch {
 	name?: string;
 	notifyUsers?: boolean;
+	signinCodes?: boolean;
 }

@@ -1,17 +1,23 @@
-// POST /api/session signs in, DELETE signs out, GET says who is signed in.
-// Login never depends on the customer's own mail server: it is our own password account.
+// POST /api/session signs in (a password, or a one-time code mailed to the alternate address:
+// POST /api/session/code asks for one), DELETE signs out, GET says who is signed in. Signing in
+// never depends on the customer's own mail server or identity provider.
+import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { appendEvent, event } from "../db/events";
 import { bump, clear, readCounts } from "../db/rate-limits";
+import { customers } from "../db/schema";
 import { insertSession, revokeSession } from "../db/sessions";
-import { findUserByEmail } from "../db/users";
+import { SIGNIN_CODE_TTL_MS, spendSigninCode } from "../db/user-tokens";
+import { findUserByEmail, type UserRow } from "../db/users";
 import { randomToken, sha256Hex } from "../lib/bytes";
 import { burnPasswordCheck, paramsFor, verifyPassword } from "../lib/password";
+import { normalizeCode, signinCodeHash } from "../lib/signin-codes";
 import { parseAddress } from "../mail/address";
+import type { SigninCodeJob } from "../queue/messages";
 import type { AppEnv } from "./context";
 import { clearSessionCookie, readSessionToken, requireSession, SESSION_ABSOLUTE_MS, writeSessionCookie } from "./middleware/session";
 import { problem } from "./problem";
-import type { SessionView, SignedIn } from "./types";
+import type { CodeRequested, SessionView, SignedIn } from "./types";
 
 // Throttling: failures per account slow a guesser down on one address; failures per IP
 // stop one client spraying many addresses. Both keys exist for unknown addresses too, so
@@ -23,13 +29,33 @@ const MAX_PASSWORD = 1024;
 
 const BAD_CREDENTIALS = () => problem(401, "Invalid credentials", "The email address or password is wrong.");
 
+const BAD_CODE = () => problem(401, "Invalid code", "The code is wrong, expired or already used. Ask for a new one.");
+
+/** Code requests per address and per client in the window: enough for typos, too few to flood a mailbox. */
+const CODE_REQUESTS_PER_ADDRESS = 5;
+const CODE_REQUESTS_PER_IP = 30;
+
+/** The code is the account's open one (and spent by this call), for a company that allows codes. */
+async function checkCode(c: { env: Env; var: AppEnv["Variables"] }, user: UserRow | undefined, code: string, now: number) {
+	if (!user || user.disabledAt || !user.customerId || !c.env.CREDENTIALS_KEY) return false;
+	const company = await c.var.db.query.customers.findFirst({ columns: { signinCodes: true }, where: eq(customers.id, user.customerId) });
+	if (!company?.signinCodes) return false;
+	return spendSigninCode(c.var.db, user.id, await signinCodeHash(c.env.CREDENTIALS_KEY, user.id, code), now);
+}
+
 export const sessionRoutes = new Hono<AppEnv>()
 	.post("/", async (c) => {
 		const body = await c.req.json().catch(() => null);
 		const email = typeof body?.email === "string" ? body.email : "";
 		const password = typeof body?.password === "string" ? body.password : "";
-		if (!email || !password || password.length > MAX_PASSWORD) {
-			throw problem(400, "Invalid request", 'Send {"email": "…", "password": "…"}.');
+		// A one-time code mailed to the alternate address (POST /api/session/code) instead of the password.
+		const code = !password && typeof body?.code === "string" ? normalizeCode(body.code) : null;
+		if (!email || (!password && code === null) || password.length > MAX_PASSWORD) {
+			throw problem(
+				400,
+				"Invalid request",
+				'Send {"email": "…", "password": "…"}, or {"email": "…", "code": "123456"} with a mailed code.',
+			);
 		}
 		const db = c.var.db;
 		const now = c.var.clock.now();
@@ -46,8 +72,13 @@ export const sessionRoutes = new Hono<AppEnv>()
 		}
 
 		const user = await findUserByEmail(db, address);
-		const hash = user && !user.disabledAt ? user.passwordHash : null;
-		const ok = hash ? await verifyPassword(password, hash) : await burnPasswordCheck(password, paramsFor(c.env));
+		let ok: boolean;
+		if (code !== null) ok = await checkCode(c, user, code, now);
+		else {
+			const hash = user && !user.disabledAt ? user.passwordHash : null;
+			ok = hash ? await verifyPassword(password, hash) : await burnPasswordCheck(password, paramsFor(c.env));
+		}
+		const via = code !== null ? "code" : "password";
 		if (!user || !ok) {
 			await bump(db, keys, now, now - WINDOW_MS);
 			await appendEvent(
@@ -56,11 +87,11 @@ export const sessionRoutes = new Hono<AppEnv>()
 					customerId: user?.customerId ?? null,
 					actorUserId: user?.id ?? null,
 					kind: "auth.login_failed",
-					detail: { email: address },
+					detail: { email: address, via },
 					ip,
 				}),
 			);
-			throw BAD_CREDENTIALS();
+			throw code !== null ? BAD_CODE() : BAD_CREDENTIALS();
 		}
 
 		const token = randomToken();
@@ -73,11 +104,33 @@ export const sessionRoutes = new Hono<AppEnv>()
 			userAgent: c.req.header("User-Agent")?.slice(0, 256) ?? null,
 		});
 		await clear(db, accountKey);
-		await appendEvent(db, event(now, { customerId: user.customerId, actorUserId: user.id, kind: "auth.login", ip }));
+		await appendEvent(db, event(now, { customerId: user.customerId, actorUserId: user.id, kind: "auth.login", detail: { via }, ip }));
 		writeSessionCookie(c, token);
 		return c.json<SignedIn>({
 			user: { id: user.id, email: user.email, displayName: user.displayName, role: user.role, customerId: user.customerId },
 		});
+	})
+	.post("/code", async (c) => {
+		// Whoever the address is, the same answer after the same work: the lookup, the code and
+		// the mail happen in the queue (src/queue/signin-code.ts), so this says nothing of who exists.
+		const body = await c.req.json().catch(() => null);
+		const email = typeof body?.email === "string" && body.email.length <= 320 ? body.email : "";
+		const address = parseAddress(email)?.canonical;
+		if (!address) throw problem(400, "Invalid request", 'Send {"email": "…"} with the address you sign in with.');
+		const db = c.var.db;
+		const now = c.var.clock.now();
+		const ip = c.req.header("CF-Connecting-IP") ?? null;
+		const keys = [`code-address:${address}`, `code-ip:${ip ?? "unknown"}`] as const;
+		const counts = await readCounts(db, [...keys], now - WINDOW_MS);
+		if ((counts.get(keys[0]) ?? 0) >= CODE_REQUESTS_PER_ADDRESS || (counts.get(keys[1]) ?? 0) >= CODE_REQUESTS_PER_IP) {
+			throw problem(429, "Too many codes asked for", "Too many sign-in codes were asked for. Wait 15 minutes and try again.", {
+				"Retry-After": String(WINDOW_MS / 1000),
+			});
+		}
+		await bump(db, keys, now, now - WINDOW_MS);
+		const job: SigninCodeJob = { kind: "signin-code", address, ip };
+		await c.env.OUTBOUND_QUEUE.send(job);
+		return c.json<CodeRequested>({ expiresInSeconds: SIGNIN_CODE_TTL_MS / 1000 }, 202);
 	})
 	.get("/", requireSession(), (c) => {
 		const p = c.var.principal;

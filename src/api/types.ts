@@ -28,6 +28,11 @@ export interface SignedIn {
 	user: User;
 }
 
+/** POST /api/session/code: asked for, whoever the address is; the code, if any, works this long. */
+export interface CodeRequested {
+	expiresInSeconds: number;
+}
+
 /** GET /api/session: who is signed in, and whose Emergency Inbox this session shows. */
 export interface SessionView {
 	user: User;

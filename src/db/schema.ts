@@ -20,6 +20,8 @@ export const customers = sqliteTable(
 		name: text("name").notNull(),
 		/** Outage notices go to every user's alternate address too, not only to the admins'. */
 		notifyUsers: integer("notify_users", { mode: "boolean" }).notNull().default(false),
+		/** Users may sign in with a one-time code mailed to their alternate address (no password, no IdP). */
+		signinCodes: integer("signin_codes", { mode: "boolean" }).notNull().default(true),
 		createdAt: createdAt(),
 	},
 	(t) => [index("customers_partner_idx").on(t.partnerId, t.name)],
@@ -189,7 +191,7 @@ export const groupMembers = sqliteTable(
 	(t) => [primaryKey({ columns: [t.groupId, t.userId] }), index("group_members_user_idx").on(t.userId)],
 );
 
-export type UserTokenPurpose = "set-password";
+export type UserTokenPurpose = "set-password" | "signin-code";
 
 /** One-time links mailed to a user (invitation, password reset): only the SHA-256 of the token is kept. */
 export const userTokens = sqliteTable(
@@ -202,6 +204,8 @@ export const userTokens = sqliteTable(
 		purpose: text("purpose").$type<UserTokenPurpose>().notNull(),
 		expiresAt: integer("expires_at").notNull(),
 		usedAt: integer("used_at"),
+		/** Wrong codes tried against a sign-in code: at MAX_CODE_ATTEMPTS it is spent. */
+		attempts: integer("attempts").notNull().default(0),
 		createdAt: createdAt(),
 	},
 	(t) => [index("user_tokens_user_idx").on(t.userId)],

@@ -76,3 +76,42 @@ export async function setPasswordWithToken(db: Db, hash: string, userId: string,
 	]);
 	return spent.length > 0;
 }
+
+/** A sign-in code works for 10 minutes, and for at most MAX_CODE_ATTEMPTS tries. */
+export const SIGNIN_CODE_TTL_MS = 10 * 60_000;
+export const MAX_CODE_ATTEMPTS = 5;
+
+const openCodesOf = (userId: string) =>
+	and(eq(userTokens.userId, userId), eq(userTokens.purpose, "signin-code"), isNull(userTokens.usedAt));
+
+/** Stores a new sign-in code (its keyed hash) and spends the user's older ones, atomically: one code works at a time. */
+export async function issueSigninCode(db: Db, userId: string, hash: string, now: number): Promise<number> {
+	const expiresAt = now + SIGNIN_CODE_TTL_MS;
+	await db.batch([
+		db.update(userTokens).set({ usedAt: now }).where(openCodesOf(userId)),
+		db.insert(userTokens).values({ id: hash, userId, purpose: "signin-code", expiresAt, createdAt: now }),
+	]);
+	return expiresAt;
+}
+
+/**
+ * Spends the user's code if `hash` is it, unused and unexpired: true once, however many
+ * requests race with it. Otherwise the try counts against the user's open code, which is spent
+ * at MAX_CODE_ATTEMPTS, so six digits cannot be walked through.
+ */
+export async function spendSigninCode(db: Db, userId: string, hash: string, now: number): Promise<boolean> {
+	const [spent] = await db
+		.update(userTokens)
+		.set({ usedAt: now })
+		.where(and(eq(userTokens.id, hash), openCodesOf(userId), gt(userTokens.expiresAt, now)))
+		.returning({ id: userTokens.id });
+	if (spent) return true;
+	await db
+		.update(userTokens)
+		.set({
+			attempts: sql`${userTokens.attempts} + 1`,
+			usedAt: sql`CASE WHEN ${userTokens.attempts} + 1 >= ${MAX_CODE_ATTEMPTS} THEN ${now} ELSE NULL END`,
+		})
+		.where(openCodesOf(userId));
+	return false;
+}

@@ -2,6 +2,8 @@ import { eq } from "drizzle-orm";
 import type { Db } from "./client";
 import { users } from "./schema";
 
+export type UserRow = typeof users.$inferSelect;
+
 export async function findUserByEmail(db: Db, email: string) {
 	return db.query.users.findFirst({ where: eq(users.email, email) });
 }

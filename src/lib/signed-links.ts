@@ -15,17 +15,20 @@ export interface LinkClaims {
 	exp: number;
 }
 
-async function hmacKey(secret: string): Promise<CryptoKey> {
+/** An HMAC-SHA256 key derived (HKDF) from CREDENTIALS_KEY for one use, named by `info`. */
+export async function derivedHmacKey(secret: string, info: string): Promise<CryptoKey> {
 	const raw = Uint8Array.from(atob(secret), (c) => c.charCodeAt(0));
 	const base = await crypto.subtle.importKey("raw", raw, "HKDF", false, ["deriveKey"]);
 	return crypto.subtle.deriveKey(
-		{ name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: new TextEncoder().encode("emergency-inbox signed links v1") },
+		{ name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: new TextEncoder().encode(info) },
 		base,
 		{ name: "HMAC", hash: "SHA-256", length: 256 },
 		false,
 		["sign", "verify"],
 	);
 }
+
+const hmacKey = (secret: string) => derivedHmacKey(secret, "emergency-inbox signed links v1");
 
 export async function signLink(secret: string, claims: LinkClaims): Promise<string> {
 	const body = base64url(new TextEncoder().encode(JSON.stringify(claims)));

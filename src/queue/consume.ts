@@ -10,6 +10,7 @@ import type { DeliveryJob, IndexJob, OutboundJob } from "./messages";
 import { notifyOutage, sendNotice } from "./notify";
 import { indexJob } from "./search-index";
 import { sendJob } from "./send";
+import { sendSigninCode } from "./signin-code";
 
 /**
  * Queue entry point. Messages are handled concurrently and each on its own: two delivery
@@ -43,6 +44,7 @@ async function handle(queue: string, msg: Message, env: Env, clock: Clock): Prom
 		if (job.kind === "notify") return notifyOutage(job, env, clock);
 		if (job.kind === "notice") return sendNotice(job, env, clock);
 		if (job.kind === "invite") return sendInvite(job, env, clock);
+		if (job.kind === "signin-code") return sendSigninCode(job, env, clock);
 	}
 	throw new Error(`no consumer for ${queue} message ${JSON.stringify(msg.body).slice(0, 200)}`);
 }

@@ -5,16 +5,13 @@
 // queue redelivers) spends the older link, and a link whose mail could not be sent is spent at once.
 import { and, eq } from "drizzle-orm";
 import { openDb } from "../db/client";
-import { findDomainByName, smarthostOf } from "../db/domains";
 import { appendEvent, event } from "../db/events";
 import { customers, users } from "../db/schema";
 import { issueSetPasswordToken, spendToken } from "../db/user-tokens";
 import { randomToken, sha256Hex } from "../lib/bytes";
 import type { Clock } from "../lib/clock";
-import { newId } from "../lib/ids";
 import { rfc5322Date } from "../lib/rfc5322-date";
-import { composeMessage } from "../mail/compose";
-import { sendOutbound } from "../relay/outbound";
+import { mailToAlternate } from "./account-mail";
 import type { InviteJob } from "./messages";
 
 /** A queue message carries at most 100 messages per sendBatch call. */
@@ -62,35 +59,20 @@ export async function sendInvite(job: InviteJob, env: Env, clock: Clock): Promis
 	if (!to) return audit("user.invite_failed", { reason: "the user has no alternate address" });
 
 	const company = await db.query.customers.findFirst({ columns: { name: true }, where: eq(customers.id, job.customerId) });
-	const domain = await findDomainByName(db, user.email.slice(user.email.lastIndexOf("@") + 1));
-	const ours = domain?.customerId === job.customerId ? domain : undefined;
-	const smarthost = ours ? await smarthostOf(ours, env.CREDENTIALS_KEY) : null;
-	const from = `emergency-inbox@${ours?.name ?? env.RELAY_HOSTNAME}`;
-
 	const now = clock.now();
 	const token = randomToken();
 	const hash = await sha256Hex(token);
 	const expiresAt = await issueSetPasswordToken(db, user.id, hash, now);
-	const raw = composeMessage({
-		from: { name: "Emergency Inbox", addr: from },
-		to: [{ name: user.displayName, addr: to }],
-		cc: [],
-		subject: `Your Emergency Inbox account ${user.email}: choose a password`,
-		text: welcomeText({
-			name: user.displayName,
-			email: user.email,
-			company: company?.name ?? "your company",
-			link: `${env.PUBLIC_URL}/set-password?token=${token}`,
-			until: rfc5322Date(new Date(expiresAt)),
-			signIn: `${env.PUBLIC_URL}/login`,
-		}),
-		messageId: `<${newId(now)}.welcome@${env.RELAY_HOSTNAME}>`,
-		date: new Date(now),
-		inReplyTo: null,
-		references: null,
-		attachments: [],
+	const text = welcomeText({
+		name: user.displayName,
+		email: user.email,
+		company: company?.name ?? "your company",
+		link: `${env.PUBLIC_URL}/set-password?token=${token}`,
+		until: rfc5322Date(new Date(expiresAt)),
+		signIn: `${env.PUBLIC_URL}/login`,
 	});
-	const outcome = await sendOutbound(env, from, from, to, raw, smarthost);
+	const subject = `Your Emergency Inbox account ${user.email}: choose a password`;
+	const outcome = await mailToAlternate(env, db, user, to, { subject, text, tag: "welcome" }, now);
 	if (outcome.kind === "delivered") return audit("user.invited", { to, expiresAt: new Date(expiresAt).toISOString() });
 	// Nobody received this link: it must not count as a pending invitation.
 	await spendToken(db, hash, clock.now());

@@ -65,7 +65,18 @@ export interface InviteJob {
 	requestedBy: string | null;
 }
 
-export type OutboundJob = DsnJob | SendJob | NotifyJob | NoticeJob | InviteJob;
+/**
+ * ei-outbound: a one-time sign-in code for whoever has this address, to their alternate
+ * address. Queued for every request, known address or not, so the request itself says nothing.
+ */
+export interface SigninCodeJob {
+	kind: "signin-code";
+	/** Canonical, as typed on the sign-in page. */
+	address: string;
+	ip: string | null;
+}
+
+export type OutboundJob = DsnJob | SendJob | NotifyJob | NoticeJob | InviteJob | SigninCodeJob;
 
 /**
  * ei-index: held messages to add to their mailboxes' search indexes (src/queue/search-index.ts).

@@ -3,12 +3,10 @@
 // sends the welcome email; the message lands in the local outbox as an .eml file, and a new user
 // opens its link in a fresh browser, chooses a password and is in their Emergency Inbox. Then
 // the admin edits an account on its own page and deletes it after an in-page confirmation.
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Page } from "playwright-core";
 import PostalMime from "postal-mime";
 import { describe, expect, it, vi } from "vitest";
-import { browserStage, signInPage } from "./browser";
+import { browserStage, outboxFor, signInPage } from "./browser";
 
 const wait = { timeout: 30_000, interval: 200 };
 const DANA_HOME = "dana.scully@home.example";
@@ -21,16 +19,6 @@ const CSV = [
 ].join("\n");
 
 const stage = browserStage("admin-users");
-
-/** The messages the local outbox kept for `to`: each .eml beside a .json envelope. */
-function outboxFor(to: string): string[] {
-	const dir = stage.service.outbox.dir as string;
-	return readdirSync(dir)
-		.filter((f) => f.endsWith(".json"))
-		.sort()
-		.filter((f) => (JSON.parse(readFileSync(join(dir, f), "utf8")) as { to: string[] }).to.includes(to))
-		.map((f) => readFileSync(join(dir, f.replace(/\.json$/, ".eml")), "utf8"));
-}
 
 async function toUsers(page: Page) {
 	await page.getByRole("link", { name: "Administration" }).click();
@@ -93,8 +81,8 @@ describe("managing users in Chromium", () => {
 		await dana.getByText("Welcome email sent").waitFor();
 
 		// The welcome email, as the local outbox kept it.
-		await vi.waitFor(() => expect(outboxFor(DANA_HOME)).toHaveLength(1), wait);
-		const mail = await PostalMime.parse(outboxFor(DANA_HOME)[0] as string);
+		await vi.waitFor(() => expect(outboxFor(stage, DANA_HOME)).toHaveLength(1), wait);
+		const mail = await PostalMime.parse(outboxFor(stage, DANA_HOME)[0] as string);
 		expect(mail.subject).toBe("Your Emergency Inbox account dana@acme.test: choose a password");
 		const link = /(http\S+\/set-password\?token=[\w-]+)/.exec(mail.text ?? "")?.[1] ?? "";
 		expect(link.startsWith(`${stage.service.url}/set-password?token=`)).toBe(true);

@@ -1,7 +1,7 @@
 // The stage for the end-to-end tests: the local service and headless Chromium per test file,
 // pages that record what a page of ours must never do (open a script dialog, reach a host
 // other than the service), and the sign-in every test starts with.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page, type Request } from "playwright-core";
@@ -69,6 +69,16 @@ export async function signInPage(page: Page, baseUrl: string, email: string, pas
 	await page.getByLabel("Password").fill(password);
 	await page.getByRole("button", { name: "Sign in" }).click();
 	await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+}
+
+/** The messages the stage's local outbox kept for `to`, oldest first: each .eml beside a .json envelope. */
+export function outboxFor(stage: Stage, to: string): string[] {
+	const dir = stage.service.outbox.dir as string;
+	return readdirSync(dir)
+		.filter((f) => f.endsWith(".json"))
+		.sort()
+		.filter((f) => (JSON.parse(readFileSync(join(dir, f), "utf8")) as { to: string[] }).to.includes(to))
+		.map((f) => readFileSync(join(dir, f.replace(/\.json$/, ".eml")), "utf8"));
 }
 
 /** What one end-to-end test file runs against: filled in by the hooks `browserStage` registers. */

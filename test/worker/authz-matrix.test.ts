@@ -148,6 +148,7 @@ function request(route: RouteKey, w: World): { path: string; init: RequestInit }
 		"POST /api/admin/users/invite": { ids: [w.t.alice.id] },
 		"POST /api/admin/users/:id/aliases": { address: "" },
 		"POST /api/session/password": { token: "not-a-token", password: "short" },
+		"POST /api/session/code": { email: "nobody@example.org" },
 		"POST /api/partner/customers": { name: "" },
 		"POST /api/operator/partners": { name: "" },
 	};

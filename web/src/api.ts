@@ -4,6 +4,7 @@
 import type { EventPage, ViewStarted } from "../../src/api/admin-types";
 import type { ConnectionTest, DomainActionResult, DomainList, DomainPatch, DomainPatchResult } from "../../src/api/domain-types";
 import type {
+	CodeRequested,
 	ComposeRequest,
 	ComposeResult,
 	Contact,
@@ -119,6 +120,9 @@ export function listQueryString(query: ListQuery): string {
 
 export const api = {
 	signIn: (email: string, password: string) => request<SignedIn>("POST", "/api/session", { email, password }),
+	/** A one-time code to the alternate address; the same answer whether or not the address has an account. */
+	requestCode: (email: string) => request<CodeRequested>("POST", "/api/session/code", { email }),
+	signInWithCode: (email: string, code: string) => request<SignedIn>("POST", "/api/session", { email, code }),
 	/** `viewing` is set while a customer admin looks at a user's Emergency Inbox through this session. */
 	currentUser: () => request<SessionView>("GET", "/api/session"),
 	signOut: () => request<void>("DELETE", "/api/session"),

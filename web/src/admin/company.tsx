@@ -29,6 +29,7 @@ export default function CompanySettings() {
 				await adminRequest<Company>("PATCH", "/company", {
 					name: String(form.get("name") ?? ""),
 					notifyUsers: form.get("notify-users") === "on",
+					signinCodes: form.get("signin-codes") === "on",
 				} satisfies CompanyPatch),
 			);
 			result.ok("Company settings saved.");
@@ -64,6 +65,14 @@ export default function CompanySettings() {
 								<label class="check">
 									<input type="checkbox" name="notify-users" checked={c().notifyUsers} />
 									<span>Also tell every user, at their alternate address, with the link to their Emergency Inbox</span>
+								</label>
+							</fieldset>
+							<fieldset class="choices">
+								<legend>Signing in</legend>
+								<p class="muted">Users always can sign in with their Emergency Inbox password.</p>
+								<label class="check">
+									<input type="checkbox" name="signin-codes" checked={c().signinCodes} />
+									<span>Also with a one-time code mailed to their alternate address (for people who never set a password)</span>
 								</label>
 							</fieldset>
 							<div class="form-actions">

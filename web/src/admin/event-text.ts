@@ -47,6 +47,8 @@ const LABELS: Record<string, string> = {
 	"auth.login": "Signed in",
 	"auth.login_failed": "Sign-in failed",
 	"auth.password_set": "Password set from the welcome email",
+	"auth.code_sent": "Sign-in code sent",
+	"auth.code_not_sent": "Sign-in code not sent",
 	"user.created": "User added",
 	"user.updated": "User changed",
 	"user.disabled": "User disabled",
@@ -159,8 +161,14 @@ export function eventSummary(e: AdminEvent): string {
 			return joined(`${text(d.action) || "Delivery"} notice refused`, reply(d));
 		case "dsn.skipped":
 			return joined(`${text(d.action) || "Delivery"} notice not sent`, text(d.reason));
+		case "auth.login":
+			return d.via === "code" ? "With a mailed code" : "";
 		case "auth.login_failed":
-			return d.email ? `As ${text(d.email)}` : "";
+			return joined(d.email ? `As ${text(d.email)}` : "", d.via === "code" ? "wrong or expired code" : "");
+		case "auth.code_sent":
+			return joined(text(d.email), `to ${text(d.to)}`);
+		case "auth.code_not_sent":
+			return joined(text(d.email), text(d.reason));
 		case "user.updated": {
 			const changed = d.changed && typeof d.changed === "object" ? (d.changed as Record<string, { from?: unknown; to?: unknown }>) : {};
 			const parts = Object.entries(changed).map(
