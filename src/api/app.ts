@@ -21,6 +21,7 @@ import { operatorRoutes } from "./operator";
 import { partnerRoutes } from "./partner";
 import { problemResponse } from "./problem";
 import { reportRoutes } from "./reports";
+import { accountRoutes, secondFactorSessionRoutes } from "./second-factor";
 import { sessionRoutes } from "./session";
 import { setPasswordRoutes } from "./set-password";
 
@@ -50,6 +51,8 @@ export function createApp(clock: Clock) {
 		.use(csrf())
 		.route("/session", sessionRoutes)
 		.route("/session", setPasswordRoutes)
+		.route("/session", secondFactorSessionRoutes)
+		.route("/account", accountRoutes)
 		.route("/mailbox", mailboxApp)
 		.route("/admin", adminApp)
 		.route("/files", fileRoutes)

@@ -3,28 +3,22 @@
 // never depends on the customer's own mail server or identity provider.
 import { eq } from "drizzle-orm";
 import { Hono } from "hono";
-import { appendEvent, event } from "../db/events";
-import { bump, clear, readCounts } from "../db/rate-limits";
+import { bump, readCounts } from "../db/rate-limits";
 import { customers } from "../db/schema";
-import { insertSession, revokeSession } from "../db/sessions";
+import { revokeSession } from "../db/sessions";
 import { SIGNIN_CODE_TTL_MS, spendSigninCode } from "../db/user-tokens";
 import { findUserByEmail, type UserRow } from "../db/users";
-import { randomToken, sha256Hex } from "../lib/bytes";
+import { sha256Hex } from "../lib/bytes";
 import { burnPasswordCheck, paramsFor, verifyPassword } from "../lib/password";
 import { normalizeCode, signinCodeHash } from "../lib/signin-codes";
 import { parseAddress } from "../mail/address";
 import type { SigninCodeJob } from "../queue/messages";
 import type { AppEnv } from "./context";
-import { clearSessionCookie, readSessionToken, requireSession, SESSION_ABSOLUTE_MS, writeSessionCookie } from "./middleware/session";
+import { clearSessionCookie, readSessionToken, requireSession } from "./middleware/session";
 import { problem } from "./problem";
-import type { CodeRequested, SessionView, SignedIn } from "./types";
+import { finishSignIn, LOGIN_WINDOW_MS, loginFailed, loginThrottle } from "./sign-in";
+import type { CodeRequested, SessionView } from "./types";
 
-// Throttling: failures per account slow a guesser down on one address; failures per IP
-// stop one client spraying many addresses. Both keys exist for unknown addresses too, so
-// a 429 says nothing about which accounts exist.
-const WINDOW_MS = 15 * 60_000;
-const MAX_FAILURES_PER_ACCOUNT = 10;
-const MAX_FAILURES_PER_IP = 50;
 const MAX_PASSWORD = 1024;
 
 const BAD_CREDENTIALS = () => problem(401, "Invalid credentials", "The email address or password is wrong.");
@@ -59,18 +53,8 @@ export const sessionRoutes = new Hono<AppEnv>()
 		}
 		const db = c.var.db;
 		const now = c.var.clock.now();
-		const ip = c.req.header("CF-Connecting-IP") ?? null;
 		const address = parseAddress(email)?.canonical ?? email.trim().toLowerCase();
-		const accountKey = `login-account:${address}`;
-		const ipKey = `login-ip:${ip ?? "unknown"}`;
-		const keys = [accountKey, ipKey] as const;
-		const counts = await readCounts(db, [...keys], now - WINDOW_MS);
-		if ((counts.get(accountKey) ?? 0) >= MAX_FAILURES_PER_ACCOUNT || (counts.get(ipKey) ?? 0) >= MAX_FAILURES_PER_IP) {
-			throw problem(429, "Too many attempts", "Too many failed sign-ins. Wait 15 minutes and try again.", {
-				"Retry-After": String(WINDOW_MS / 1000),
-			});
-		}
-
+		const throttle = await loginThrottle(c, address);
 		const user = await findUserByEmail(db, address);
 		let ok: boolean;
 		if (code !== null) ok = await checkCode(c, user, code, now);
@@ -80,35 +64,11 @@ export const sessionRoutes = new Hono<AppEnv>()
 		}
 		const via = code !== null ? "code" : "password";
 		if (!user || !ok) {
-			await bump(db, keys, now, now - WINDOW_MS);
-			await appendEvent(
-				db,
-				event(now, {
-					customerId: user?.customerId ?? null,
-					actorUserId: user?.id ?? null,
-					kind: "auth.login_failed",
-					detail: { email: address, via },
-					ip,
-				}),
-			);
+			await loginFailed(c, user, address, throttle, via);
 			throw code !== null ? BAD_CODE() : BAD_CREDENTIALS();
 		}
 
-		const token = randomToken();
-		await insertSession(db, {
-			id: await sha256Hex(token),
-			userId: user.id,
-			now,
-			expiresAt: now + SESSION_ABSOLUTE_MS,
-			ip,
-			userAgent: c.req.header("User-Agent")?.slice(0, 256) ?? null,
-		});
-		await clear(db, accountKey);
-		await appendEvent(db, event(now, { customerId: user.customerId, actorUserId: user.id, kind: "auth.login", detail: { via }, ip }));
-		writeSessionCookie(c, token);
-		return c.json<SignedIn>({
-			user: { id: user.id, email: user.email, displayName: user.displayName, role: user.role, customerId: user.customerId },
-		});
+		return finishSignIn(c, user, via, throttle.accountKey);
 	})
 	.post("/code", async (c) => {
 		// Whoever the address is, the same answer after the same work: the lookup, the code and
@@ -121,13 +81,13 @@ export const sessionRoutes = new Hono<AppEnv>()
 		const now = c.var.clock.now();
 		const ip = c.req.header("CF-Connecting-IP") ?? null;
 		const keys = [`code-address:${address}`, `code-ip:${ip ?? "unknown"}`] as const;
-		const counts = await readCounts(db, [...keys], now - WINDOW_MS);
+		const counts = await readCounts(db, [...keys], now - LOGIN_WINDOW_MS);
 		if ((counts.get(keys[0]) ?? 0) >= CODE_REQUESTS_PER_ADDRESS || (counts.get(keys[1]) ?? 0) >= CODE_REQUESTS_PER_IP) {
 			throw problem(429, "Too many codes asked for", "Too many sign-in codes were asked for. Wait 15 minutes and try again.", {
-				"Retry-After": String(WINDOW_MS / 1000),
+				"Retry-After": String(LOGIN_WINDOW_MS / 1000),
 			});
 		}
-		await bump(db, keys, now, now - WINDOW_MS);
+		await bump(db, keys, now, now - LOGIN_WINDOW_MS);
 		const job: SigninCodeJob = { kind: "signin-code", address, ip };
 		await c.env.OUTBOUND_QUEUE.send(job);
 		return c.json<CodeRequested>({ expiresInSeconds: SIGNIN_CODE_TTL_MS / 1000 }, 202);

@@ -28,6 +28,31 @@ export interface SignedIn {
 	user: User;
 }
 
+/**
+ * POST /api/session when the account has a second factor: no session yet; the answer to
+ * POST /api/session/second-factor (within 5 minutes, same browser) gives one.
+ */
+export interface SecondFactorRequired {
+	secondFactor: "totp";
+}
+
+/** GET /api/account/second-factor: the signed-in account's own. */
+export interface SecondFactorStatus {
+	totp: { enabled: boolean; enabledAt: string | null };
+	recoveryCodesLeft: number;
+}
+
+/** POST /api/account/totp: a new secret to add to an authenticator app (the URI as a QR code). */
+export interface TotpSetup {
+	secret: string;
+	uri: string;
+}
+
+/** POST /api/account/totp/confirm: on; the ten recovery codes, shown this once. */
+export interface RecoveryCodes {
+	recoveryCodes: string[];
+}
+
 /** POST /api/session/code: asked for, whoever the address is; the code, if any, works this long. */
 export interface CodeRequested {
 	expiresInSeconds: number;

@@ -191,7 +191,12 @@ export const groupMembers = sqliteTable(
 	(t) => [primaryKey({ columns: [t.groupId, t.userId] }), index("group_members_user_idx").on(t.userId)],
 );
 
-export type UserTokenPurpose = "set-password" | "signin-code";
+/**
+ * set-password: the welcome mail's link. signin-code: a code mailed to the alternate address.
+ * mfa-challenge: the password (or code) was right, the second factor is still to come (5 minutes).
+ * recovery-code: one of the ten codes shown when an authenticator was set up, each good once.
+ */
+export type UserTokenPurpose = "set-password" | "signin-code" | "mfa-challenge" | "recovery-code";
 
 /** One-time links mailed to a user (invitation, password reset): only the SHA-256 of the token is kept. */
 export const userTokens = sqliteTable(
@@ -210,6 +215,21 @@ export const userTokens = sqliteTable(
 	},
 	(t) => [index("user_tokens_user_idx").on(t.userId)],
 );
+
+/** A user's second factor: an authenticator app (TOTP, RFC 6238). Its recovery codes are user_tokens. */
+export const secondFactors = sqliteTable("second_factors", {
+	userId: text("user_id")
+		.primaryKey()
+		.references(() => users.id, { onDelete: "cascade" }),
+	/** The TOTP secret (base32), sealed with CREDENTIALS_KEY for this user; null until one is confirmed. */
+	totpSecret: text("totp_secret"),
+	/** A secret being set up: it becomes totpSecret once a code made from it is confirmed. */
+	pendingSecret: text("pending_secret"),
+	enabledAt: integer("enabled_at"),
+	/** The last 30-second step a code was accepted for: each code signs in once (RFC 6238 §5.2). */
+	lastStep: integer("last_step").notNull().default(0),
+	updatedAt: integer("updated_at").notNull(),
+});
 
 /** Recipient discovery: what the customer's server answered at RCPT TO for an address. */
 export const discoveredRecipients = sqliteTable(

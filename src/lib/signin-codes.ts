@@ -1,7 +1,8 @@
-// One-time sign-in codes, mailed to a user's alternate address when neither our password nor
-// the company's identity provider will do (issue #12): six digits, stored only as an HMAC keyed
-// from CREDENTIALS_KEY and bound to the user, so a copy of the database cannot be searched for
-// them (a plain hash of a million possible codes could be).
+// Short codes that open an account (issue #12): sign-in codes mailed to a user's alternate
+// address when neither our password nor the company's identity provider will do (six digits),
+// and the recovery codes of a second factor. Stored only as an HMAC keyed from CREDENTIALS_KEY
+// and bound to the user, so a copy of the database cannot be searched for them (a plain hash of
+// a million possible codes could be).
 import { hex } from "./bytes";
 import { derivedHmacKey } from "./signed-links";
 
@@ -19,11 +20,29 @@ export function newSigninCode(): string {
 	}
 }
 
-/** What is stored for a user's code (hex). */
-export async function signinCodeHash(secret: string, userId: string, code: string): Promise<string> {
-	const key = await derivedHmacKey(secret, "emergency-inbox sign-in codes v1");
+/** What is stored for a user's short code (hex): keyed per kind, bound to the user. */
+export async function accountCodeHash(secret: string, kind: "sign-in codes" | "recovery codes", userId: string, code: string) {
+	const key = await derivedHmacKey(secret, `emergency-inbox ${kind} v1`);
 	const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${userId}:${code}`));
 	return hex(mac);
+}
+
+export const signinCodeHash = (secret: string, userId: string, code: string) => accountCodeHash(secret, "sign-in codes", userId, code);
+
+/** Ten recovery codes, each 10 characters of base32 as "xxxxx-xxxxx" (50 bits): shown once, stored as keyed hashes. */
+export function newRecoveryCodes(): string[] {
+	const alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+	return Array.from({ length: 10 }, () => {
+		const bytes = crypto.getRandomValues(new Uint8Array(10));
+		const chars = [...bytes].map((b) => alphabet[b & 31]).join("");
+		return `${chars.slice(0, 5)}-${chars.slice(5)}`;
+	});
+}
+
+/** A recovery code as typed: case, spaces and the dash do not matter. */
+export function normalizeRecoveryCode(input: string): string | null {
+	const chars = input.toLowerCase().replace(/[\s-]+/g, "");
+	return /^[a-z2-7]{10}$/.test(chars) ? `${chars.slice(0, 5)}-${chars.slice(5)}` : null;
 }
 
 /** Only digits, the right number of them (spaces a person typed are dropped). */

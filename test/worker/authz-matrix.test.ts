@@ -149,6 +149,9 @@ function request(route: RouteKey, w: World): { path: string; init: RequestInit }
 		"POST /api/admin/users/:id/aliases": { address: "" },
 		"POST /api/session/password": { token: "not-a-token", password: "short" },
 		"POST /api/session/code": { email: "nobody@example.org" },
+		// No challenge cookie: 410, nothing signed in. A wrong code: 422 (or 409 before any setup); no body: nothing turned off.
+		"POST /api/session/second-factor": { code: "000000" },
+		"POST /api/account/totp/confirm": { code: "000000" },
 		"POST /api/partner/customers": { name: "" },
 		"POST /api/operator/partners": { name: "" },
 	};

@@ -14,8 +14,12 @@ import type {
 	MessagePage,
 	MessagesPatch,
 	MessagesPatchResult,
+	RecoveryCodes,
+	SecondFactorRequired,
+	SecondFactorStatus,
 	SessionView,
 	SignedIn,
+	TotpSetup,
 	Upload,
 } from "../../src/api/types";
 import type {
@@ -119,10 +123,16 @@ export function listQueryString(query: ListQuery): string {
 }
 
 export const api = {
-	signIn: (email: string, password: string) => request<SignedIn>("POST", "/api/session", { email, password }),
+	/** SignedIn, or SecondFactorRequired: then secondFactor() within 5 minutes finishes it. */
+	signIn: (email: string, password: string) => request<SignedIn | SecondFactorRequired>("POST", "/api/session", { email, password }),
+	secondFactor: (answer: { code: string } | { recoveryCode: string }) => request<SignedIn>("POST", "/api/session/second-factor", answer),
+	secondFactorStatus: () => request<SecondFactorStatus>("GET", "/api/account/second-factor"),
+	startTotp: () => request<TotpSetup>("POST", "/api/account/totp"),
+	confirmTotp: (code: string) => request<RecoveryCodes>("POST", "/api/account/totp/confirm", { code }),
+	disableTotp: (code: string) => request<void>("DELETE", "/api/account/totp", { code }),
 	/** A one-time code to the alternate address; the same answer whether or not the address has an account. */
 	requestCode: (email: string) => request<CodeRequested>("POST", "/api/session/code", { email }),
-	signInWithCode: (email: string, code: string) => request<SignedIn>("POST", "/api/session", { email, code }),
+	signInWithCode: (email: string, code: string) => request<SignedIn | SecondFactorRequired>("POST", "/api/session", { email, code }),
 	/** `viewing` is set while a customer admin looks at a user's Emergency Inbox through this session. */
 	currentUser: () => request<SessionView>("GET", "/api/session"),
 	signOut: () => request<void>("DELETE", "/api/session"),

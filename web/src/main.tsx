@@ -12,6 +12,7 @@ import "./styles.css";
 const Compose = lazy(() => import("./routes/compose"));
 // The welcome email's link, opened once per person: not worth a byte of the main bundle.
 const SetPassword = lazy(() => import("./routes/set-password"));
+const Security = lazy(() => import("./routes/security"));
 // The admin area is for a few people: one chunk of its own, fetched on the first visit.
 const admin = () => import("./admin");
 const AdminLayout = lazy(() => admin().then((m) => ({ default: m.AdminLayout })));
@@ -46,6 +47,7 @@ render(
 				<Route path="/search" component={() => <Mailbox view="search" />} />
 				<Route path="/message/:id" component={Message} />
 				<Route path="/compose" component={Compose} />
+				<Route path="/account/security" component={Security} />
 				{/* The same pages for a company's own admins and for a partner's drill-down into a customer. */}
 				<Route path={["/admin", "/partner/customers/:customerId"]} component={AdminLayout}>
 					<Route path="/" component={AdminHome} />

@@ -38,6 +38,30 @@ export function clearSessionCookie(c: Context) {
 	deleteCookie(c, BASE_NAME, { path: "/", secure: isSecure(c), ...(isSecure(c) ? { prefix: "host" as const } : {}) });
 }
 
+const CHALLENGE_NAME = "ei_challenge";
+
+/**
+ * Between the password (or code) and the second factor: a cookie of its own, HttpOnly, sent
+ * only to /api/session, for 5 minutes. It is no session: no other route reads it.
+ */
+export function writeChallengeCookie(c: Context, token: string, maxAgeMs: number) {
+	setCookie(c, CHALLENGE_NAME, token, {
+		path: "/api/session",
+		httpOnly: true,
+		sameSite: "Strict",
+		secure: isSecure(c),
+		maxAge: maxAgeMs / 1000,
+	});
+}
+
+export function readChallengeToken(c: Context): string | undefined {
+	return getCookie(c, CHALLENGE_NAME);
+}
+
+export function clearChallengeCookie(c: Context) {
+	deleteCookie(c, CHALLENGE_NAME, { path: "/api/session", secure: isSecure(c) });
+}
+
 /** Resolves the session cookie into c.var.principal, or answers 401. */
 export function requireSession(): MiddlewareHandler<AppEnv> {
 	return async function requireSession(c, next) {

@@ -49,6 +49,9 @@ const LABELS: Record<string, string> = {
 	"auth.password_set": "Password set from the welcome email",
 	"auth.code_sent": "Sign-in code sent",
 	"auth.code_not_sent": "Sign-in code not sent",
+	"auth.totp_enabled": "Authenticator app turned on",
+	"auth.totp_disabled": "Authenticator app turned off",
+	"auth.recovery_code_used": "Signed in with a recovery code",
 	"user.created": "User added",
 	"user.updated": "User changed",
 	"user.disabled": "User disabled",
@@ -162,7 +165,15 @@ export function eventSummary(e: AdminEvent): string {
 		case "dsn.skipped":
 			return joined(`${text(d.action) || "Delivery"} notice not sent`, text(d.reason));
 		case "auth.login":
-			return d.via === "code" ? "With a mailed code" : "";
+			return d.via === "code"
+				? "With a mailed code"
+				: d.via === "totp"
+					? "With the authenticator app"
+					: d.via === "recovery code"
+						? "With a recovery code"
+						: "";
+		case "auth.recovery_code_used":
+			return `${text(d.left)} left`;
 		case "auth.login_failed":
 			return joined(d.email ? `As ${text(d.email)}` : "", d.via === "code" ? "wrong or expired code" : "");
 		case "auth.code_sent":

@@ -15,6 +15,7 @@ export const InboxIcon = () => <Icon d="M22 12h-6l-2 3h-4l-2-3H2M5.5 5h13L22 12v
 export const SentIcon = () => <Icon d="m22 2-7 20-4-9-9-4zM22 2 11 13" />;
 export const TrashIcon = () => <Icon d="M3 6h18M8 6V4h8v2m3 0-1 14H6L5 6m5 5v6m4-6v6" />;
 export const PenIcon = () => <Icon d="M12 20h9M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4z" />;
+export const ShieldIcon = () => <Icon d="M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10z" />;
 export const SearchIcon = () => <Icon d="M11 19a8 8 0 1 0 0-16 8 8 0 0 0 0 16zm10 2-4.35-4.35" />;
 export const ReplyIcon = () => <Icon d="M9 17 4 12l5-5M20 18v-2a4 4 0 0 0-4-4H4" />;
 export const ReplyAllIcon = () => <Icon d="M7 17l-5-5 5-5M12 17l-5-5 5-5M22 18v-2a4 4 0 0 0-4-4H7" />;

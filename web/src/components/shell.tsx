@@ -10,7 +10,7 @@ import { watchStatus } from "../state/mailbox-status";
 import { APP_NAME } from "../title";
 import { FolderNav } from "./folder-nav";
 import { HelpDialog } from "./help-dialog";
-import { KeyboardIcon, MailIcon } from "./icons";
+import { KeyboardIcon, MailIcon, ShieldIcon } from "./icons";
 import { Loading } from "./loading";
 import { OutageBanner } from "./outage-banner";
 import { focusSearch, SearchBox } from "./search-box";
@@ -98,6 +98,9 @@ export default function Shell(props: RouteSectionProps) {
 								<span class="account-email" title={user().email}>
 									{user().email}
 								</span>
+								<A href="/account/security" class="button button-icon account-security" title="Security" aria-label="Security">
+									<ShieldIcon />
+								</A>
 								<button type="button" class="button button-quiet" onClick={signOut}>
 									Sign out
 								</button>

@@ -1,14 +1,17 @@
 import { useNavigate, useSearchParams } from "@solidjs/router";
 import { createSignal, Match, Show, Switch } from "solid-js";
-import type { SignedIn } from "../../../src/api/types";
+import type { SecondFactorRequired, SignedIn } from "../../../src/api/types";
 import { api } from "../api";
 import { Field } from "../components/field";
 import { SubmitButton } from "../components/form-buttons";
 import { forgetSession, homePath, safeNext, setUser } from "../session";
 import { APP_NAME, useTitle } from "../title";
 
-/** password: the usual form. ask: which address to mail a code for. code: the code from that mail. */
-type Step = "password" | "ask" | "code";
+/**
+ * password: the usual form. ask: which address to mail a code for. code: the code from that
+ * mail. second: the authenticator app's code (or a recovery code), for an account that has one.
+ */
+type Step = "password" | "ask" | "code" | "second";
 
 export default function Login() {
 	const navigate = useNavigate();
@@ -18,6 +21,7 @@ export default function Login() {
 	const [minutes, setMinutes] = createSignal(10);
 	const [error, setError] = createSignal("");
 	const [pending, setPending] = createSignal(false);
+	const [recovery, setRecovery] = createSignal(false);
 	useTitle(() => "Sign in");
 
 	/** Runs one step's request; the worker's problem detail is written for the user (wrong code, too many attempts). */
@@ -33,7 +37,13 @@ export default function Login() {
 		}
 	}
 
-	function signedIn({ user }: SignedIn) {
+	function signedIn(answer: SignedIn | SecondFactorRequired) {
+		if ("secondFactor" in answer) {
+			setRecovery(false);
+			setStep("second");
+			return;
+		}
+		const { user } = answer;
 		forgetSession();
 		setUser(user);
 		const next = safeNext(search.next);
@@ -66,6 +76,13 @@ export default function Login() {
 		event.preventDefault();
 		const code = String(fields(event).get("code") ?? "");
 		void attempt(async () => signedIn(await api.signInWithCode(email(), code)), "Sign-in failed.");
+	}
+
+	function submitSecond(event: SubmitEvent) {
+		event.preventDefault();
+		const form = fields(event);
+		const answer = recovery() ? { recoveryCode: String(form.get("recovery") ?? "") } : { code: String(form.get("code") ?? "") };
+		void attempt(async () => signedIn(await api.secondFactor(answer)), "Sign-in failed.");
 	}
 
 	function go(to: Step) {
@@ -157,6 +174,44 @@ export default function Login() {
 						</button>
 						<button type="button" class="link-button" onClick={() => go("password")}>
 							Sign in with my password instead
+						</button>
+					</p>
+				</Match>
+				<Match when={step() === "second"}>
+					<form class="stack" onSubmit={submitSecond}>
+						<Show
+							when={recovery()}
+							fallback={
+								<Field id="login-totp" label="Code from your authenticator app">
+									{(control) => (
+										<input
+											{...control}
+											name="code"
+											inputmode="numeric"
+											autocomplete="one-time-code"
+											pattern="[0-9 ]*"
+											maxLength={8}
+											required
+										/>
+									)}
+								</Field>
+							}
+						>
+							<Field id="login-recovery" label="Recovery code">
+								{(control) => <input {...control} name="recovery" autocomplete="off" spellcheck={false} required />}
+							</Field>
+						</Show>
+						{errorLine}
+						<SubmitButton busy={pending()} busyText="Checking…">
+							Continue
+						</SubmitButton>
+					</form>
+					<p class="login-alternatives">
+						<button type="button" class="link-button" onClick={() => setRecovery(!recovery())}>
+							{recovery() ? "Use the authenticator app" : "Lost your phone? Use a recovery code"}
+						</button>
+						<button type="button" class="link-button" onClick={() => go("password")}>
+							Start over
 						</button>
 					</p>
 				</Match>

@@ -45,9 +45,14 @@ export default function SetPassword() {
 			const { email } = await api.setPassword(token(), password);
 			setSaved(email);
 			// The link is spent; sign in with what was just chosen.
-			const { user } = await api.signIn(email, password);
+			const answer = await api.signIn(email, password);
+			// An account with an authenticator app signs in with it too: on the sign-in page.
+			if ("secondFactor" in answer) {
+				navigate("/login", { replace: true });
+				return;
+			}
 			forgetSession();
-			setUser(user);
+			setUser(answer.user);
 			navigate("/", { replace: true });
 		} catch (err) {
 			if (saved()) {

@@ -1,0 +1,71 @@
+// A second factor in headless Chromium (issue #12): admin@acme.test opens Security (the shield in
+// the header), sets up an authenticator app (the key the page shows, turned into
+// codes here with `otpauth` as a phone would), keeps her recovery codes, and the next sign-in
+// asks for a code after the password; a recovery code works too, once. At 375 px.
+import { Secret, TOTP } from "otpauth";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { DEMO_PASSWORD } from "../../scripts/lib/demo-tenant";
+import { browserStage, signInPage } from "./browser";
+
+const stage = browserStage("second-factor");
+
+const codeAt = (secret: string, at = Date.now()) =>
+	new TOTP({ secret: Secret.fromBase32(secret), algorithm: "SHA1", digits: 6, period: 30 }).generate({ timestamp: at });
+
+/** The password step; the page then asks for the second factor instead of signing in. */
+async function passwordThenAsked(page: Page) {
+	await page.goto(`${stage.service.url}/login`);
+	await page.getByLabel("Email address").fill("admin@acme.test");
+	await page.getByLabel("Password").fill(DEMO_PASSWORD);
+	await page.getByRole("button", { name: "Sign in", exact: true }).click();
+	await page.getByLabel("Code from your authenticator app").waitFor();
+}
+
+describe("an authenticator app in Chromium", () => {
+	it("is set up from the Security page and asked for at the next sign-in; a recovery code works once", async () => {
+		const page = await stage.pages.newPage({ viewport: { width: 375, height: 740 } });
+		await signInPage(page, stage.service.url, "admin@acme.test");
+		await page.getByRole("link", { name: "Security" }).click();
+		await page.getByRole("heading", { name: "Security", level: 1 }).waitFor();
+		await page.getByRole("button", { name: "Set up an authenticator app" }).click();
+		await page.getByRole("img", { name: "QR code for your authenticator app" }).waitFor();
+		const secret = ((await page.locator(".totp-secret").textContent()) ?? "").trim();
+		expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+		await page.getByLabel("Code the app shows").fill("000000");
+		await page.getByRole("button", { name: "Turn on" }).click();
+		await page.getByRole("alert").getByText("Enter the 6-digit code your authenticator app shows now.").waitFor();
+		await page.getByLabel("Code the app shows").fill(codeAt(secret));
+		await page.getByRole("button", { name: "Turn on" }).click();
+		await page.getByRole("heading", { name: "Your recovery codes" }).waitFor();
+		const codes = await page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem").allTextContents();
+		expect(codes).toHaveLength(10);
+		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+		await page.getByRole("button", { name: "I have kept them" }).click();
+		await page.getByText("10 of 10 recovery codes left.").waitFor();
+
+		// Next time: the password, then the app's code (the next one: the last was used).
+		const next = await stage.pages.newPage();
+		await passwordThenAsked(next);
+		await next.getByLabel("Code from your authenticator app").fill(codeAt(secret, Date.now() + 30_000));
+		await next.getByRole("button", { name: "Continue" }).click();
+		await next.getByRole("heading", { name: "Inbox", exact: true, level: 1 }).waitFor();
+
+		// Without the phone: a recovery code, once.
+		const lost = await stage.pages.newPage();
+		await passwordThenAsked(lost);
+		await lost.getByRole("button", { name: "Lost your phone? Use a recovery code" }).click();
+		await lost.getByLabel("Recovery code").fill(codes[0] as string);
+		await lost.getByRole("button", { name: "Continue" }).click();
+		await lost.getByRole("heading", { name: "Inbox", exact: true, level: 1 }).waitFor();
+		const reused = await stage.pages.newPage();
+		await passwordThenAsked(reused);
+		await reused.getByRole("button", { name: "Lost your phone? Use a recovery code" }).click();
+		await reused.getByLabel("Recovery code").fill(codes[0] as string);
+		await reused.getByRole("button", { name: "Continue" }).click();
+		await reused
+			.getByRole("alert")
+			.getByText(/wrong or was used already/)
+			.waitFor();
+	});
+});
