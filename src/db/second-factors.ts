@@ -23,20 +23,29 @@ export async function setPendingSecret(db: Db, userId: string, sealed: string, n
 
 /**
  * The pending secret becomes the user's, with the step its confirming code used, and a fresh
- * set of recovery codes replaces any old one: one batch. False when nothing was pending (a
- * racing confirmation took it).
+ * set of recovery codes replaces any old one: one batch, every statement conditional on that
+ * secret still pending, so a racing confirmation (another tab) changes nothing, not even the
+ * codes the first one showed. False when nothing was pending.
  */
 export async function enableTotp(db: Db, userId: string, pending: string, step: number, recoveryHashes: string[], now: number) {
-	const [enabled] = await db.batch([
-		db
-			.update(secondFactors)
-			.set({ totpSecret: pending, pendingSecret: null, enabledAt: now, lastStep: step, updatedAt: now })
-			.where(and(eq(secondFactors.userId, userId), eq(secondFactors.pendingSecret, pending)))
-			.returning({ userId: secondFactors.userId }),
-		db.delete(userTokens).where(and(eq(userTokens.userId, userId), eq(userTokens.purpose, "recovery-code"))),
-		...recoveryHashes.map((id) => db.insert(userTokens).values({ id, userId, purpose: "recovery-code", expiresAt: NEVER, createdAt: now })),
+	// ?1 user, ?2 the pending secret, ?3 never, ?4 now, ?5 the codes' hashes (JSON), ?6 the step.
+	const stillPending = "EXISTS (SELECT 1 FROM second_factors WHERE user_id = ?1 AND pending_secret = ?2)";
+	const d1 = db.$client;
+	const params = [userId, pending, NEVER, now, JSON.stringify(recoveryHashes), step];
+	const [, , enabled] = await d1.batch([
+		d1.prepare(`DELETE FROM user_tokens WHERE user_id = ?1 AND purpose = 'recovery-code' AND ${stillPending}`).bind(...params.slice(0, 2)),
+		d1
+			.prepare(
+				`INSERT INTO user_tokens (id, user_id, purpose, expires_at, created_at) SELECT value, ?1, 'recovery-code', ?3, ?4 FROM json_each(?5) WHERE ${stillPending}`,
+			)
+			.bind(...params.slice(0, 5)),
+		d1
+			.prepare(
+				"UPDATE second_factors SET totp_secret = ?2, pending_secret = NULL, enabled_at = ?4, last_step = ?6, updated_at = ?4 WHERE user_id = ?1 AND pending_secret = ?2 RETURNING user_id",
+			)
+			.bind(...params),
 	]);
-	return enabled.length > 0;
+	return (enabled?.results.length ?? 0) > 0;
 }
 
 /** Turns the authenticator off and drops its recovery codes. */

@@ -129,6 +129,19 @@ describe("an authenticator app", () => {
 		expect(left).toEqual({ n: 0 });
 	});
 
+	it("is confirmed once when two tabs confirm at the same time, and the codes shown are the ones that work", async () => {
+		const t = await createTenant();
+		const { session } = await passwordStep(t.alice.email);
+		const setup = (await (await api("/account/totp", session, json("POST", {}))).json()) as TotpSetup;
+		const code = codeAt(setup.secret);
+		const answers = await Promise.all([1, 2].map(() => api("/account/totp/confirm", session, json("POST", { code }))));
+		expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
+		const shown = (await (answers.find((r) => r.status === 200) as Response).json()) as RecoveryCodes;
+		const step = await passwordStep(t.alice.email);
+		const res = await api("/session/second-factor", step.challenge, json("POST", { recoveryCode: shown.recoveryCodes[9] }));
+		expect(res.status).toBe(200);
+	});
+
 	it("is asked for after a mailed sign-in code too", async () => {
 		const t = await createTenant();
 		await enrol(t);
