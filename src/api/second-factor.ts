@@ -31,6 +31,7 @@ import type { RecoveryCodes, SecondFactorStatus, TotpSetup } from "./types";
 
 const BAD_CODE = () => problem(401, "Invalid code", "The code is wrong or was used already. Try the next one your app shows.");
 const EXPIRED = () => problem(410, "Sign-in expired", "The step after the password lasts 5 minutes. Sign in again.");
+const NOTHING_PENDING = () => problem(409, "Nothing to confirm", "Start setting up the authenticator app first.");
 const NO_MATCH = () => problem(422, "Code does not match", "Enter the 6-digit code your authenticator app shows now.");
 
 function keyOf(env: Env): string {
@@ -40,6 +41,12 @@ function keyOf(env: Env): string {
 }
 
 const context = (userId: string) => `totp:${userId}`;
+
+/** The body's {code}, without the spaces people type; "" when absent. */
+async function typedCode(req: { json(): Promise<unknown> }): Promise<string> {
+	const body = (await req.json().catch(() => null)) as { code?: unknown } | null;
+	return typeof body?.code === "string" ? body.code.replace(/\s+/g, "") : "";
+}
 
 /** The step `code` matches for the user's working secret, if it has not been used. */
 async function totpStep(env: Env, sealed: string | null | undefined, userId: string, code: string, now: number) {
@@ -110,25 +117,22 @@ export const accountRoutes = new Hono<AppEnv>()
 	})
 	.post("/totp/confirm", async (c) => {
 		const p = c.var.principal;
-		const body = (await c.req.json().catch(() => null)) as { code?: unknown } | null;
-		const code = typeof body?.code === "string" ? body.code.replace(/\s+/g, "") : "";
+		const code = await typedCode(c.req);
 		const db = c.var.db;
 		const now = c.var.clock.now();
 		const factor = await findSecondFactor(db, p.userId);
-		if (!factor?.pendingSecret) throw problem(409, "Nothing to confirm", "Start setting up the authenticator app first.");
+		if (!factor?.pendingSecret) throw NOTHING_PENDING();
 		const step = await totpStep(c.env, factor.pendingSecret, p.userId, code, now);
 		if (step === null) throw NO_MATCH();
 		const codes = newRecoveryCodes();
 		const hashes = await Promise.all(codes.map((r) => accountCodeHash(keyOf(c.env), "recovery codes", p.userId, r)));
-		if (!(await enableTotp(db, p.userId, factor.pendingSecret, step, hashes, now)))
-			throw problem(409, "Nothing to confirm", "Start setting up the authenticator app first.");
+		if (!(await enableTotp(db, p.userId, factor.pendingSecret, step, hashes, now))) throw NOTHING_PENDING();
 		await appendEvent(db, event(now, { customerId: p.customerId, actorUserId: p.userId, kind: "auth.totp_enabled", detail: {} }));
 		return c.json<RecoveryCodes>({ recoveryCodes: codes });
 	})
 	.delete("/totp", async (c) => {
 		const p = c.var.principal;
-		const body = (await c.req.json().catch(() => null)) as { code?: unknown } | null;
-		const code = typeof body?.code === "string" ? body.code.replace(/\s+/g, "") : "";
+		const code = await typedCode(c.req);
 		const db = c.var.db;
 		const now = c.var.clock.now();
 		const factor = await findSecondFactor(db, p.userId);

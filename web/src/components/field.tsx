@@ -62,3 +62,33 @@ export function Field(props: FieldProps) {
 export function EmailInput(props: JSX.InputHTMLAttributes<HTMLInputElement>) {
 	return <input type="email" autocomplete="off" spellcheck={false} {...props} />;
 }
+
+/** A one-time code (mailed, or from an authenticator app): digits, the phone's keypad, autofill from SMS or mail. */
+export function CodeField(props: { id: string; label: JSX.Element; name?: string }) {
+	return (
+		<Field id={props.id} label={props.label}>
+			{(control) => (
+				<input
+					{...control}
+					name={props.name ?? "code"}
+					inputmode="numeric"
+					autocomplete="one-time-code"
+					pattern="[0-9 ]*"
+					maxLength={8}
+					required
+				/>
+			)}
+		</Field>
+	);
+}
+
+/** The last refusal, in the worker's words, announced; nothing when there is none. */
+export function ErrorLine(props: { message: string }) {
+	return (
+		<Show when={props.message}>
+			<p role="alert" class="notice notice-error">
+				{props.message}
+			</p>
+		</Show>
+	);
+}

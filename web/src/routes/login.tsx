@@ -2,7 +2,7 @@ import { useNavigate, useSearchParams } from "@solidjs/router";
 import { createSignal, Match, Show, Switch } from "solid-js";
 import type { SecondFactorRequired, SignedIn } from "../../../src/api/types";
 import { api } from "../api";
-import { Field } from "../components/field";
+import { CodeField, ErrorLine, Field } from "../components/field";
 import { SubmitButton } from "../components/form-buttons";
 import { forgetSession, homePath, safeNext, setUser } from "../session";
 import { APP_NAME, useTitle } from "../title";
@@ -107,13 +107,7 @@ export default function Login() {
 		</Field>
 	);
 
-	const errorLine = (
-		<Show when={error()}>
-			<p role="alert" class="notice notice-error">
-				{error()}
-			</p>
-		</Show>
-	);
+	const errorLine = <ErrorLine message={error()} />;
 
 	return (
 		<main class="page narrow login">
@@ -158,11 +152,7 @@ export default function Login() {
 							If {email()} has an Emergency Inbox and an alternate address on file, a code is on its way there. It works once, for{" "}
 							{minutes()} minutes.
 						</p>
-						<Field id="login-code" label="Code from the email">
-							{(control) => (
-								<input {...control} name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]*" maxLength={8} required />
-							)}
-						</Field>
+						<CodeField id="login-code" label="Code from the email" />
 						{errorLine}
 						<SubmitButton busy={pending()} busyText="Signing in…">
 							Sign in
@@ -179,24 +169,7 @@ export default function Login() {
 				</Match>
 				<Match when={step() === "second"}>
 					<form class="stack" onSubmit={submitSecond}>
-						<Show
-							when={recovery()}
-							fallback={
-								<Field id="login-totp" label="Code from your authenticator app">
-									{(control) => (
-										<input
-											{...control}
-											name="code"
-											inputmode="numeric"
-											autocomplete="one-time-code"
-											pattern="[0-9 ]*"
-											maxLength={8}
-											required
-										/>
-									)}
-								</Field>
-							}
-						>
+						<Show when={recovery()} fallback={<CodeField id="login-totp" label="Code from your authenticator app" />}>
 							<Field id="login-recovery" label="Recovery code">
 								{(control) => <input {...control} name="recovery" autocomplete="off" spellcheck={false} required />}
 							</Field>

@@ -5,7 +5,7 @@ import { createResource, createSignal, For, Match, Show, Switch } from "solid-js
 import { encode } from "uqr";
 import type { TotpSetup } from "../../../src/api/types";
 import { api } from "../api";
-import { Field } from "../components/field";
+import { CodeField, ErrorLine } from "../components/field";
 import { SubmitButton } from "../components/form-buttons";
 import { Loading } from "../components/loading";
 import { longDate } from "../format";
@@ -25,10 +25,6 @@ function QrCode(props: { text: string }) {
 		</svg>
 	);
 }
-
-const codeInput = (name: string) => (control: { id: string }) => (
-	<input {...control} name={name} inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]*" maxLength={8} required />
-);
 
 export default function Security() {
 	useTitle(() => "Security");
@@ -71,13 +67,7 @@ export default function Security() {
 		});
 	}
 
-	const errorLine = () => (
-		<Show when={error()}>
-			<p role="alert" class="notice notice-error">
-				{error()}
-			</p>
-		</Show>
-	);
+	const errorLine = () => <ErrorLine message={error()} />;
 
 	return (
 		<section class="page narrow stack" aria-labelledby="security-title">
@@ -113,9 +103,7 @@ export default function Security() {
 							<p>
 								Or type this key: <code class="totp-secret">{s().secret}</code>
 							</p>
-							<Field id="totp-confirm" label="Code the app shows">
-								{codeInput("code")}
-							</Field>
+							<CodeField id="totp-confirm" label="Code the app shows" />
 							{errorLine()}
 							<SubmitButton busy={pending()} busyText="Checking…">
 								Turn on
@@ -152,9 +140,7 @@ export default function Security() {
 								<p>
 									On since {longDate(st().totp.enabledAt ?? "")}. {st().recoveryCodesLeft} of 10 recovery codes left.
 								</p>
-								<Field id="totp-off" label="Code the app shows, to turn it off">
-									{codeInput("code")}
-								</Field>
+								<CodeField id="totp-off" label="Code the app shows, to turn it off" />
 								{errorLine()}
 								<SubmitButton busy={pending()} busyText="Turning off…">
 									Turn off
