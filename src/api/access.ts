@@ -65,6 +65,7 @@ export const ACCESS = {
 	"GET /api/admin/users/:id": "customer-admin",
 	"PATCH /api/admin/users/:id": "customer-admin",
 	"DELETE /api/admin/users/:id": "customer-admin",
+	"DELETE /api/admin/users/:id/second-factor": "customer-admin",
 	"POST /api/admin/users/:id/aliases": "customer-admin",
 	"DELETE /api/admin/users/:id/aliases/:aliasId": "customer-admin",
 	"POST /api/admin/users/:id/view": "inbox-admin",

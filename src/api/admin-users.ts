@@ -21,6 +21,7 @@ import { addressOwner } from "../db/directory";
 import { eventInsert } from "../db/events";
 import { inJson } from "../db/in-json";
 import { aliases, messages, uploads, users } from "../db/schema";
+import { disableTotp } from "../db/second-factors";
 import { mailboxIndex } from "../domain/mailbox-index";
 import { newId } from "../lib/ids";
 import { enqueueInvites } from "../queue/invite";
@@ -68,6 +69,7 @@ function toAdminUser(r: UserDetailRow): AdminUser {
 		groups: r.groups.map((g) => g.name || g.address),
 		passwordSet: Boolean(r.passwordSet),
 		invitePending: r.invitePending,
+		secondFactor: r.secondFactor,
 		createdAt: new Date(r.createdAt).toISOString(),
 	};
 }
@@ -288,6 +290,18 @@ export const adminUserRoutes = new Hono<AppEnv>()
 			now,
 		);
 		return c.json<DeleteResult>(result);
+	})
+	.delete("/users/:id/second-factor", async (c) => {
+		// The person lost both the phone and the recovery codes: an administrator of the company
+		// turns the authenticator off, and the next sign-in needs the password (or a mailed code) only.
+		const db = c.var.db;
+		const target = await findCompanyUser(db, c.var.customerId, c.req.param("id"));
+		if (!target) throw notFound();
+		assertCompanyAccount(target);
+		const now = c.var.clock.now();
+		await disableTotp(db, target.id);
+		await audit(c, { kind: "user.second_factor_reset", detail: { email: target.email } }, now);
+		return c.json<AdminUser>(await companyUserView(db, c.var.customerId, target.id, now));
 	})
 	.post("/users/:id/aliases", async (c) => {
 		const db = c.var.db;

@@ -26,6 +26,8 @@ export interface AdminUser {
 	passwordSet: boolean;
 	/** A welcome link was mailed and is still unused and unexpired. */
 	invitePending: boolean;
+	/** An authenticator app is set up (DELETE /api/admin/users/:id/second-factor resets it). */
+	secondFactor: boolean;
 	createdAt: string;
 }
 

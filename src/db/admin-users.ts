@@ -1,10 +1,10 @@
 // Queries behind Company settings → Users. Every one takes the company's id first; the page
 // query walks users_customer_idx in address order and the decorations (aliases, groups,
 // pending invitations) are one batch keyed by the page's ids, so a page costs the same at any depth.
-import { and, asc, eq, gt, gte, isNull, like, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gt, gte, isNotNull, isNull, like, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client";
 import { inJson } from "./in-json";
-import { aliases, domains, groupMembers, groups, type Role, sessions, users, userTokens } from "./schema";
+import { aliases, domains, groupMembers, groups, type Role, secondFactors, sessions, users, userTokens } from "./schema";
 
 export const USER_PAGE = 100;
 
@@ -36,6 +36,8 @@ export type UserDetailRow = UserRow & {
 	aliases: { id: string; address: string }[];
 	groups: { name: string; address: string }[];
 	invitePending: boolean;
+	/** An authenticator app is set up. */
+	secondFactor: boolean;
 };
 
 /**
@@ -88,7 +90,7 @@ export async function findCompanyUserDetail(db: Db, customerId: string, id: stri
 export async function decorate(db: Db, customerId: string, rows: UserRow[], now: number): Promise<UserDetailRow[]> {
 	if (rows.length === 0) return [];
 	const ids = rows.map((r) => r.id);
-	const [aliasRows, groupRows, tokenRows] = await db.batch([
+	const [aliasRows, groupRows, tokenRows, factorRows] = await db.batch([
 		db
 			.select({ id: aliases.id, userId: aliases.userId, address: aliases.address })
 			.from(aliases)
@@ -111,13 +113,19 @@ export async function decorate(db: Db, customerId: string, rows: UserRow[], now:
 					gt(userTokens.expiresAt, now),
 				),
 			),
+		db
+			.select({ userId: secondFactors.userId })
+			.from(secondFactors)
+			.where(and(inJson(secondFactors.userId, ids), isNotNull(secondFactors.enabledAt))),
 	]);
 	const pending = new Set(tokenRows.map((t) => t.userId));
+	const withFactor = new Set(factorRows.map((f) => f.userId));
 	return rows.map((r) => ({
 		...r,
 		aliases: aliasRows.filter((a) => a.userId === r.id).map((a) => ({ id: a.id, address: a.address })),
 		groups: groupRows.filter((g) => g.userId === r.id).map((g) => ({ name: g.name, address: g.address })),
 		invitePending: pending.has(r.id),
+		secondFactor: withFactor.has(r.id),
 	}));
 }
 

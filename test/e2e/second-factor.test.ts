@@ -1,7 +1,8 @@
 // A second factor in headless Chromium (issue #12): admin@acme.test opens Security (the shield in
 // the header), sets up an authenticator app (the key the page shows, turned into
 // codes here with `otpauth` as a phone would), keeps her recovery codes, and the next sign-in
-// asks for a code after the password; a recovery code works too, once. At 375 px.
+// asks for a code after the password; a recovery code works too, once; an administrator resets
+// it when phone and codes are lost. At 375 px.
 import { Secret, TOTP } from "otpauth";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -67,5 +68,15 @@ describe("an authenticator app in Chromium", () => {
 			.getByRole("alert")
 			.getByText(/wrong or was used already/)
 			.waitFor();
+
+		// Phone and codes lost: an administrator resets it on the account's page (here her own).
+		await next.goto(`${stage.service.url}/admin/users/acme-admin`);
+		await next.getByText("Signs in with an authenticator app after the password.").waitFor();
+		await next.getByRole("button", { name: "Reset authenticator app" }).click();
+		await next.getByText("admin@acme.test signs in without an authenticator app now").waitFor();
+		await next.getByText("No authenticator app is set up.").waitFor();
+		const after = await stage.pages.newPage();
+		await signInPage(after, stage.service.url, "admin@acme.test");
+		await after.getByRole("heading", { name: "Inbox", exact: true, level: 1 }).waitFor();
 	});
 });

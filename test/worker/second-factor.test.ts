@@ -6,10 +6,11 @@ import { env } from "cloudflare:test";
 import { Secret, TOTP } from "otpauth";
 import { describe, expect, it } from "vitest";
 import type { RecoveryCodes, SecondFactorStatus, TotpSetup } from "../../src/api/types";
+import type { AdminUser } from "../../src/api/user-types";
 import { openDb } from "../../src/db/client";
 import { issueSigninCode } from "../../src/db/user-tokens";
 import { signinCodeHash } from "../../src/lib/signin-codes";
-import { api, createTenant, PASSWORD, type Tenant } from "./helpers";
+import { api, createTenant, PASSWORD, signInAdmin, type Tenant } from "./helpers";
 
 const json = (method: string, body: unknown): RequestInit => ({
 	method,
@@ -140,6 +141,26 @@ describe("an authenticator app", () => {
 		const step = await passwordStep(t.alice.email);
 		const res = await api("/session/second-factor", step.challenge, json("POST", { recoveryCode: shown.recoveryCodes[9] }));
 		expect(res.status).toBe(200);
+	});
+
+	it("is reset by the company's administrator when the phone and the codes are lost, and by no one else", async () => {
+		const t = await createTenant();
+		await enrol(t);
+		const admin = await signInAdmin(t);
+		const other = await signInAdmin(await createTenant());
+		const path = `/admin/users/${t.alice.id}/second-factor`;
+		expect((await api(`/admin/users/${t.alice.id}`, admin)).status).toBe(200);
+		expect(((await (await api(`/admin/users/${t.alice.id}`, admin)).json()) as AdminUser).secondFactor).toBe(true);
+		expect((await api(path, other, json("DELETE", {}))).status).toBe(404);
+		expect((await passwordStep(t.alice.email)).session).toBe("");
+		const reset = await api(path, admin, json("DELETE", {}));
+		expect(reset.status).toBe(200);
+		expect(((await reset.json()) as AdminUser).secondFactor).toBe(false);
+		expect((await passwordStep(t.alice.email)).session).not.toBe("");
+		const logged = await env.DB.prepare("SELECT detail FROM events WHERE customer_id = ? AND kind = 'user.second_factor_reset'")
+			.bind(t.customerId)
+			.all();
+		expect(logged.results.map((r) => JSON.parse(r.detail as string))).toEqual([{ email: t.alice.email }]);
 	});
 
 	it("is asked for after a mailed sign-in code too", async () => {

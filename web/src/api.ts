@@ -209,6 +209,7 @@ export const adminApi = {
 	createUser: (user: NewUser) => adminRequest<AdminUser>("POST", "/users", user),
 	patchUser: (id: string, patch: UserPatch) => adminRequest<AdminUser>("PATCH", userPath(id), patch),
 	deleteUser: (id: string) => adminRequest<DeleteResult>("DELETE", userPath(id)),
+	resetSecondFactor: (id: string) => adminRequest<AdminUser>("DELETE", `${userPath(id)}/second-factor`),
 	addAlias: (id: string, address: string) => adminRequest<UserAlias>("POST", `${userPath(id)}/aliases`, { address }),
 	removeAlias: (id: string, aliasId: string) => adminRequest<void>("DELETE", `${userPath(id)}/aliases/${encodeURIComponent(aliasId)}`),
 	/** One welcome email (a one-time set-password link) per user, to their alternate address. */

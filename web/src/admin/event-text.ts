@@ -59,6 +59,7 @@ const LABELS: Record<string, string> = {
 	"user.deleted": "User deleted",
 	"user.invited": "Welcome email sent",
 	"user.invite_failed": "Welcome email not sent",
+	"user.second_factor_reset": "Authenticator app reset",
 	"alias.added": "Alias added",
 	"alias.removed": "Alias removed",
 	"group.created": "Group created",
@@ -187,6 +188,8 @@ export function eventSummary(e: AdminEvent): string {
 			);
 			return joined(text(d.email), parts.join(", "), d.sessionsRevoked === true ? "signed out everywhere" : "");
 		}
+		case "user.second_factor_reset":
+			return text(d.email);
 		case "user.invited":
 			return joined(text(d.email), `to ${text(d.to)}`);
 		case "user.invite_failed":

@@ -16,19 +16,30 @@ export function AccessSection(props: { user: AdminUser; onSaved: (u: AdminUser) 
 	const result = createResult();
 	const [pending, setPending] = createSignal(false);
 
-	async function flip() {
+	async function act(change: () => Promise<AdminUser>, said: (u: AdminUser) => string) {
 		result.clear();
 		setPending(true);
 		try {
-			const saved = await adminApi.patchUser(props.user.id, { disabled: !props.user.disabled });
+			const saved = await change();
 			props.onSaved(saved);
-			result.ok(saved.disabled ? `${saved.email} is disabled and was signed out everywhere.` : `${saved.email} can sign in again.`);
+			result.ok(said(saved));
 		} catch (err) {
 			if (!guard(err)) result.error(errorText(err, "Could not change this account."));
 		} finally {
 			setPending(false);
 		}
 	}
+
+	const flip = () =>
+		act(
+			() => adminApi.patchUser(props.user.id, { disabled: !props.user.disabled }),
+			(saved) => (saved.disabled ? `${saved.email} is disabled and was signed out everywhere.` : `${saved.email} can sign in again.`),
+		);
+	const reset = () =>
+		act(
+			() => adminApi.resetSecondFactor(props.user.id),
+			(saved) => `${saved.email} signs in without an authenticator app now, and can set one up again.`,
+		);
 
 	return (
 		<section class="card admin-section" aria-labelledby="user-access-title">
@@ -38,10 +49,20 @@ export function AccessSection(props: { user: AdminUser; onSaved: (u: AdminUser) 
 					? "This account is disabled: it cannot sign in. Mail to its addresses is still accepted and delivered."
 					: "A disabled account cannot sign in and is signed out at once. Mail to its addresses is still accepted and delivered."}
 			</p>
+			<p class="muted">
+				{props.user.secondFactor
+					? "Signs in with an authenticator app after the password. If both the phone and the recovery codes are lost, reset it."
+					: "No authenticator app is set up."}
+			</p>
 			<div class="form-actions">
 				<button type="button" class="button" disabled={pending()} onClick={() => void flip()}>
 					{props.user.disabled ? "Enable account" : "Disable account"}
 				</button>
+				<Show when={props.user.secondFactor}>
+					<button type="button" class="button" disabled={pending()} onClick={() => void reset()}>
+						Reset authenticator app
+					</button>
+				</Show>
 			</div>
 			<ResultLine result={result.result()} />
 		</section>
