@@ -1,6 +1,8 @@
 // The demo tenant `npm start` seeds. Fixed ids make seeding idempotent: a second run
 // updates passwords and settings, never duplicates rows.
 import { hashPassword } from "../../src/lib/password";
+import { seal } from "../../src/lib/secret-box";
+import { accountCodeHash } from "../../src/lib/signin-codes";
 
 export const DEMO_PASSWORD = process.env.DEMO_PASSWORD || "demo-password";
 /** Nothing listens here: acme.test is in outage from the first minute (a deadheaded server). */
@@ -20,15 +22,27 @@ export const DEMO_LOGINS = [
 	{ email: "operator@demo.test", role: "operator", what: "the operator, who runs this deployment (partners)" },
 ] as const;
 
+/**
+ * Partners and operators always sign in with a second factor: the demo partner and operator
+ * have this authenticator key (add it to any authenticator app to sign in as them)...
+ */
+export const DEMO_TOTP_KEY = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
+/** ...and these recovery codes, each good once (what the browser tests sign them in with). */
+export const DEMO_RECOVERY_CODES = Array.from({ length: 50 }, (_, i) => `demo2-aa${BASE32[i >> 5]}${BASE32[i & 31]}a`);
+
 const q = (v: string | number | null) => (v === null ? "NULL" : typeof v === "number" ? String(v) : `'${v.replaceAll("'", "''")}'`);
 
-export async function demoSeedSql(globexPort: number, now = Date.now()): Promise<string> {
+/** `credentialsKey`: the deployment's CREDENTIALS_KEY, to seal the demo authenticator key (none: no second factors seeded). */
+export async function demoSeedSql(globexPort: number, now = Date.now(), credentialsKey?: string): Promise<string> {
 	const rows: string[] = [
 		`INSERT INTO partners (id, name, created_at) VALUES ('demo-partner', 'Demo Partner', ${now}) ON CONFLICT (id) DO NOTHING;`,
-		`INSERT INTO customers (id, partner_id, name, created_at) VALUES
-			('demo-partner-co', 'demo-partner', 'Demo Partner', ${now}),
-			('acme', 'demo-partner', 'Acme', ${now}),
-			('globex', 'demo-partner', 'Globex', ${now})
+		// The demo companies let their admins in with the password alone (Company → Signing in turns
+		// the second factor on), so the admin pages can be tried at once.
+		`INSERT INTO customers (id, partner_id, name, require_admin_second_factor, created_at) VALUES
+			('demo-partner-co', 'demo-partner', 'Demo Partner', 0, ${now}),
+			('acme', 'demo-partner', 'Acme', 0, ${now}),
+			('globex', 'demo-partner', 'Globex', 0, ${now})
 			ON CONFLICT (id) DO NOTHING;`,
 		`INSERT INTO domains (id, customer_id, name, display_name, verified_at, delivery_host, delivery_port, delivery_tls, created_at) VALUES
 			('acme-test', 'acme', 'acme.test', 'acme.test', ${now}, '127.0.0.1', ${ACME_DEAD_PORT}, 'off', ${now}),
@@ -57,6 +71,18 @@ export async function demoSeedSql(globexPort: number, now = Date.now()): Promise
 			VALUES (${[id, customerId, partnerId, email, name, role, hash, homeAddress(email), now].map(q).join(", ")})
 			ON CONFLICT (email) DO UPDATE SET password_hash = excluded.password_hash;`,
 		);
+		if (credentialsKey && (role === "partner_admin" || role === "operator")) {
+			const secret = await seal(credentialsKey, DEMO_TOTP_KEY, `totp:${id}`);
+			rows.push(
+				`INSERT INTO second_factors (user_id, totp_secret, enabled_at, updated_at) VALUES (${[id, secret, now, now].map(q).join(", ")}) ON CONFLICT (user_id) DO NOTHING;`,
+			);
+			for (const code of DEMO_RECOVERY_CODES) {
+				const hash = await accountCodeHash(credentialsKey, "recovery codes", id, code);
+				rows.push(
+					`INSERT INTO user_tokens (id, user_id, purpose, expires_at, created_at) VALUES (${[hash, id, "recovery-code", 8_640_000_000_000_000, now].map(q).join(", ")}) ON CONFLICT (id) DO NOTHING;`,
+				);
+			}
+		}
 	}
 	return `${rows.join("\n")}\n`;
 }

@@ -121,7 +121,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalService> {
 		await run(bin("wrangler"), ["d1", "migrations", "apply", "DB", ...persist], quiet);
 		log("seeding the demo tenant…");
 		const seedFile = join(mkdtempSync(join(tmpdir(), "ei-seed-")), "seed.sql");
-		writeFileSync(seedFile, await demoSeedSql(globex.port));
+		writeFileSync(seedFile, await demoSeedSql(globex.port, Date.now(), vars.CREDENTIALS_KEY));
 		await run(bin("wrangler"), ["d1", "execute", "DB", ...persist, "--file", seedFile], quiet);
 
 		const args = [

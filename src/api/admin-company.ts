@@ -17,6 +17,7 @@ async function companyView(c: { var: AppEnv["Variables"] }): Promise<Company> {
 			name: customers.name,
 			notifyUsers: customers.notifyUsers,
 			signinCodes: customers.signinCodes,
+			requireAdminSecondFactor: customers.requireAdminSecondFactor,
 			partner: partners.name,
 		})
 		.from(customers)
@@ -30,22 +31,19 @@ async function companyView(c: { var: AppEnv["Variables"] }): Promise<Company> {
 export const companyRoutes = new Hono<AppEnv>()
 	.get("/company", async (c) => c.json<Company>(await companyView(c)))
 	.patch("/company", async (c) => {
-		const body = (await c.req.json().catch(() => null)) as { name?: unknown; notifyUsers?: unknown; signinCodes?: unknown } | null;
+		const body = (await c.req.json().catch(() => null)) as Record<string, unknown> | null;
 		if (!body || typeof body !== "object")
-			throw problem(400, "Invalid request", "Send a JSON object with name, notifyUsers and/or signinCodes.");
+			throw problem(400, "Invalid request", "Send a JSON object with name, notifyUsers, signinCodes and/or requireAdminSecondFactor.");
 		const set: Partial<typeof customers.$inferInsert> = {};
 		if (body.name !== undefined) {
 			const name = typeof body.name === "string" ? body.name.trim() : "";
 			if (name.length < 2 || name.length > 200) throw problem(422, "Invalid company settings", "name must be 2 to 200 characters.");
 			set.name = name;
 		}
-		if (body.notifyUsers !== undefined) {
-			if (typeof body.notifyUsers !== "boolean") throw problem(422, "Invalid company settings", "notifyUsers must be true or false.");
-			set.notifyUsers = body.notifyUsers;
-		}
-		if (body.signinCodes !== undefined) {
-			if (typeof body.signinCodes !== "boolean") throw problem(422, "Invalid company settings", "signinCodes must be true or false.");
-			set.signinCodes = body.signinCodes;
+		for (const flag of ["notifyUsers", "signinCodes", "requireAdminSecondFactor"] as const) {
+			if (body[flag] === undefined) continue;
+			if (typeof body[flag] !== "boolean") throw problem(422, "Invalid company settings", `${flag} must be true or false.`);
+			set[flag] = body[flag];
 		}
 		if (Object.keys(set).length > 0) {
 			const now = c.var.clock.now();

@@ -42,6 +42,8 @@ export interface Company {
 	notifyUsers: boolean;
 	/** Users may sign in with a one-time code mailed to their alternate address. */
 	signinCodes: boolean;
+	/** Administrators must sign in with a second factor (on by default). */
+	requireAdminSecondFactor: boolean;
 	/** The partner the company is managed with, if any. */
 	partner: string | null;
 }
@@ -51,4 +53,5 @@ export interface CompanyPatch {
 	name?: string;
 	notifyUsers?: boolean;
 	signinCodes?: boolean;
+	requireAdminSecondFactor?: boolean;
 }

@@ -86,17 +86,9 @@ export const secondFactorSessionRoutes = new Hono<AppEnv>().post("/second-factor
 	// One sign-in per challenge, however many requests race with it.
 	if (!(await closeChallenge(db, challenge, now))) throw EXPIRED();
 	clearChallengeCookie(c);
-	if (recovery !== null)
-		await appendEvent(
-			db,
-			event(now, {
-				customerId: user.customerId,
-				actorUserId: user.id,
-				kind: "auth.recovery_code_used",
-				detail: { left: await recoveryCodesLeft(db, user.id) },
-			}),
-		);
-	return startSession(c, user, via, throttle.accountKey);
+	// A recovery code used says how many are left, in the sign-in's own line of the activity log.
+	const left = recovery !== null ? { recoveryCodesLeft: await recoveryCodesLeft(db, user.id) } : {};
+	return startSession(c, user, via, throttle.accountKey, left);
 });
 
 export const accountRoutes = new Hono<AppEnv>()

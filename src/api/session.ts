@@ -100,6 +100,7 @@ export const sessionRoutes = new Hono<AppEnv>()
 		return c.json<SessionView>({
 			user: { id: p.userId, email: p.email, displayName: p.displayName, role: p.role, customerId: p.customerId },
 			viewing,
+			mustEnrol: p.mustEnrol,
 		});
 	})
 	.delete("/", async (c) => {

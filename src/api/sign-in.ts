@@ -67,7 +67,7 @@ export async function finishSignIn(c: Context<AppEnv>, user: UserRow, via: "pass
 }
 
 /** Signed in: the session cookie, the account's failure count cleared, and the activity log told how. */
-export async function startSession(c: Context<AppEnv>, user: UserRow, via: SignInVia, accountKey: string) {
+export async function startSession(c: Context<AppEnv>, user: UserRow, via: SignInVia, accountKey: string, detail: object = {}) {
 	const db = c.var.db;
 	const now = c.var.clock.now();
 	const ip = c.req.header("CF-Connecting-IP") ?? null;
@@ -81,7 +81,10 @@ export async function startSession(c: Context<AppEnv>, user: UserRow, via: SignI
 		userAgent: c.req.header("User-Agent")?.slice(0, 256) ?? null,
 	});
 	await clear(db, accountKey);
-	await appendEvent(db, event(now, { customerId: user.customerId, actorUserId: user.id, kind: "auth.login", detail: { via }, ip }));
+	await appendEvent(
+		db,
+		event(now, { customerId: user.customerId, actorUserId: user.id, kind: "auth.login", detail: { via, ...detail }, ip }),
+	);
 	writeSessionCookie(c, token);
 	return c.json<SignedIn>({
 		user: { id: user.id, email: user.email, displayName: user.displayName, role: user.role, customerId: user.customerId },

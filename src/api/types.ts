@@ -62,6 +62,8 @@ export interface CodeRequested {
 export interface SessionView {
 	user: User;
 	viewing: Viewing | null;
+	/** The role needs a second factor and none is set up: only the Security page works until it is. */
+	mustEnrol: boolean;
 }
 
 export interface MessageSummary {

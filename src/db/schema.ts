@@ -22,6 +22,8 @@ export const customers = sqliteTable(
 		notifyUsers: integer("notify_users", { mode: "boolean" }).notNull().default(false),
 		/** Users may sign in with a one-time code mailed to their alternate address (no password, no IdP). */
 		signinCodes: integer("signin_codes", { mode: "boolean" }).notNull().default(true),
+		/** Its administrators must sign in with a second factor (partners and operators always must). */
+		requireAdminSecondFactor: integer("require_admin_second_factor", { mode: "boolean" }).notNull().default(true),
 		createdAt: createdAt(),
 	},
 	(t) => [index("customers_partner_idx").on(t.partnerId, t.name)],

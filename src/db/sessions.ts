@@ -1,7 +1,7 @@
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "./client";
-import { type Role, sessions, users } from "./schema";
+import { customers, type Role, secondFactors, sessions, users } from "./schema";
 
 export interface SessionPrincipal {
 	sessionId: string;
@@ -14,6 +14,12 @@ export interface SessionPrincipal {
 	partnerId: string | null;
 	/** Set while a customer admin views a user's Emergency Inbox. */
 	viewing: { userId: string; email: string; displayName: string; reason: string; canAct: boolean } | null;
+	/**
+	 * The account's role needs a second factor and it has none yet: the session may only set one
+	 * up (requireSession refuses the rest). Partners and operators always; a company's
+	 * administrators unless the company turned it off.
+	 */
+	mustEnrol: boolean;
 }
 
 const viewed = alias(users, "viewed");
@@ -85,10 +91,14 @@ export async function findLiveSession(
 			viewingCustomerId: viewed.customerId,
 			viewingReason: sessions.viewingReason,
 			viewingCanAct: sessions.viewingCanAct,
+			factorSince: secondFactors.enabledAt,
+			adminsNeedFactor: customers.requireAdminSecondFactor,
 		})
 		.from(sessions)
 		.innerJoin(users, eq(users.id, sessions.userId))
 		.leftJoin(viewed, eq(viewed.id, sessions.viewingUserId))
+		.leftJoin(secondFactors, eq(secondFactors.userId, users.id))
+		.leftJoin(customers, eq(customers.id, users.customerId))
 		.where(
 			and(
 				eq(sessions.id, id),
@@ -100,7 +110,19 @@ export async function findLiveSession(
 		)
 		.limit(1);
 	if (!row) return undefined;
-	const { viewingUserId, viewingEmail, viewingDisplayName, viewingCustomerId, viewingReason, viewingCanAct, ...rest } = row;
+	const {
+		viewingUserId,
+		viewingEmail,
+		viewingDisplayName,
+		viewingCustomerId,
+		viewingReason,
+		viewingCanAct,
+		factorSince,
+		adminsNeedFactor,
+		...rest
+	} = row;
+	const needsFactor =
+		rest.role === "partner_admin" || rest.role === "operator" || (rest.role === "customer_admin" && adminsNeedFactor === true);
 	// Only ever a user of the admin's own company (re-checked on every request, not just at start).
 	const viewing =
 		viewingUserId && viewingEmail && viewingCustomerId === row.customerId && row.role === "customer_admin"
@@ -112,7 +134,7 @@ export async function findLiveSession(
 					canAct: viewingCanAct,
 				}
 			: null;
-	return { ...rest, viewing };
+	return { ...rest, viewing, mustEnrol: needsFactor && factorSince === null };
 }
 
 export async function touchSession(db: Db, id: string, now: number) {

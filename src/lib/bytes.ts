@@ -12,7 +12,7 @@ export function base64url(bytes: Uint8Array): string {
 	return btoa(s).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
-export function fromBase64url(text: string): Uint8Array {
+export function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
 	const s = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
 	return Uint8Array.from(s, (c) => c.charCodeAt(0));
 }

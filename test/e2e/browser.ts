@@ -4,11 +4,13 @@
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Secret, TOTP } from "otpauth";
 import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page, type Request } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { DEMO_PASSWORD } from "../../scripts/lib/demo-tenant";
 import { type LocalService, startLocal } from "../../scripts/lib/local-service";
 import { freePort } from "../../scripts/lib/ports";
+import { nextDemoRecoveryCode } from "./client";
 
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
 
@@ -67,8 +69,39 @@ export async function signInPage(page: Page, baseUrl: string, email: string, pas
 	await page.waitForURL(/\/login/);
 	await page.getByLabel("Email address").fill(email);
 	await page.getByLabel("Password").fill(password);
-	await page.getByRole("button", { name: "Sign in" }).click();
+	await page.getByRole("button", { name: "Sign in", exact: true }).click();
+	const code = nextDemoRecoveryCode(email);
+	if (code) {
+		// The demo partner and operator have an authenticator: the sign-in page asks for it next.
+		await page.getByRole("button", { name: "Lost your phone? Use a recovery code" }).click();
+		await page.getByLabel("Recovery code").fill(code);
+		await page.getByRole("button", { name: "Continue" }).click();
+	}
 	await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+}
+
+/** The code an authenticator app shows for `secret` at `at` (RFC 6238, as the worker checks it). */
+export const codeAt = (secret: string, at = Date.now()) =>
+	new TOTP({ secret: Secret.fromBase32(secret), algorithm: "SHA1", digits: 6, period: 30 }).generate({ timestamp: at });
+
+/**
+ * On the Security page, as a new admin, partner or operator is sent there on first sign-in: sets
+ * up an authenticator app (the key the page shows, turned into a code as a phone would), keeps
+ * the recovery codes, and is let on. Returns the key.
+ */
+export async function enrolAuthenticator(page: Page): Promise<string> {
+	await page.getByRole("status").getByText("Your role signs in with a second factor.").waitFor();
+	await page.getByRole("button", { name: "Set up an authenticator app" }).click();
+	const secret = ((await page.locator(".totp-secret").textContent()) ?? "").trim();
+	await page.getByLabel("Code the app shows").fill(codeAt(secret));
+	await page.getByRole("button", { name: "Turn on" }).click();
+	await page.getByRole("button", { name: "I have kept them" }).click();
+	await page
+		.waitForURL((url) => url.pathname !== "/account/security")
+		.catch(async (err) => {
+			throw new Error(`still on ${page.url()}: ${await page.locator("main").textContent()}`, { cause: err });
+		});
+	return secret;
 }
 
 /** The messages the stage's local outbox kept for `to`, oldest first: each .eml beside a .json envelope. */

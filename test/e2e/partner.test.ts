@@ -7,7 +7,7 @@ import nodemailer from "nodemailer";
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { PartnerCustomer } from "../../src/api/types";
-import { browserStage, signInPage } from "./browser";
+import { browserStage, enrolAuthenticator, signInPage } from "./browser";
 import { signIn as apiSignIn } from "./client";
 
 const wait = { timeout: 30_000, interval: 200 };
@@ -91,7 +91,9 @@ describe("a partner in Chromium", () => {
 
 		// The new admin signs in with it and administers initech.test.
 		const peter = await stage.pages.newPage();
-		await signIn(peter, "peter@initech.test", /\/$/, password);
+		// An administrator: made to set up an authenticator app first (the company's default).
+		await signIn(peter, "peter@initech.test", /\/account\/security$/, password);
+		await enrolAuthenticator(peter);
 		await peter.getByRole("heading", { name: "Inbox", exact: true, level: 1 }).waitFor();
 		await peter.getByRole("link", { name: "Administration" }).click();
 		await peter.locator("li.domain-card", { hasText: "initech.test" }).waitFor();
@@ -226,7 +228,10 @@ describe("an operator in Chromium", () => {
 		await page.waitForURL(/\/operator$/);
 
 		const pat = await stage.pages.newPage();
-		await signIn(pat, "pat@northwind.example", /\/partner$/, password);
+		// Partners always sign in with a second factor: set up first.
+		await signIn(pat, "pat@northwind.example", /\/account\/security$/, password);
+		await enrolAuthenticator(pat);
+		await pat.waitForURL(/\/partner$/);
 		await card(pat, "Northwind IT").getByText("Your company").waitFor();
 	});
 

@@ -3,16 +3,14 @@
 // codes here with `otpauth` as a phone would), keeps her recovery codes, and the next sign-in
 // asks for a code after the password; a recovery code works too, once; an administrator resets
 // it when phone and codes are lost. At 375 px.
-import { Secret, TOTP } from "otpauth";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../scripts/lib/demo-tenant";
-import { browserStage, signInPage } from "./browser";
+import type { CreatedPartner } from "../../src/api/types";
+import { browserStage, codeAt, enrolAuthenticator, signInPage } from "./browser";
+import { signIn as apiSignIn } from "./client";
 
 const stage = browserStage("second-factor");
-
-const codeAt = (secret: string, at = Date.now()) =>
-	new TOTP({ secret: Secret.fromBase32(secret), algorithm: "SHA1", digits: 6, period: 30 }).generate({ timestamp: at });
 
 /** The password step; the page then asks for the second factor instead of signing in. */
 async function passwordThenAsked(page: Page) {
@@ -78,5 +76,25 @@ describe("an authenticator app in Chromium", () => {
 		const after = await stage.pages.newPage();
 		await signInPage(after, stage.service.url, "admin@acme.test");
 		await after.getByRole("heading", { name: "Inbox", exact: true, level: 1 }).waitFor();
+	});
+
+	it("makes a new partner admin set one up before anything else", async () => {
+		// The operator (who has one) creates a partner; its admin gets a one-time password.
+		const operator = await apiSignIn(stage.service.url, "operator@demo.test");
+		const email = `pam${Date.now().toString(36)}@newpartner.example`;
+		const res = await fetch(`${stage.service.url}/api/operator/partners`, {
+			method: "POST",
+			headers: { "Content-Type": "application/json", Cookie: operator },
+			body: JSON.stringify({ name: "New Partner", adminEmail: email }),
+		});
+		expect(res.status).toBe(201);
+		const { admin } = (await res.json()) as CreatedPartner;
+
+		const page = await stage.pages.newPage();
+		await signInPage(page, stage.service.url, email, admin.oneTimePassword);
+		await page.waitForURL(/\/account\/security$/);
+		await enrolAuthenticator(page);
+		await page.waitForURL(/\/partner$/);
+		await page.getByRole("heading", { name: "Customers", level: 1 }).waitFor();
 	});
 });

@@ -176,3 +176,62 @@ describe("an authenticator app", () => {
 		expect(cookieOf(res, "ei_session")).toBe("");
 	});
 });
+
+describe("a role that needs a second factor", () => {
+	/** An account signed in with its password only, as its owner would on first sign-in. */
+	async function firstSignIn(email: string) {
+		const res = await api("/session", "", json("POST", { email, password: PASSWORD }));
+		expect(res.status).toBe(200);
+		return cookieOf(res, "ei_session");
+	}
+
+	async function partnerAccount(): Promise<string> {
+		const partnerId = crypto.randomUUID();
+		const email = `p-${partnerId.slice(0, 8)}@partner.example`;
+		await env.DB.prepare("INSERT INTO partners (id, name) VALUES (?, 'Partner')").bind(partnerId).run();
+		await env.DB.prepare(
+			"INSERT INTO users (id, partner_id, email, role, password_hash) SELECT ?, ?, ?, 'partner_admin', password_hash FROM users WHERE password_hash IS NOT NULL LIMIT 1",
+		)
+			.bind(crypto.randomUUID(), partnerId, email)
+			.run();
+		return email;
+	}
+
+	it("is made to set one up before anything else: a partner without one", async () => {
+		await createTenant();
+		const email = await partnerAccount();
+		const session = await firstSignIn(email);
+		expect(((await (await api("/session", session)).json()) as { mustEnrol: boolean }).mustEnrol).toBe(true);
+		const refused = await api("/partner/customers", session);
+		expect(refused.status).toBe(403);
+		expect(((await refused.json()) as { title: string }).title).toBe("Second factor required");
+		// The Security routes work, and once it is set up, the rest does too, in the same session.
+		const setup = (await (await api("/account/totp", session, json("POST", {}))).json()) as TotpSetup;
+		expect((await api("/account/totp/confirm", session, json("POST", { code: codeAt(setup.secret) }))).status).toBe(200);
+		expect((await api("/partner/customers", session)).status).toBe(200);
+		expect(((await (await api("/session", session)).json()) as { mustEnrol: boolean }).mustEnrol).toBe(false);
+		// Turning it off takes a code, and then the partner is made to set one up again.
+		expect((await api("/account/totp", session, json("DELETE", { code: codeAt(setup.secret, Date.now() + 30_000) }))).status).toBe(204);
+		expect((await api("/partner/customers", session)).status).toBe(403);
+	});
+
+	it("holds for a company's administrators unless the company turns it off, and never for its users", async () => {
+		const t = await createTenant();
+		const admin = await signInAdmin(t);
+		const fresh = await createTenant();
+		const email = `admin2@${fresh.domain}`;
+		await env.DB.prepare(
+			"INSERT INTO users (id, customer_id, email, role, password_hash) SELECT ?, ?, ?, 'customer_admin', password_hash FROM users WHERE id = ?",
+		)
+			.bind(crypto.randomUUID(), fresh.customerId, email, fresh.alice.id)
+			.run();
+		expect((await api("/admin/domains", await firstSignIn(email))).status).toBe(403);
+		await env.DB.prepare("UPDATE customers SET require_admin_second_factor = 0 WHERE id = ?").bind(fresh.customerId).run();
+		expect((await api("/admin/domains", await firstSignIn(email))).status).toBe(200);
+		// Users: optional.
+		expect((await api("/mailbox/messages", await firstSignIn(t.alice.email))).status).toBe(200);
+		// The setting is the company admin's to change, through the API.
+		const patched = await api("/admin/company", admin, json("PATCH", { requireAdminSecondFactor: false }));
+		expect(((await patched.json()) as { requireAdminSecondFactor: boolean }).requireAdminSecondFactor).toBe(false);
+	});
+});

@@ -15,6 +15,12 @@ export const [user, setUser] = createSignal<User | null>(null);
  */
 export const [viewing, setViewing] = createSignal<Viewing | null>(null);
 
+/**
+ * The account's role needs a second factor and has none yet: only the Security page works
+ * (the worker answers 403 elsewhere), so the shell sends the person there.
+ */
+export const [mustEnrol, setMustEnrol] = createSignal(false);
+
 /** The mailbox on screen is someone else's and this session may not change it. */
 export const readOnly = () => {
 	const v = viewing();
@@ -30,9 +36,10 @@ export async function loadUser(): Promise<User> {
 
 /** Asks the worker again who is signed in, and whose mailbox this session shows. */
 export async function reloadSession(): Promise<User> {
-	const { user: fresh, viewing: v } = await api.currentUser();
+	const { user: fresh, viewing: v, mustEnrol: enrol } = await api.currentUser();
 	setUser(fresh);
 	setViewing(v ?? null);
+	setMustEnrol(enrol);
 	return fresh;
 }
 
@@ -56,6 +63,7 @@ export function switchMailbox(next: Viewing | null): void {
 export function forgetSession(): void {
 	setUser(null);
 	setViewing(null);
+	setMustEnrol(false);
 	forgetAllLists();
 	forgetStatus();
 }

@@ -71,6 +71,13 @@ export function requireSession(): MiddlewareHandler<AppEnv> {
 		const id = await sha256Hex(token);
 		const principal = await findLiveSession(c.var.db, id, now, now - SESSION_IDLE_MS);
 		if (!principal) throw problem(401, "Authentication required", "Your session has ended. Sign in again.");
+		// A role that needs a second factor and has none may only set one up (and see or end its session).
+		if (principal.mustEnrol && c.req.path !== "/api/session" && !c.req.path.startsWith("/api/account/"))
+			throw problem(
+				403,
+				"Second factor required",
+				"Your role signs in with a second factor: set up an authenticator app on the Security page first.",
+			);
 		if (now - principal.lastSeenAt > TOUCH_EVERY_MS) await touchSession(c.var.db, id, now);
 		c.set("principal", principal);
 		await next();

@@ -30,6 +30,7 @@ export default function CompanySettings() {
 					name: String(form.get("name") ?? ""),
 					notifyUsers: form.get("notify-users") === "on",
 					signinCodes: form.get("signin-codes") === "on",
+					requireAdminSecondFactor: form.get("admin-second-factor") === "on",
 				} satisfies CompanyPatch),
 			);
 			result.ok("Company settings saved.");
@@ -73,6 +74,10 @@ export default function CompanySettings() {
 								<label class="check">
 									<input type="checkbox" name="signin-codes" checked={c().signinCodes} />
 									<span>Also with a one-time code mailed to their alternate address (for people who never set a password)</span>
+								</label>
+								<label class="check">
+									<input type="checkbox" name="admin-second-factor" checked={c().requireAdminSecondFactor} />
+									<span>Administrators must use an authenticator app (recommended: they can open everyone's mail)</span>
 								</label>
 							</fieldset>
 							<div class="form-actions">

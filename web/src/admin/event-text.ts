@@ -51,7 +51,6 @@ const LABELS: Record<string, string> = {
 	"auth.code_not_sent": "Sign-in code not sent",
 	"auth.totp_enabled": "Authenticator app turned on",
 	"auth.totp_disabled": "Authenticator app turned off",
-	"auth.recovery_code_used": "Signed in with a recovery code",
 	"user.created": "User added",
 	"user.updated": "User changed",
 	"user.disabled": "User disabled",

@@ -4,7 +4,7 @@
 import { A, type RouteSectionProps, useLocation, useNavigate } from "@solidjs/router";
 import { createEffect, createResource, createSignal, Match, onCleanup, Show, Switch } from "solid-js";
 import { ApiError, api } from "../api";
-import { forgetSession, homePath, loadUser, readOnly, useSessionGuard } from "../session";
+import { forgetSession, homePath, loadUser, mustEnrol, readOnly, useSessionGuard } from "../session";
 import { listenForShortcuts, useShortcuts } from "../state/keyboard";
 import { watchStatus } from "../state/mailbox-status";
 import { APP_NAME } from "../title";
@@ -35,6 +35,10 @@ export default function Shell(props: RouteSectionProps) {
 	});
 	// An operator has no mailbox at all: the start page is the partner list, not an empty inbox.
 	const location = useLocation();
+	// A role that needs a second factor and has none: the Security page first (the worker refuses the rest).
+	createEffect(() => {
+		if (me.state === "ready" && mustEnrol() && location.pathname !== "/account/security") navigate("/account/security", { replace: true });
+	});
 	createEffect(() => {
 		if (me.state === "ready" && me()?.role === "operator" && location.pathname === "/") navigate(homePath(me() ?? null), { replace: true });
 	});

@@ -4,7 +4,7 @@ import type { SecondFactorRequired, SignedIn } from "../../../src/api/types";
 import { api } from "../api";
 import { CodeField, ErrorLine, Field } from "../components/field";
 import { SubmitButton } from "../components/form-buttons";
-import { forgetSession, homePath, safeNext, setUser } from "../session";
+import { forgetSession, homePath, reloadSession, safeNext } from "../session";
 import { APP_NAME, useTitle } from "../title";
 
 /**
@@ -37,15 +37,15 @@ export default function Login() {
 		}
 	}
 
-	function signedIn(answer: SignedIn | SecondFactorRequired) {
+	async function signedIn(answer: SignedIn | SecondFactorRequired) {
 		if ("secondFactor" in answer) {
 			setRecovery(false);
 			setStep("second");
 			return;
 		}
-		const { user } = answer;
 		forgetSession();
-		setUser(user);
+		// Asked again rather than taken from the answer: the session says whether a second factor must be set up first.
+		const user = await reloadSession();
 		const next = safeNext(search.next);
 		navigate(next === "/" ? homePath(user) : next, { replace: true });
 	}

@@ -1,7 +1,8 @@
 // Account → Security: the signed-in person's own second factor. Set up an authenticator app
 // (scan the QR code, or type the key), confirm it with a code, and keep the ten recovery codes
 // shown once; or turn it off with a code from it.
-import { createResource, createSignal, For, Match, Show, Switch } from "solid-js";
+import { useNavigate } from "@solidjs/router";
+import { createMemo, createResource, createSignal, For, Match, Show, Switch } from "solid-js";
 import { encode } from "uqr";
 import type { TotpSetup } from "../../../src/api/types";
 import { api } from "../api";
@@ -9,6 +10,7 @@ import { CodeField, ErrorLine } from "../components/field";
 import { SubmitButton } from "../components/form-buttons";
 import { Loading } from "../components/loading";
 import { longDate } from "../format";
+import { homePath, mustEnrol, reloadSession, user } from "../session";
 import { useTitle } from "../title";
 
 /** The otpauth:// URI as a QR code: dark modules as one SVG path, no script, no image request. */
@@ -33,6 +35,9 @@ export default function Security() {
 	const [codes, setCodes] = createSignal<string[] | null>(null);
 	const [error, setError] = createSignal("");
 	const [pending, setPending] = createSignal(false);
+	const navigate = useNavigate();
+	// Remembered for "I have kept them": by then the session no longer needs one.
+	const wasRequired = createMemo<boolean>((was) => was || mustEnrol(), false);
 
 	async function run(work: () => Promise<void>) {
 		setError("");
@@ -52,10 +57,20 @@ export default function Security() {
 		event.preventDefault();
 		const typed = code(event);
 		void run(async () => {
-			setCodes((await api.confirmTotp(typed)).recoveryCodes);
-			setSetup(null);
+			const { recoveryCodes } = await api.confirmTotp(typed);
+			// Required and now set up: the session is asked again before the codes show, so
+			// "I have kept them" opens the rest of the app.
+			if (mustEnrol()) await reloadSession();
 			await refetch();
+			setCodes(recoveryCodes);
+			setSetup(null);
 		});
+	}
+
+	function kept() {
+		setCodes(null);
+		const u = user();
+		if (u && wasRequired()) navigate(homePath(u), { replace: true });
 	}
 
 	function turnOff(event: SubmitEvent) {
@@ -72,6 +87,11 @@ export default function Security() {
 	return (
 		<section class="page narrow stack" aria-labelledby="security-title">
 			<h1 id="security-title">Security</h1>
+			<Show when={mustEnrol()}>
+				<p role="status" class="notice">
+					Your role signs in with a second factor. Set up an authenticator app to continue.
+				</p>
+			</Show>
 			<Show when={codes()}>
 				{(list) => (
 					<section class="card stack" aria-labelledby="recovery-title">
@@ -82,7 +102,7 @@ export default function Security() {
 						<ul class="recovery-codes" aria-label="Recovery codes">
 							<For each={list()}>{(c) => <li>{c}</li>}</For>
 						</ul>
-						<button type="button" class="button" onClick={() => setCodes(null)}>
+						<button type="button" class="button" onClick={kept}>
 							I have kept them
 						</button>
 					</section>

@@ -6,7 +6,7 @@ import { createSignal, Show } from "solid-js";
 import { ApiError, api } from "../api";
 import { Field } from "../components/field";
 import { SubmitButton } from "../components/form-buttons";
-import { forgetSession, setUser } from "../session";
+import { forgetSession, reloadSession } from "../session";
 import { APP_NAME, useTitle } from "../title";
 
 const MIN_PASSWORD = 12;
@@ -52,7 +52,7 @@ export default function SetPassword() {
 				return;
 			}
 			forgetSession();
-			setUser(answer.user);
+			await reloadSession();
 			navigate("/", { replace: true });
 		} catch (err) {
 			if (saved()) {
