@@ -2,7 +2,7 @@
 // updates passwords and settings, never duplicates rows.
 import { hashPassword } from "../../src/lib/password";
 import { seal } from "../../src/lib/secret-box";
-import { accountCodeHash } from "../../src/lib/signin-codes";
+import { accountCodeHash, RECOVERY_CODES_EXPIRE_AT } from "../../src/lib/signin-codes";
 
 export const DEMO_PASSWORD = process.env.DEMO_PASSWORD || "demo-password";
 /** Nothing listens here: acme.test is in outage from the first minute (a deadheaded server). */
@@ -79,7 +79,7 @@ export async function demoSeedSql(globexPort: number, now = Date.now(), credenti
 			for (const code of DEMO_RECOVERY_CODES) {
 				const hash = await accountCodeHash(credentialsKey, "recovery codes", id, code);
 				rows.push(
-					`INSERT INTO user_tokens (id, user_id, purpose, expires_at, created_at) VALUES (${[hash, id, "recovery-code", 8_640_000_000_000_000, now].map(q).join(", ")}) ON CONFLICT (id) DO NOTHING;`,
+					`INSERT INTO user_tokens (id, user_id, purpose, expires_at, created_at) VALUES (${[hash, id, "recovery-code", RECOVERY_CODES_EXPIRE_AT, now].map(q).join(", ")}) ON CONFLICT (id) DO NOTHING;`,
 				);
 			}
 		}

@@ -1,12 +1,10 @@
 // POST /api/session signs in (a password, or a one-time code mailed to the alternate address:
 // POST /api/session/code asks for one), DELETE signs out, GET says who is signed in. Signing in
 // never depends on the customer's own mail server or identity provider.
-import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { bump, readCounts } from "../db/rate-limits";
-import { customers } from "../db/schema";
 import { revokeSession } from "../db/sessions";
-import { SIGNIN_CODE_TTL_MS, spendSigninCode } from "../db/user-tokens";
+import { companyAllowsCodes, SIGNIN_CODE_TTL_MS, spendSigninCode } from "../db/user-tokens";
 import { findUserByEmail, type UserRow } from "../db/users";
 import { sha256Hex } from "../lib/bytes";
 import { burnPasswordCheck, paramsFor, verifyPassword } from "../lib/password";
@@ -32,8 +30,7 @@ const CODE_REQUESTS_PER_IP = 30;
 /** The code is the account's open one (and spent by this call), for a company that allows codes. */
 async function checkCode(c: { env: Env; var: AppEnv["Variables"] }, user: UserRow | undefined, code: string, now: number) {
 	if (!user || user.disabledAt || !user.customerId || !c.env.CREDENTIALS_KEY) return false;
-	const company = await c.var.db.query.customers.findFirst({ columns: { signinCodes: true }, where: eq(customers.id, user.customerId) });
-	if (!company?.signinCodes) return false;
+	if (!(await companyAllowsCodes(c.var.db, user.customerId))) return false;
 	return spendSigninCode(c.var.db, user.id, await signinCodeHash(c.env.CREDENTIALS_KEY, user.id, code), now);
 }
 

@@ -2,12 +2,11 @@
 // (user_tokens, keyed hashes, each good once); and the challenge between the password and the
 // second factor (a user_tokens row named by the SHA-256 of a cookie-held token, 5 minutes).
 import { and, count, eq, gt, isNull, lt } from "drizzle-orm";
+import { RECOVERY_CODES_EXPIRE_AT } from "../lib/signin-codes";
 import type { Db } from "./client";
 import { secondFactors, userTokens } from "./schema";
 
 export const CHALLENGE_TTL_MS = 5 * 60_000;
-/** Recovery codes do not expire; a far date keeps the column's meaning. */
-const NEVER = 8_640_000_000_000_000;
 
 export async function findSecondFactor(db: Db, userId: string) {
 	return db.query.secondFactors.findFirst({ where: eq(secondFactors.userId, userId) });
@@ -28,10 +27,10 @@ export async function setPendingSecret(db: Db, userId: string, sealed: string, n
  * codes the first one showed. False when nothing was pending.
  */
 export async function enableTotp(db: Db, userId: string, pending: string, step: number, recoveryHashes: string[], now: number) {
-	// ?1 user, ?2 the pending secret, ?3 never, ?4 now, ?5 the codes' hashes (JSON), ?6 the step.
+	// ?1 user, ?2 the pending secret, ?3 never (RECOVERY_CODES_EXPIRE_AT), ?4 now, ?5 the codes' hashes (JSON), ?6 the step.
 	const stillPending = "EXISTS (SELECT 1 FROM second_factors WHERE user_id = ?1 AND pending_secret = ?2)";
 	const d1 = db.$client;
-	const params = [userId, pending, NEVER, now, JSON.stringify(recoveryHashes), step];
+	const params = [userId, pending, RECOVERY_CODES_EXPIRE_AT, now, JSON.stringify(recoveryHashes), step];
 	const [, , enabled] = await d1.batch([
 		d1.prepare(`DELETE FROM user_tokens WHERE user_id = ?1 AND purpose = 'recovery-code' AND ${stillPending}`).bind(...params.slice(0, 2)),
 		d1

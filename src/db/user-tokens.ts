@@ -3,7 +3,7 @@
 // A user has at most one working link: issuing a new one spends the older ones.
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "./client";
-import { sessions, users, userTokens } from "./schema";
+import { customers, sessions, users, userTokens } from "./schema";
 
 export const SET_PASSWORD_TTL_MS = 7 * 86_400_000;
 
@@ -75,6 +75,12 @@ export async function setPasswordWithToken(db: Db, hash: string, userId: string,
 			.where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt))),
 	]);
 	return spent.length > 0;
+}
+
+/** The company lets its users sign in with mailed codes (Administration → Company). */
+export async function companyAllowsCodes(db: Db, customerId: string): Promise<boolean> {
+	const row = await db.query.customers.findFirst({ columns: { signinCodes: true }, where: eq(customers.id, customerId) });
+	return row?.signinCodes === true;
 }
 
 /** A sign-in code works for 10 minutes, and for at most MAX_CODE_ATTEMPTS tries. */

@@ -201,9 +201,11 @@ export class DomainRelay extends DurableObject<Env> {
 				const held = row.held >= 2;
 				if (outcome.kind === "delivered" && (held || (domain?.row.retainDeliveredSeconds ?? 0) > 0))
 					this.store.keepBody(row.message_id, now, held);
-				this.store.tally(outcome.kind === "delivered" ? "delivered" : "bounced", 1);
-				if (outcome.kind !== "delivered") this.countHour("bounced", now, now);
-				else if (held) this.countHour("deliveredAfterRecovery", now, now);
+				if (outcome.kind !== "delivered") this.bounced(1, now);
+				else {
+					this.store.tally("delivered", 1);
+					if (held) this.countHour("deliveredAfterRecovery", now, now);
+				}
 				if (outcome.kind === "permfail") await this.env.OUTBOUND_QUEUE.send(failedDsn(row, outcome, report.remoteMta, now));
 			}
 		}
@@ -303,9 +305,8 @@ export class DomainRelay extends DurableObject<Env> {
 		const [row] = this.store.sql<SpoolRow>("SELECT * FROM spool WHERE message_id = ? AND state = 'waiting'", messageId);
 		if (!row) return false;
 		this.store.sql("DELETE FROM spool WHERE message_id = ?", messageId);
-		this.store.tally("bounced", 1);
 		const now = this.clock.now();
-		this.countHour("bounced", now, now);
+		this.bounced(1, now);
 		this.store.log(now, [{ messageId, recipient: row.recipient, kind: "bounced", detail: { text: reason, by: "administrator" } }]);
 		await markBounced(openDb(this.env.DB), [messageId], now);
 		const outcome: Outcome = { kind: "permfail", code: 550, enhanced: "5.0.0", text: reason };
@@ -463,7 +464,7 @@ export class DomainRelay extends DurableObject<Env> {
 	}
 
 	private keepSearchable(id: string, s: Searchable): void {
-		const chars = s.entry.body.length + s.entry.subject.length + s.entry.addresses.length;
+		const chars = charsOf(s);
 		if (this.searchableChars + chars > SEARCHABLE_CHARS) return;
 		this.searchable.set(id, s);
 		this.searchableChars += chars;
@@ -474,7 +475,7 @@ export class DomainRelay extends DurableObject<Env> {
 			const s = this.searchable.get(id);
 			if (!s) continue;
 			this.searchable.delete(id);
-			this.searchableChars -= s.entry.body.length + s.entry.subject.length + s.entry.addresses.length;
+			this.searchableChars -= charsOf(s);
 		}
 	}
 
@@ -534,8 +535,7 @@ export class DomainRelay extends DurableObject<Env> {
 		}
 		if (expired.length === 0) return;
 		for (const m of expired) this.store.sql("DELETE FROM spool WHERE message_id = ?", m.message_id);
-		this.store.tally("bounced", expired.length);
-		this.countHour("bounced", now, now, expired.length);
+		this.bounced(expired.length, now);
 		const outcome = expiredOutcome(policy, this.health());
 		this.store.log(
 			now,
@@ -687,6 +687,12 @@ export class DomainRelay extends DurableObject<Env> {
 		}
 	}
 
+	/** Mail that left the spool given up on (refused, expired, bounced by an admin): the total and the report's hour. */
+	private bounced(n: number, now: number): void {
+		this.store.tally("bounced", n);
+		this.countHour("bounced", now, now, n);
+	}
+
 	/** Counts an event for the reports, in the hour of `bucketAt`, if it happened (`at`) since this object began counting. */
 	private countHour(measure: HourMeasure, bucketAt: number, at: number, n = 1): void {
 		if (at >= this.countingFrom) this.store.countHour(measure, bucketAt, n);
@@ -752,6 +758,9 @@ function nextProbeDue(h: Health, stored: number | null): number | null {
 	if (h.state !== "down") return null;
 	return stored ?? h.since;
 }
+
+/** What an entry kept in memory weighs against SEARCHABLE_CHARS. */
+const charsOf = (s: Searchable) => s.entry.body.length + s.entry.subject.length + s.entry.addresses.length;
 
 /** The domain's object. */
 export function domainRelay(env: Env, domainName: string) {

@@ -19,13 +19,6 @@ export interface LoggedEntry extends LogEntry {
 
 export type HourMeasure = keyof Omit<HourCounts, "hour">;
 
-const HOUR_COLUMNS: Record<HourMeasure, string> = {
-	received: "received",
-	held: "held",
-	deliveredAfterRecovery: "delivered_after",
-	bounced: "bounced",
-};
-
 /** What spool_counts holds: the spool by state (waiting includes deferred), and totals since the object began. */
 export type Tally = "waiting" | "inflight" | "deferred" | "delivered" | "bounced";
 
@@ -82,15 +75,10 @@ export class SpoolStore {
 	/** Adds to one hour's report count (`at`: the instant whose UTC hour it belongs to). */
 	countHour(measure: HourMeasure, at: number, n = 1): void {
 		if (n <= 0) return;
-		const column = HOUR_COLUMNS[measure];
-		this.sql(
-			`INSERT INTO hourly (hour, ${column}) VALUES (?, ?) ON CONFLICT (hour) DO UPDATE SET ${column} = ${column} + excluded.${column}`,
-			Math.floor(at / HOUR_MS),
-			n,
-		);
+		this.addHours([{ hour: Math.floor(at / HOUR_MS), received: 0, held: 0, deliveredAfterRecovery: 0, bounced: 0, [measure]: n }]);
 	}
 
-	/** Adds whole hours of counts (what came before the object counted). */
+	/** Adds whole hours of counts: one upsert per hour. */
 	addHours(hours: HourCounts[]): void {
 		for (const h of hours)
 			this.sql(

@@ -29,6 +29,9 @@ export async function accountCodeHash(secret: string, kind: "sign-in codes" | "r
 
 export const signinCodeHash = (secret: string, userId: string, code: string) => accountCodeHash(secret, "sign-in codes", userId, code);
 
+/** Recovery codes do not expire; the latest date there is keeps user_tokens.expires_at meaningful. */
+export const RECOVERY_CODES_EXPIRE_AT = 8_640_000_000_000_000;
+
 /** Ten recovery codes, each 10 characters of base32 as "xxxxx-xxxxx" (50 bits): shown once, stored as keyed hashes. */
 export function newRecoveryCodes(): string[] {
 	const alphabet = "abcdefghijklmnopqrstuvwxyz234567";

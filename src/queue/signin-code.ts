@@ -2,11 +2,9 @@
 // for the account with that address, mailed to its alternate address, if there is such an
 // account, enabled, of a company that allows codes, with an alternate address. Otherwise nothing
 // is sent, and the page said the same either way. A code whose mail could not be sent is spent.
-import { eq } from "drizzle-orm";
 import { openDb } from "../db/client";
 import { appendEvent, event } from "../db/events";
-import { customers } from "../db/schema";
-import { issueSigninCode, spendToken } from "../db/user-tokens";
+import { companyAllowsCodes, issueSigninCode, spendToken } from "../db/user-tokens";
 import { findUserByEmail } from "../db/users";
 import type { Clock } from "../lib/clock";
 import { rfc5322Date } from "../lib/rfc5322-date";
@@ -34,8 +32,8 @@ export async function sendSigninCode(job: SigninCodeJob, env: Env, clock: Clock)
 	const customerId = user.customerId;
 	const audit = (kind: "auth.code_sent" | "auth.code_not_sent", detail: object) =>
 		appendEvent(db, event(clock.now(), { customerId, actorUserId: user.id, kind, detail: { email: user.email, ...detail }, ip: job.ip }));
-	const company = await db.query.customers.findFirst({ columns: { signinCodes: true }, where: eq(customers.id, customerId) });
-	if (!company?.signinCodes) return audit("auth.code_not_sent", { reason: "the company does not allow sign-in codes" });
+	if (!(await companyAllowsCodes(db, customerId)))
+		return audit("auth.code_not_sent", { reason: "the company does not allow sign-in codes" });
 	const to = user.alternateEmail;
 	if (!to) return audit("auth.code_not_sent", { reason: "the user has no alternate address" });
 	if (!env.CREDENTIALS_KEY) return audit("auth.code_not_sent", { reason: "CREDENTIALS_KEY is not configured" });

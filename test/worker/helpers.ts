@@ -6,7 +6,7 @@ import worker from "../../src/index";
 import { newId } from "../../src/lib/ids";
 import { hashPassword, paramsFor } from "../../src/lib/password";
 import { seal } from "../../src/lib/secret-box";
-import { accountCodeHash, newRecoveryCodes } from "../../src/lib/signin-codes";
+import { accountCodeHash, newRecoveryCodes, RECOVERY_CODES_EXPIRE_AT } from "../../src/lib/signin-codes";
 import { newTotpSecret } from "../../src/lib/totp";
 
 export const PASSWORD = "correct horse battery staple";
@@ -150,7 +150,7 @@ async function withRecoveryCode(userId: string): Promise<string> {
 		env.DB.prepare("INSERT INTO user_tokens (id, user_id, purpose, expires_at, created_at) VALUES (?, ?, 'recovery-code', ?, ?)").bind(
 			hash,
 			userId,
-			8_640_000_000_000_000,
+			RECOVERY_CODES_EXPIRE_AT,
 			Date.now(),
 		),
 	]);
