@@ -90,6 +90,11 @@ describe("outage notifications", () => {
 			api("/admin/company", cookie, { method: "PATCH", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
 		expect(await (await api("/admin/company", admin)).json()).toMatchObject({ id: t.customerId, notifyUsers: false });
 		expect((await patch(admin, { notifyUsers: "yes" })).status).toBe(422);
+		// The sign-in settings are checked the same way, and change nothing when refused.
+		expect((await patch(admin, { signinCodes: "no" })).status).toBe(422);
+		expect((await patch(admin, { requireAdminSecondFactor: 1 })).status).toBe(422);
+		expect((await patch(await signIn(t.alice.email), { requireAdminSecondFactor: false })).status).toBe(403);
+		expect(await (await api("/admin/company", admin)).json()).toMatchObject({ signinCodes: true, requireAdminSecondFactor: true });
 		expect((await patch(admin, { name: "x" })).status).toBe(422);
 		expect(await (await patch(admin, { name: "Renamed Co" })).json()).toMatchObject({ name: "Renamed Co" });
 		expect((await patch(await signIn(t.alice.email), { notifyUsers: true })).status).toBe(403);
